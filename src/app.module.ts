@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { AppConfig } from './config/app.config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { QualityModule } from './quality/quality.module.js';
+import { ProblemFilter } from './common/problem.filter.js';
+
+@Module({})
+export class AppModule {
+  /** The config is loaded (and the embedded database started) before Nest exists, then handed in here. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuditModule, QualityModule],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Check, Entity, Enum, Index, PrimaryKey, Property, Trigger } from '@mikro-orm/decorators/legacy';
+import { uuidV7 } from '../database/uuid-v7.js';
+import { ExecutionStatus } from './execution-status.js';
+
+/** One run of a pipeline. The CHECK constraints are the last line of defence behind the API's state machine. */
+@Entity({ tableName: 'pipeline_executions' })
+@Check({
+  name: 'pipeline_executions_completed_at_iff_terminal',
+  expression: `(status in ('pending', 'running')) = (completed_at is null)`,
+})
+@Check({ name: 'pipeline_executions_completed_after_started', expression: 'completed_at >= started_at' })
+@Check({ name: 'pipeline_executions_pipeline_name_not_blank', expression: `btrim(pipeline_name) <> ''` })
+@Check({ name: 'pipeline_executions_row_counts_is_object', expression: `jsonb_typeof(row_counts) = 'object'` })
+@Check({ name: 'pipeline_executions_attempt_positive', expression: 'attempt >= 1' })
+// Listing a pipeline's runs newest first; execution_id breaks ties so keyset pages are stable.
+@Index({ name: 'pipeline_executions_pipeline_started_idx', properties: ['pipelineName', 'startedAt', 'id'] })
+// Only the few runs still in flight are indexed by status: terminal rows never need this lookup.
+@Index({
+  name: 'pipeline_executions_active_status_started_idx',
+  properties: ['status', 'startedAt'],
+  where: `status in ('pending', 'running')`,
+})
+// Kept by the database so that bulk updates through the query builder cannot forget it.
+@Trigger({
+  name: 'pipeline_executions_touch_updated_at',
+  timing: 'before',
+  events: ['update'],
+  forEach: 'row',
+  body: 'NEW.updated_at = now(); RETURN NEW;',
+})
+export class PipelineExecution {
+  @PrimaryKey({ type: 'uuid', fieldName: 'execution_id' })
+  id: string = uuidV7();
+
+  @Property({ type: 'text' })
+  pipelineName!: string;
+
+  @Enum({ items: () => ExecutionStatus, type: 'text' })
+  status: ExecutionStatus = ExecutionStatus.Running;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  startedAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  completedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  inputFile: string | null = null;
+
+  @Property({ type: 'json', columnType: 'jsonb', defaultRaw: `'{}'` })
+  rowCounts: Record<string, number> = {};
+
+  @Property({ type: 'text', nullable: true })
+  errorDetails: string | null = null;
+
+  @Property({ type: 'integer', defaultRaw: '1' })
+  attempt: number = 1;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { ConfigError, EnvReader, type Env } from './env-parsers.js';
+
+export const MIGRATIONS_ON_BOOT = ['up', 'check', 'off'] as const;
+export type MigrationsOnBoot = (typeof MIGRATIONS_ON_BOOT)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DatabaseConfig {
+  /** undefined means "use the embedded PostgreSQL"; its URL is known only once it has started. */
+  url: URL | undefined;
+  pool: { min: number; max: number; idleTimeoutMs: number };
+  /** Bounds both opening a connection and waiting for a free one in the pool. */
+  connectTimeoutMs: number;
+  /** 0 disables the server-side statement timeout. */
+  statementTimeoutMs: number;
+  /** How long boot keeps retrying an unreachable database before giving up. */
+  bootRetryMs: number;
+}
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  database: DatabaseConfig;
+  migrations: { onBoot: MigrationsOnBoot };
+  embedded: { dataDir: string; port: number };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Reads and validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const url = read.postgresUrl('DATABASE_URL');
+  const embedded = read.raw('DATABASE_URL') === undefined;
+  const poolMin = read.int('DB_POOL_MIN', 0, 0, 1000);
+  const poolMax = read.int('DB_POOL_MAX', 10, 1, 1000);
+  if (poolMin > poolMax) read.problems.push(`DB_POOL_MIN (${poolMin}) must not exceed DB_POOL_MAX (${poolMax})`);
+
+  const config: AppConfig = {
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.int('PORT', 3000, 0, 65535),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    database: {
+      url,
+      pool: { min: poolMin, max: poolMax, idleTimeoutMs: read.int('DB_POOL_IDLE_TIMEOUT_MS', 30_000, 100, 86_400_000) },
+      connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementTimeoutMs: read.int('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+      bootRetryMs: read.int('DB_BOOT_RETRY_MS', 30_000, 0, 3_600_000),
+    },
+    // The embedded database belongs to this process alone, so applying migrations is safe by default;
+    // a shared database defaults to refusing to start until someone has migrated it on purpose.
+    migrations: { onBoot: read.oneOf('MIGRATIONS_ON_BOOT', MIGRATIONS_ON_BOOT, embedded ? 'up' : 'check') },
+    embedded: {
+      dataDir: resolve(read.string('DATA_DIR', '.data')),
+      port: read.int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+    },
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+/** host:port/database of a URL, for messages: never the user name or password. */
+export function describeDatabase(url: URL): string {
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}

@@ -1,0 +1,30 @@
+import { DomainError } from '../common/domain-error.js';
+
+export class PendingMigrationsError extends DomainError {
+  readonly code = 'DATABASE.MIGRATIONS_PENDING';
+  constructor(readonly pending: string[]) {
+    super(
+      `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +
+        'Apply them with `npm run db:migrate` or `node dist/src/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.',
+    );
+  }
+}
+
+export class MigrationFailedError extends DomainError {
+  readonly code = 'DATABASE.MIGRATION_FAILED';
+  constructor(
+    readonly migration: string,
+    readonly direction: 'up' | 'down',
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Migration ${migration} failed (${direction}); the whole run was rolled back: ${reason}`, { cause });
+  }
+}
+
+export class UnknownMigrationError extends DomainError {
+  readonly code = 'DATABASE.UNKNOWN_MIGRATION';
+  constructor(name: string, known: string[]) {
+    super(`No migration named "${name}". Known migrations: ${known.join(', ') || '(none)'}`);
+  }
+}

@@ -1,0 +1,79 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Migrator } from '@mikro-orm/migrations';
+import { MigrationFailedError, PendingMigrationsError, UnknownMigrationError } from './migration.errors.js';
+
+export interface AppliedMigration {
+  name: string;
+  executedAt: Date;
+}
+
+export interface MigrationStatus {
+  applied: AppliedMigration[];
+  pending: string[];
+}
+
+/** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
+export type DownTarget = string | 0;
+
+/** The one way the app, the command module and the tests apply and inspect migrations. */
+export class MigrationService {
+  constructor(private readonly orm: MikroORM) {}
+
+  private get migrator(): Migrator {
+    return this.orm.migrator as Migrator;
+  }
+
+  async status(): Promise<MigrationStatus> {
+    const executed = await this.migrator.getExecuted();
+    const pending = await this.migrator.getPending();
+    return {
+      applied: executed.map((row) => ({ name: row.name, executedAt: row.executed_at })),
+      pending: pending.map((m) => m.name),
+    };
+  }
+
+  async pending(): Promise<string[]> {
+    return (await this.migrator.getPending()).map((m) => m.name);
+  }
+
+  async assertNonePending(): Promise<void> {
+    const pending = await this.pending();
+    if (pending.length > 0) throw new PendingMigrationsError(pending);
+  }
+
+  /** Applies pending migrations (up to and including `to`) in one all-or-nothing transaction. */
+  async up(to?: string): Promise<string[]> {
+    if (to !== undefined) await this.assertKnown(to);
+    return this.run('up', to === undefined ? undefined : { to });
+  }
+
+  /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
+  async down(to?: DownTarget): Promise<string[]> {
+    if (typeof to === 'string') await this.assertKnown(to);
+    return this.run('down', to === undefined ? undefined : { to });
+  }
+
+  // MikroORM silently ignores an unknown `to` and would then apply or revert everything.
+  private async assertKnown(name: string): Promise<void> {
+    const { applied, pending } = await this.status();
+    const known = [...applied.map((m) => m.name), ...pending];
+    if (!known.includes(name)) throw new UnknownMigrationError(name, known);
+  }
+
+  private async run(direction: 'up' | 'down', options?: { to: string | 0 }): Promise<string[]> {
+    let current: string | undefined;
+    const track = ({ name }: { name: string }) => {
+      current = name;
+    };
+    const event = direction === 'up' ? 'migrating' : 'reverting';
+    this.migrator.on(event, track);
+    try {
+      const done = direction === 'up' ? await this.migrator.up(options) : await this.migrator.down(options);
+      return done.map((m) => m.name);
+    } catch (error) {
+      throw new MigrationFailedError(current ?? '(before the first migration)', direction, error);
+    } finally {
+      this.migrator.off(event, track);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { PipelineExecution } from '../audit/pipeline-execution.entity.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+
+/** One measurement of a pipeline's data, e.g. a row count or a null rate, at a point in time. */
+@Entity({ tableName: 'data_quality_metrics' })
+// PostgreSQL sorts NaN above +Infinity, so this one range test rejects NaN and both infinities.
+@Check({
+  name: 'data_quality_metrics_value_finite',
+  expression: `metric_value > '-Infinity'::float8 and metric_value < 'Infinity'::float8`,
+})
+@Check({ name: 'data_quality_metrics_pipeline_name_not_blank', expression: `btrim(pipeline_name) <> ''` })
+@Check({ name: 'data_quality_metrics_metric_type_not_blank', expression: `btrim(metric_type) <> ''` })
+@Check({ name: 'data_quality_metrics_metadata_is_object', expression: `jsonb_typeof(metadata) = 'object'` })
+// Latest values and time series of one metric of one pipeline read this index backwards from "now".
+@Index({
+  name: 'data_quality_metrics_series_idx',
+  columns: [{ name: 'pipeline_name' }, { name: 'metric_type' }, { name: 'recorded_at', sort: 'DESC' }],
+})
+export class DataQualityMetric {
+  @PrimaryKey({ type: 'uuid', fieldName: 'metric_id' })
+  id: string = uuidV7();
+
+  @Property({ type: 'text' })
+  pipelineName!: string;
+
+  @Property({ type: 'text' })
+  metricType!: string;
+
+  @Property({ type: 'double' })
+  metricValue!: number;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  recordedAt: Date = new Date();
+
+  @Property({ type: 'json', columnType: 'jsonb', defaultRaw: `'{}'` })
+  metadata: Record<string, unknown> = {};
+
+  @ManyToOne({
+    entity: () => PipelineExecution,
+    fieldName: 'execution_id',
+    nullable: true,
+    deleteRule: 'set null',
+    index: 'data_quality_metrics_execution_id_idx',
+  })
+  execution: PipelineExecution | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -11,8 +11,8 @@ export class DatabaseBootstrap implements OnModuleInit {
   private readonly logger = new Logger('Database');
 
   constructor(
-    private readonly orm: MikroORM,
-    private readonly migrations: MigrationService,
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(MigrationService) private readonly migrations: MigrationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

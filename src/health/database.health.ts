@@ -17,9 +17,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 @Injectable()
 export class DatabaseHealthIndicator {
   constructor(
-    private readonly indicators: HealthIndicatorService,
-    private readonly orm: MikroORM,
-    private readonly migrationService: MigrationService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(MigrationService) private readonly migrationService: MigrationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -1,0 +1,12 @@
+// Unit specs: pure logic beside the code, no database. Native ESM through @swc/jest.
+import { swcTransform } from './test/swc-transform.js';
+
+export default {
+  displayName: 'unit',
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/seeders/**/*.spec.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: swcTransform,
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { bootApp, type TestApp } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+describe('health probes', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await bootApp(db.url);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('GET /health/live answers 200 without touching the database', async () => {
+    const res = await request(t.app.getHttpServer()).get('/health/live').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /health/ready answers 200 with the database up and no migration pending', async () => {
+    const res = await request(t.app.getHttpServer()).get('/health/ready').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.details.database.status).toBe('up');
+    expect(res.body.details.migrations).toEqual({ status: 'up', pending: 0 });
+  });
+
+  it('an unknown route answers 404 as application/problem+json', async () => {
+    const res = await request(t.app.getHttpServer()).get('/no-such-route').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found', instance: '/no-such-route' });
+  });
+});

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { MIGRATIONS_TABLE } from '../mikro-orm.config.js';
+import type { MigrationService } from '../src/database/migration.service.js';
+import { openOrm } from './support/orm.js';
+import { readCatalog, withoutTracking, type SchemaCatalog } from './support/schema-catalog.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+// The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
+// it comes with a migration, reviewed like code.
+const HEAD = {
+  tables: ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_executions'],
+  columns: {
+    pipeline_executions: [
+      'execution_id uuid not null',
+      'pipeline_name text not null',
+      "status text not null default 'running'::text",
+      'started_at timestamp with time zone not null',
+      'completed_at timestamp with time zone null',
+      'input_file text null',
+      "row_counts jsonb not null default '{}'::jsonb",
+      'error_details text null',
+      'attempt integer not null default 1',
+      'created_at timestamp with time zone not null default now()',
+      'updated_at timestamp with time zone not null default now()',
+    ],
+    data_quality_metrics: [
+      'metric_id uuid not null',
+      'pipeline_name text not null',
+      'metric_type text not null',
+      'metric_value double precision not null',
+      'recorded_at timestamp with time zone not null',
+      "metadata jsonb not null default '{}'::jsonb",
+      'execution_id uuid null',
+      'created_at timestamp with time zone not null default now()',
+    ],
+  },
+  constraints: {
+    pipeline_executions: [
+      'pipeline_executions_attempt_positive: CHECK ((attempt >= 1))',
+      'pipeline_executions_completed_after_started: CHECK ((completed_at >= started_at))',
+      "pipeline_executions_completed_at_iff_terminal: CHECK (((status = ANY (ARRAY['pending'::text, 'running'::text])) = (completed_at IS NULL)))",
+      "pipeline_executions_pipeline_name_not_blank: CHECK ((btrim(pipeline_name) <> ''::text))",
+      'pipeline_executions_pkey: PRIMARY KEY (execution_id)',
+      "pipeline_executions_row_counts_is_object: CHECK ((jsonb_typeof(row_counts) = 'object'::text))",
+      "pipeline_executions_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text])))",
+    ],
+    data_quality_metrics: [
+      'data_quality_metrics_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE SET NULL',
+      "data_quality_metrics_metadata_is_object: CHECK ((jsonb_typeof(metadata) = 'object'::text))",
+      "data_quality_metrics_metric_type_not_blank: CHECK ((btrim(metric_type) <> ''::text))",
+      "data_quality_metrics_pipeline_name_not_blank: CHECK ((btrim(pipeline_name) <> ''::text))",
+      'data_quality_metrics_pkey: PRIMARY KEY (metric_id)',
+      "data_quality_metrics_value_finite: CHECK (((metric_value > '-Infinity'::double precision) AND (metric_value < 'Infinity'::double precision)))",
+    ],
+  },
+  indexes: {
+    pipeline_executions: [
+      "pipeline_executions_active_status_started_idx: CREATE INDEX pipeline_executions_active_status_started_idx ON public.pipeline_executions USING btree (status, started_at) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]))",
+      'pipeline_executions_pipeline_started_idx: CREATE INDEX pipeline_executions_pipeline_started_idx ON public.pipeline_executions USING btree (pipeline_name, started_at, execution_id)',
+      'pipeline_executions_pkey: CREATE UNIQUE INDEX pipeline_executions_pkey ON public.pipeline_executions USING btree (execution_id)',
+    ],
+    data_quality_metrics: [
+      'data_quality_metrics_execution_id_idx: CREATE INDEX data_quality_metrics_execution_id_idx ON public.data_quality_metrics USING btree (execution_id)',
+      'data_quality_metrics_pkey: CREATE UNIQUE INDEX data_quality_metrics_pkey ON public.data_quality_metrics USING btree (metric_id)',
+      'data_quality_metrics_series_idx: CREATE INDEX data_quality_metrics_series_idx ON public.data_quality_metrics USING btree (pipeline_name, metric_type, recorded_at DESC)',
+    ],
+  },
+  triggers: [
+    'CREATE TRIGGER pipeline_executions_touch_updated_at BEFORE UPDATE ON public.pipeline_executions FOR EACH ROW EXECUTE FUNCTION pipeline_executions_pipeline_executions_touch_updated_at_fn()',
+  ],
+  functions: ['pipeline_executions_pipeline_executions_touch_updated_at_fn'],
+  types: [],
+};
+
+const EMPTY: SchemaCatalog = {
+  tables: [],
+  columns: {},
+  constraints: {},
+  indexes: {},
+  triggers: [],
+  functions: [],
+  types: [],
+  sequences: [],
+};
+
+describe('migrations, from an empty database', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let migrations: MigrationService;
+  let all: string[];
+
+  const catalog = () => readCatalog(db.url);
+  const trackedNames = async () =>
+    (await orm.em.getConnection().execute<{ name: string }[]>(`select name from ${MIGRATIONS_TABLE} order by id`)).map(
+      (r) => r.name,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    ({ orm, migrations } = await openOrm(db.url));
+    all = (await migrations.status()).pending;
+  });
+
+  afterAll(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('discovers the committed migrations in file-name order, named YYYYMMDD_HHMMSS_slug', () => {
+    expect(all.length).toBeGreaterThanOrEqual(1);
+    expect(all[0]).toBe('20261121_132715_create_core_tables');
+    for (const name of all) expect(name).toMatch(/^\d{8}_\d{6}_[a-z0-9_]+$/);
+    expect([...all].sort()).toEqual(all);
+  });
+
+  it('up from empty to head creates exactly the specified tables, columns, constraints, indexes and trigger', async () => {
+    expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(EMPTY);
+    expect(await migrations.up()).toEqual(all);
+    const head = await catalog();
+    expect(head).toMatchObject(HEAD);
+    expect(Object.keys(head.columns).sort()).toEqual([...HEAD.tables].sort());
+  });
+
+  it('the tracking table lists exactly the applied migrations, in order', async () => {
+    expect(await trackedNames()).toEqual(all);
+    expect((await migrations.status()).pending).toEqual([]);
+  });
+
+  it('entities match the DDL at head: no schema diff against the live database or the snapshot', async () => {
+    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
+    expect(diff.trim()).toBe('');
+    expect(await orm.migrator.checkSchema()).toBe(false);
+  });
+
+  it('head to base removes everything but an empty tracking table', async () => {
+    expect(await migrations.down(0)).toEqual([...all].reverse());
+    const base = await catalog();
+    expect(withoutTracking(base, MIGRATIONS_TABLE)).toEqual(EMPTY);
+    expect(base.tables).toEqual([MIGRATIONS_TABLE]);
+    expect(await trackedNames()).toEqual([]);
+  });
+
+  it('base to head again reproduces the same schema', async () => {
+    await migrations.up();
+    expect(await catalog()).toMatchObject(HEAD);
+    expect(await trackedNames()).toEqual(all);
+  });
+
+  it('every migration on its own goes up, down (restoring the schema before it exactly) and up again', async () => {
+    await migrations.down(0);
+    for (const name of all) {
+      const before = withoutTracking(await catalog(), MIGRATIONS_TABLE);
+      expect(await migrations.up(name)).toEqual([name]);
+      const after = withoutTracking(await catalog(), MIGRATIONS_TABLE);
+      expect(after).not.toEqual(before);
+      expect(await migrations.down()).toEqual([name]);
+      expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(before);
+      expect(await migrations.up(name)).toEqual([name]);
+      expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(after);
+    }
+    expect(await trackedNames()).toEqual(all);
+  });
+
+  it('an unknown --to target is refused instead of applying or reverting everything', async () => {
+    await expect(migrations.up('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
+    await expect(migrations.down('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
+    expect(await trackedNames()).toEqual(all);
+  });
+});

@@ -20,6 +20,7 @@ declare global {
 
 const TEST_NAME = /test/i;
 
+// Same as test/support/free-port.ts: jest loads this file without module mapping, so it imports no siblings.
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

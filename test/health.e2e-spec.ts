@@ -35,3 +35,30 @@ describe('health probes', () => {
     expect(res.body).toMatchObject({ status: 404, title: 'Not Found', instance: '/no-such-route' });
   });
 });
+
+describe('readiness with a migration pending', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    t = await bootApp(db.url, { MIGRATIONS_ON_BOOT: 'off' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 problem+json naming the pending migration while the database itself is up', async () => {
+    const res = await request(t.app.getHttpServer()).get('/health/ready').expect(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 503, code: 'HEALTH.NOT_READY', detail: 'not ready: migrations failed' });
+    expect(res.body.checks.database.status).toBe('up');
+    expect(res.body.checks.migrations).toEqual({
+      status: 'down',
+      pending: 1,
+      names: ['20261121_132715_create_core_tables'],
+    });
+  });
+});

@@ -4,6 +4,10 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
+  /** Extra members for the problem+json body (RFC 9457 extensions); never secrets or internals. */
+  readonly extensions: Record<string, unknown> = {};
+  /** Whether the message is safe to show even on a 5xx (it describes no internals). */
+  readonly expose: boolean = false;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'DATABASE.MIGRATIONS_PENDING': HttpStatus.SERVICE_UNAVAILABLE,
   'DATABASE.MIGRATION_FAILED': HttpStatus.INTERNAL_SERVER_ERROR,
   'DATABASE.UNKNOWN_MIGRATION': HttpStatus.NOT_FOUND,
+  'HEALTH.NOT_READY': HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const TITLES: Record<number, string> = {
@@ -52,7 +53,10 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(error: unknown): Problem {
     if (error instanceof DomainError) {
       const status = STATUS_BY_CODE[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
-      return { ...base(status), code: error.code, detail: status >= 500 ? undefined : error.message };
+      // A 5xx message may describe internals (a failed migration's SQL); only the code and the
+      // extensions, which each error chooses to expose, reach the client.
+      const detail = status >= 500 && !error.expose ? undefined : error.message;
+      return { ...error.extensions, ...base(status), code: error.code, detail };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { NotReadyError } from './health.errors.js';
 
 @Controller('health')
 export class HealthController {
@@ -15,10 +16,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready for traffic: PostgreSQL answers through the pool and no migration is pending. 503 otherwise. */
+  /** Ready for traffic: PostgreSQL answers through the pool and no migration is pending; 503 problem otherwise. */
   @Get('ready')
-  @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.ping('database'), () => this.database.migrations('migrations')]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.ping('database'),
+        () => this.database.migrations('migrations'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      throw new NotReadyError(result.details as HealthIndicatorResult);
+    }
   }
 }

@@ -58,3 +58,19 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     drop: () => withAdmin(async (client) => void (await client.query(`drop database if exists "${name}" with (force)`))),
   };
 }
+
+/** One statement on its own connection: for arranging and inspecting a database from outside the app. */
+export async function sql<T extends pg.QueryResultRow>(url: string, statement: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(statement)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function publicTables(url: string): Promise<string[]> {
+  const rows = await sql<{ t: string }>(url, `select tablename as t from pg_tables where schemaname = 'public' order by 1`);
+  return rows.map((r) => r.t);
+}

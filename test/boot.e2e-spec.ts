@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './support/free-port.js';
+import { runTs } from './support/spawn.js';
+import { createTestDatabase, publicTables, sql, type TestDatabase } from './support/test-database.js';
+
+const INITIAL = '20261121_132715_create_core_tables';
+const SECRET = 'n0t-f0r-l0gs-7f3a';
+
+
+describe('booting src/main.ts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-ledger-boot-'));
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('exits 1 naming every invalid variable and what it accepts', async () => {
+    const run = await runTs('src/main.ts', [], { DATA_DIR: dataDir, DB_POOL_MAX: 'lots', MIGRATIONS_ON_BOOT: 'sometimes' });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('DB_POOL_MAX must be an integer from 1 to 1000 (got "lots")');
+    expect(run.output).toContain('MIGRATIONS_ON_BOOT must be one of up, check, off (got "sometimes")');
+  });
+
+  it('retries an unreachable database for DB_BOOT_RETRY_MS, then exits 1 naming host, port and database but not the password', async () => {
+    const port = await freePort();
+    const run = await runTs('src/main.ts', [], {
+      DATA_DIR: dataDir,
+      DATABASE_URL: `postgres://ledger:${SECRET}@127.0.0.1:${port}/test_nowhere`,
+      DB_BOOT_RETRY_MS: '1500',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${port}/test_nowhere is unreachable after [2-9] attempt`));
+    expect(run.output).toContain('ECONNREFUSED');
+    expect(run.output).not.toContain(SECRET);
+  });
+
+  it('MIGRATIONS_ON_BOOT=check refuses to start while a migration is pending, and says which', async () => {
+    const run = await runTs('src/main.ts', [], { DATABASE_URL: db.url, MIGRATIONS_ON_BOOT: 'check', PORT: '0' });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`1 migration(s) pending: ${INITIAL}`);
+    expect(await publicTables(db.url)).not.toContain('pipeline_executions');
+  });
+
+  it('a migration failing at boot rolls back, exits 1 naming the migration and the PostgreSQL error', async () => {
+    await sql(db.url, 'create table data_quality_metrics (id int)');
+    const run = await runTs('src/main.ts', [], { DATABASE_URL: db.url, MIGRATIONS_ON_BOOT: 'up', PORT: '0' });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`Migration ${INITIAL} failed (up)`);
+    expect(run.output).toContain('relation "data_quality_metrics" already exists');
+    expect(await publicTables(db.url)).not.toContain('pipeline_executions');
+    await sql(db.url, 'drop table data_quality_metrics');
+  });
+
+  it('MIGRATIONS_ON_BOOT=up applies pending migrations before listening, serves ready, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: db.url,
+        MIGRATIONS_ON_BOOT: 'up',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let ready = 0;
+    for (let i = 0; i < 100 && ready !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+    }
+    expect(ready).toBe(200);
+    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_executions']);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -9,4 +9,5 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: swcTransform,
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  reporters: ['default', ['<rootDir>/test/summary-reporter.js', { name: 'unit' }]],
 };

@@ -14,4 +14,5 @@ export default {
   testTimeout: 60_000,
   // Two cores: two workers keep PostgreSQL and the suites from starving each other.
   maxWorkers: 2,
+  reporters: ['default', ['<rootDir>/test/summary-reporter.js', { name: 'e2e' }]],
 };

@@ -46,7 +46,11 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(error);
     problem.instance = request.url;
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${describe(error)}`);
+    if (problem.status >= 500) {
+      // A domain error is a known condition (not ready, pending migrations): one line, no stack.
+      if (error instanceof DomainError) this.logger.warn(`${request.method} ${request.url}: ${error.code}: ${error.message}`);
+      else this.logger.error(`${request.method} ${request.url}: ${describe(error)}`);
+    }
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 

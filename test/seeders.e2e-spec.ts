@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { DatabaseSeeder } from '../seeders/DatabaseSeeder.js';
 import { DEMO_DAYS, DEMO_PIPELINES } from '../seeders/demo-data.js';
 import { PipelineExecutionFactory } from '../seeders/factories.js';
-import { openOrm } from './support/orm.js';
-import { createTestDatabase, sql, type TestDatabase } from './support/test-database.js';
+import { useOrmDatabase } from './support/orm.js';
+import { sql } from './support/test-database.js';
 
 const everyRow = (url: string) =>
   Promise.all([
@@ -13,27 +12,17 @@ const everyRow = (url: string) =>
   ]);
 
 describe('DatabaseSeeder', () => {
-  let db: TestDatabase;
-  let orm: MikroORM;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ({ orm } = await openOrm(db.url));
-  });
-
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
-  });
+  const t = useOrmDatabase();
 
   it('loads several pipelines, executions in every status and metrics spanning the last 30 days', async () => {
-    await orm.seeder.seed(DatabaseSeeder);
-    const statuses = await sql<{ status: string }>(db.url, 'select distinct status from pipeline_executions order by 1');
+    await t.orm.seeder.seed(DatabaseSeeder);
+    const statuses = await sql<{ status: string }>(t.db.url, 'select distinct status from pipeline_executions order by 1');
     expect(statuses.map((r) => r.status)).toEqual(['cancelled', 'failed', 'pending', 'running', 'succeeded']);
-    const pipelines = await sql<{ n: number }>(db.url, 'select count(distinct pipeline_name)::int as n from pipeline_executions');
+    const pipelines = await sql<{ n: number }>(t.db.url, 'select count(distinct pipeline_name)::int as n from pipeline_executions');
     expect(pipelines[0].n).toBe(DEMO_PIPELINES.length);
     const [span] = await sql<{ days: number; linked: number; total: number }>(
-      db.url,
+      t.db.url,
       `select extract(epoch from max(recorded_at) - min(recorded_at)) / 86400 as days,
               count(execution_id)::int as linked, count(*)::int as total from data_quality_metrics`,
     );
@@ -44,11 +33,11 @@ describe('DatabaseSeeder', () => {
   });
 
   it('running it twice leaves exactly the same rows, and leaves other pipelines alone', async () => {
-    const mine = await new PipelineExecutionFactory(orm.em.fork()).createOne({ pipelineName: 'not_a_demo_pipeline' });
-    const before = await everyRow(db.url);
-    await orm.seeder.seed(DatabaseSeeder);
-    expect(await everyRow(db.url)).toEqual(before);
-    const kept = await sql(db.url, `select execution_id from pipeline_executions where pipeline_name = 'not_a_demo_pipeline'`);
+    const mine = await new PipelineExecutionFactory(t.orm.em.fork()).createOne({ pipelineName: 'not_a_demo_pipeline' });
+    const before = await everyRow(t.db.url);
+    await t.orm.seeder.seed(DatabaseSeeder);
+    expect(await everyRow(t.db.url)).toEqual(before);
+    const kept = await sql(t.db.url, `select execution_id from pipeline_executions where pipeline_name = 'not_a_demo_pipeline'`);
     expect(kept).toEqual([{ execution_id: mine.id }]);
   });
 });

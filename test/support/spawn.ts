@@ -26,3 +26,34 @@ export function runTs(entry: string, args: string[], env: Record<string, string>
     });
   });
 }
+
+export interface RunningServer {
+  /** Polls /health/ready until it answers 200 or `timeoutMs` passes; returns the last status (0: no answer). */
+  waitReady(timeoutMs?: number): Promise<number>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the HTTP service as its own process (`node <args>`) on a loopback port. */
+export function startServer(args: string[], port: number, env: Record<string, string>): RunningServer {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    async waitReady(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+      }
+      return status;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

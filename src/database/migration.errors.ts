@@ -2,6 +2,7 @@ import { DomainError } from '../common/domain-error.js';
 
 export class PendingMigrationsError extends DomainError {
   readonly code = 'DATABASE.MIGRATIONS_PENDING';
+  override readonly expose = true;
   constructor(readonly pending: string[]) {
     super(
       `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +

@@ -1,0 +1,89 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import {
+  CheckConstraintViolationException,
+  ConnectionException,
+  ForeignKeyConstraintViolationException,
+  LockWaitTimeoutException,
+  NotNullConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { DomainError } from './domain-error.js';
+import { STATUS_BY_CODE } from './error-codes.js';
+import { problem, type InvalidParam, type Problem } from './problem.js';
+
+/** What Fastify attaches to a request that failed schema validation. */
+interface FastifyValidationError extends Error {
+  validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[];
+  validationContext?: string;
+}
+
+const LOCATION: Record<string, InvalidParam['in']> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+function isValidationError(error: unknown): error is FastifyValidationError {
+  return Array.isArray((error as FastifyValidationError)?.validation);
+}
+
+/** AJV's findings as {in, pointer, detail}; the pointer names the field itself for unknown or missing ones. */
+export function invalidParams(error: FastifyValidationError): InvalidParam[] {
+  const where = LOCATION[error.validationContext ?? 'body'] ?? 'body';
+  return error.validation.map(({ instancePath, keyword, params, message }) => {
+    if (keyword === 'additionalProperties') {
+      return { in: where, pointer: `${instancePath}/${String(params.additionalProperty)}`, detail: 'is not a known field' };
+    }
+    if (keyword === 'required') {
+      return { in: where, pointer: `${instancePath}/${String(params.missingProperty)}`, detail: 'is required' };
+    }
+    return { in: where, pointer: instancePath || '/', detail: message ?? keyword };
+  });
+}
+
+// Errors PostgreSQL raises when it is unreachable, restarting or cancelled the statement on a timeout.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '57014', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException || error instanceof LockWaitTimeoutException) return true;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(message);
+}
+
+/** Maps anything thrown while serving a request to the problem the client sees. No internals leak. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof DomainError) {
+    const status = STATUS_BY_CODE[error.code];
+    const detail = status >= 500 && !error.expose ? undefined : error.message;
+    return { ...error.extensions, ...problem(status), code: error.code, detail };
+  }
+  if (isValidationError(error)) {
+    const errors = invalidParams(error);
+    const detail = errors.map((e) => `${e.in} ${e.pointer} ${e.detail}`).join('; ');
+    return { ...problem(HttpStatus.BAD_REQUEST), code: 'REQUEST.INVALID', detail, errors };
+  }
+  if (error instanceof UniqueConstraintViolationException) {
+    return { ...problem(HttpStatus.CONFLICT), code: 'DATABASE.CONFLICT', detail: 'a row with this key already exists' };
+  }
+  if (
+    error instanceof ForeignKeyConstraintViolationException ||
+    error instanceof CheckConstraintViolationException ||
+    error instanceof NotNullConstraintViolationException
+  ) {
+    const constraint = (error as { constraint?: string }).constraint;
+    const detail = `the request breaks a data rule${constraint ? ` (${constraint})` : ''}`;
+    return { ...problem(HttpStatus.UNPROCESSABLE_ENTITY), code: 'DATABASE.CONSTRAINT_VIOLATION', detail };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { ...problem(HttpStatus.SERVICE_UNAVAILABLE), code: 'DATABASE.UNAVAILABLE', detail: 'the database is unavailable; retry later' };
+  }
+  if (error instanceof HttpException) {
+    const body = error.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    return { ...problem(error.getStatus()), detail: Array.isArray(message) ? message.join('; ') : (message as string | undefined) };
+  }
+  // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a 4xx statusCode.
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { ...problem(status), detail: (error as Error).message };
+  }
+  return problem(HttpStatus.INTERNAL_SERVER_ERROR);
+}

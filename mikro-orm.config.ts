@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig } from './src/config/app.config.js';
 import { migrationFileName } from './src/database/migration-file-name.js';
 import { resolveDatabaseUrl } from './src/database/embedded-postgres.js';
 import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
+import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
 
 // This file is the one source of ORM settings for the app, the mikro-orm CLI and the tests. It sits at the
@@ -16,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const runningTs = import.meta.url.endsWith('.ts');
 const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 
-export const ENTITIES = [PipelineExecution, DataQualityMetric];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> = {}): Options {

@@ -3,10 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './support/disposable-postgres.js';
+import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { runTs, startServer } from './support/spawn.js';
 import { createTestDatabase, publicTables, sql, type TestDatabase } from './support/test-database.js';
 
-const INITIAL = '20261121_132715_create_core_tables';
+const [INITIAL] = COMMITTED_MIGRATIONS;
 const SECRET = 'n0t-f0r-l0gs-7f3a';
 
 
@@ -45,7 +46,7 @@ describe('booting src/main.ts', () => {
   it('MIGRATIONS_ON_BOOT=check refuses to start while a migration is pending, and says which', async () => {
     const run = await runTs('src/main.ts', [], { DATABASE_URL: db.url, MIGRATIONS_ON_BOOT: 'check', PORT: '0' });
     expect(run.code).toBe(1);
-    expect(run.output).toContain(`1 migration(s) pending: ${INITIAL}`);
+    expect(run.output).toContain(`${COMMITTED_MIGRATIONS.length} migration(s) pending: ${COMMITTED_MIGRATIONS.join(', ')}`);
     expect(await publicTables(db.url)).not.toContain('pipeline_executions');
   });
 
@@ -65,7 +66,7 @@ describe('booting src/main.ts', () => {
       MIGRATIONS_ON_BOOT: 'up',
     });
     expect(await server.waitReady()).toBe(200);
-    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_executions']);
+    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_execution_events', 'pipeline_executions']);
     expect(await server.stop()).toBe(0);
   });
 });

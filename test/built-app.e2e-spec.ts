@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { freePort } from './support/disposable-postgres.js';
+import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { startServer } from './support/spawn.js';
 import { createTestDatabase, publicTables, type TestDatabase } from './support/test-database.js';
 
-const INITIAL = '20261121_132715_create_core_tables';
+const ALL = COMMITTED_MIGRATIONS;
 
 // A production image holds dist/ and node_modules/ only: these run the compiled entry points with plain
 // node (no tsx, no TypeScript sources needed), exactly as such an image would. `npm test` builds first.
@@ -28,12 +29,12 @@ describe('the compiled build (dist/)', () => {
   it('node dist/cli.js migrate runs the compiled migrations: up, status, check, down', () => {
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'warn' };
     const up = node(['dist/cli.js', 'migrate', 'up'], env);
-    expect(up.stdout + up.stderr).toContain(`applied: ${INITIAL}`);
+    expect(up.stdout + up.stderr).toContain(`applied: ${ALL.join(', ')}`);
     expect(up.status).toBe(0);
-    expect(node(['dist/cli.js', 'migrate', 'status'], env).stdout).toContain('1 applied, 0 pending');
+    expect(node(['dist/cli.js', 'migrate', 'status'], env).stdout).toContain(`${ALL.length} applied, 0 pending`);
     expect(node(['dist/cli.js', 'migrate', 'check'], env).status).toBe(0);
     const down = node(['dist/cli.js', 'migrate', 'down', '--to', '0'], env);
-    expect(down.stdout).toContain(`reverted: ${INITIAL}`);
+    expect(down.stdout).toContain(`reverted: ${[...ALL].reverse().join(', ')}`);
     expect(node(['dist/cli.js', 'migrate', 'check'], env).status).toBe(1);
   });
 
@@ -43,7 +44,7 @@ describe('the compiled build (dist/)', () => {
     expect(node([bin, 'migration:up'], env).status).toBe(0);
     const list = node([bin, 'migration:list'], env);
     expect(list.status).toBe(0);
-    expect(list.stdout).toContain(INITIAL);
+    for (const name of ALL) expect(list.stdout).toContain(name);
     const check = node([bin, 'migration:check'], env);
     expect(check.stdout).toContain('No changes required');
   });

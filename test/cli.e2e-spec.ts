@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS_TABLE } from '../mikro-orm.config.js';
+import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { runTs } from './support/spawn.js';
 import { createTestDatabase, publicTables, sql, type TestDatabase } from './support/test-database.js';
 
-const INITIAL = '20261121_132715_create_core_tables';
+const ALL = COMMITTED_MIGRATIONS;
+const [INITIAL] = ALL;
+const APP_TABLES = ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'];
 
 
 describe('the migrate command module (src/cli.ts)', () => {
@@ -18,32 +21,33 @@ describe('the migrate command module (src/cli.ts)', () => {
     await db?.drop();
   });
 
-  it('status lists the pending migration on an empty database; check exits 1 naming it', async () => {
+  it('status lists the pending migrations on an empty database; check exits 1 naming them', async () => {
     const status = await migrate('status');
     expect(status.code).toBe(0);
-    expect(status.output).toMatch(new RegExp(`pending\\s+${INITIAL}`));
-    expect(status.output).toContain('0 applied, 1 pending');
+    for (const name of ALL) expect(status.output).toMatch(new RegExp(`pending\\s+${name}`));
+    expect(status.output).toContain(`0 applied, ${ALL.length} pending`);
     const check = await migrate('check');
     expect(check.code).toBe(1);
-    expect(check.output).toContain(`pending migrations: ${INITIAL}`);
+    expect(check.output).toContain(`pending migrations: ${ALL.join(', ')}`);
   });
 
-  it('up applies it and records it; status --json and check then agree', async () => {
+  it('up applies them and records them; status --json and check then agree', async () => {
     const up = await migrate('up');
     expect(up.code).toBe(0);
-    expect(up.output).toContain(`applied: ${INITIAL}`);
-    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_executions']);
+    expect(up.output).toContain(`applied: ${ALL.join(', ')}`);
+    expect(await publicTables(db.url)).toEqual(APP_TABLES);
     const status = await migrate('status', '--json');
     const parsed = JSON.parse(status.output.trim().split('\n').pop() ?? '') as { applied: { name: string }[]; pending: string[] };
-    expect(parsed.applied.map((m) => m.name)).toEqual([INITIAL]);
+    expect(parsed.applied.map((m) => m.name)).toEqual(ALL);
     expect(parsed.pending).toEqual([]);
     expect((await migrate('check')).code).toBe(0);
   });
 
-  it('down reverts the last migration; a second down has nothing to revert', async () => {
+  it('down reverts the last migration, --to 0 all the rest; then there is nothing to revert', async () => {
     const down = await migrate('down');
     expect(down.code).toBe(0);
-    expect(down.output).toContain(`reverted: ${INITIAL}`);
+    expect(down.output).toContain(`reverted: ${ALL[ALL.length - 1]}`);
+    expect((await migrate('down', '--to', '0')).output).toContain(`reverted: ${ALL.slice(0, -1).reverse().join(', ')}`);
     expect(await publicTables(db.url)).toEqual([MIGRATIONS_TABLE]);
     expect((await migrate('down')).output).toContain('nothing to revert');
   });

@@ -7,7 +7,7 @@ import { sql } from './support/test-database.js';
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
 // it comes with a migration, reviewed like code.
 const HEAD = {
-  tables: ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_executions'],
+  tables: ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
   columns: {
     pipeline_executions: [
       'execution_id uuid not null',
@@ -21,6 +21,13 @@ const HEAD = {
       'attempt integer not null default 1',
       'created_at timestamp with time zone not null default now()',
       'updated_at timestamp with time zone not null default now()',
+    ],
+    pipeline_execution_events: [
+      'event_id uuid not null',
+      'execution_id uuid not null',
+      'type text not null',
+      'occurred_at timestamp with time zone not null default now()',
+      "payload jsonb not null default '{}'::jsonb",
     ],
     data_quality_metrics: [
       'metric_id uuid not null',
@@ -43,6 +50,12 @@ const HEAD = {
       "pipeline_executions_row_counts_is_object: CHECK ((jsonb_typeof(row_counts) = 'object'::text))",
       "pipeline_executions_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text])))",
     ],
+    pipeline_execution_events: [
+      'pipeline_execution_events_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE CASCADE',
+      "pipeline_execution_events_payload_is_object: CHECK ((jsonb_typeof(payload) = 'object'::text))",
+      'pipeline_execution_events_pkey: PRIMARY KEY (event_id)',
+      "pipeline_execution_events_type_known: CHECK ((type = ANY (ARRAY['create'::text, 'start'::text, 'progress'::text, 'succeed'::text, 'fail'::text, 'cancel'::text])))",
+    ],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE SET NULL',
       "data_quality_metrics_metadata_is_object: CHECK ((jsonb_typeof(metadata) = 'object'::text))",
@@ -57,6 +70,12 @@ const HEAD = {
       "pipeline_executions_active_status_started_idx: CREATE INDEX pipeline_executions_active_status_started_idx ON public.pipeline_executions USING btree (status, started_at) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]))",
       'pipeline_executions_pipeline_started_idx: CREATE INDEX pipeline_executions_pipeline_started_idx ON public.pipeline_executions USING btree (pipeline_name, started_at, execution_id)',
       'pipeline_executions_pkey: CREATE UNIQUE INDEX pipeline_executions_pkey ON public.pipeline_executions USING btree (execution_id)',
+      'pipeline_executions_started_idx: CREATE INDEX pipeline_executions_started_idx ON public.pipeline_executions USING btree (started_at, execution_id)',
+      'pipeline_executions_status_started_idx: CREATE INDEX pipeline_executions_status_started_idx ON public.pipeline_executions USING btree (status, started_at, execution_id)',
+    ],
+    pipeline_execution_events: [
+      'pipeline_execution_events_history_idx: CREATE INDEX pipeline_execution_events_history_idx ON public.pipeline_execution_events USING btree (execution_id, occurred_at, event_id)',
+      'pipeline_execution_events_pkey: CREATE UNIQUE INDEX pipeline_execution_events_pkey ON public.pipeline_execution_events USING btree (event_id)',
     ],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_idx: CREATE INDEX data_quality_metrics_execution_id_idx ON public.data_quality_metrics USING btree (execution_id)',

@@ -1,9 +1,18 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ExecutionsController } from './executions.controller.js';
+import { ExecutionsService } from './executions.service.js';
+import { PipelineExecutionEvent } from './pipeline-execution-event.entity.js';
 import { PipelineExecution } from './pipeline-execution.entity.js';
+import { PipelinesController } from './pipelines.controller.js';
+import { PipelinesService } from './pipelines.service.js';
+import { TransitionsService } from './transitions.service.js';
 
-/** Pipeline executions: the audit log. Owns the pipeline_executions table. */
+/** Pipeline executions: the audit log. Owns pipeline_executions and pipeline_execution_events. */
 @Module({
-  imports: [MikroOrmModule.forFeature([PipelineExecution])],
+  imports: [MikroOrmModule.forFeature([PipelineExecution, PipelineExecutionEvent])],
+  controllers: [ExecutionsController, PipelinesController],
+  providers: [ExecutionsService, TransitionsService, PipelinesService],
+  exports: [ExecutionsService],
 })
 export class AuditModule {}

@@ -14,6 +14,10 @@ import { ExecutionStatus } from './execution-status.js';
 @Check({ name: 'pipeline_executions_attempt_positive', expression: 'attempt >= 1' })
 // Listing a pipeline's runs newest first; execution_id breaks ties so keyset pages are stable.
 @Index({ name: 'pipeline_executions_pipeline_started_idx', properties: ['pipelineName', 'startedAt', 'id'] })
+// Listing all runs, or a time range, in started_at order (keyset pages on started_at, execution_id).
+@Index({ name: 'pipeline_executions_started_idx', properties: ['startedAt', 'id'] })
+// Listing runs by status in started_at order.
+@Index({ name: 'pipeline_executions_status_started_idx', properties: ['status', 'startedAt', 'id'] })
 // Only the few runs still in flight are indexed by status: terminal rows never need this lookup.
 @Index({
   name: 'pipeline_executions_active_status_started_idx',

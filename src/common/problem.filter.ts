@@ -5,8 +5,8 @@ import { toProblem } from './problem.mapper.js';
 
 const logger = new Logger('Errors');
 
-/** Sends `error` as application/problem+json; used by the Nest filter and by Fastify's own error handler. */
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+/** Sends `error` as application/problem+json. Nest routes Fastify's own errors (parsing, validation) here too. */
+function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const problem = { ...toProblem(error), instance: request.url };
   if (problem.status >= 500) {
     // A domain error or an outage is a known condition: one line, no stack. Anything else is a bug.

@@ -26,7 +26,10 @@ function isValidationError(error: unknown): error is FastifyValidationError {
 /** AJV's findings as {in, pointer, detail}; the pointer names the field itself for unknown or missing ones. */
 export function invalidParams(error: FastifyValidationError): InvalidParam[] {
   const where = LOCATION[error.validationContext ?? 'body'] ?? 'body';
-  return error.validation.map(({ instancePath, keyword, params, message }) => {
+  // An if/then rule reports both the inner failure and "must match then schema": keep the useful one.
+  const findings = error.validation.filter(({ keyword }) => keyword !== 'if');
+  return findings.map(({ instancePath, keyword, params, message }) => {
+    if (keyword === 'false schema') return { in: where, pointer: instancePath, detail: 'is not allowed here' };
     if (keyword === 'additionalProperties') {
       return { in: where, pointer: `${instancePath}/${String(params.additionalProperty)}`, detail: 'is not a known field' };
     }

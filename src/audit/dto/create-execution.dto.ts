@@ -1,0 +1,16 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, RowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+
+export const CreateExecutionDto = Type.Object(
+  {
+    execution_id: Type.Optional({ ...Uuid, description: 'Choose it yourself to make retries safe: the same id and body answer 200.' }),
+    pipeline_name: PipelineName,
+    status: Type.Optional(StringEnum(['pending', 'running'] as const, { description: 'Default running.' })),
+    started_at: Type.Optional({ ...Timestamp, description: 'Default: when the request arrives.' }),
+    input_file: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 1.' })),
+    row_counts: Type.Optional(RowCounts),
+  },
+  { additionalProperties: false, title: 'CreateExecution' },
+);
+export type CreateExecutionDto = Static<typeof CreateExecutionDto>;

@@ -1,0 +1,36 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, RowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { ExecutionStatus } from '../execution-status.js';
+import { EVENT_TYPES } from '../pipeline-execution-event.entity.js';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ExecutionResponse = Type.Object(
+  {
+    execution_id: Uuid,
+    pipeline_name: PipelineName,
+    status: StringEnum(Object.values(ExecutionStatus)),
+    started_at: Timestamp,
+    completed_at: Nullable(Timestamp),
+    input_file: Nullable(Type.String()),
+    row_counts: RowCounts,
+    error_details: Nullable(Type.String()),
+    attempt: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { title: 'Execution', additionalProperties: false },
+);
+export type ExecutionResponse = Static<typeof ExecutionResponse>;
+
+export const ExecutionEventResponse = Type.Object(
+  {
+    event_id: Uuid,
+    execution_id: Uuid,
+    type: StringEnum(EVENT_TYPES),
+    occurred_at: Timestamp,
+    payload: Type.Record(Type.String(), Type.Unknown(), { description: 'The request body of the change, without `type`.' }),
+  },
+  { title: 'ExecutionEvent', additionalProperties: false },
+);
+export type ExecutionEventResponse = Static<typeof ExecutionEventResponse>;

@@ -1,0 +1,51 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { ExecutionStatus } from '../execution-status.js';
+
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+export const WINDOW_PATTERN = '^[1-9][0-9]{0,3}[mhd]$';
+
+export const PipelineQuery = Type.Object(
+  {
+    window: Type.Optional(
+      Type.String({ pattern: WINDOW_PATTERN, default: '7d', description: 'Look-back window for counts, rate and durations: 30m, 24h, 7d (at most 366d). Default 7d.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PipelineQuery = Static<typeof PipelineQuery>;
+
+export const PipelineParams = Type.Object({ pipeline_name: PipelineName }, { additionalProperties: false });
+export type PipelineParams = Static<typeof PipelineParams>;
+
+export const PipelineSummaryResponse = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    window: Type.String(),
+    last_execution: Type.Object(
+      { execution_id: Uuid, status: StringEnum(Object.values(ExecutionStatus)), started_at: Timestamp },
+      { additionalProperties: false, description: 'The most recently started run, whenever it was.' },
+    ),
+    last_success_at: Type.Union([Timestamp, Type.Null()], { description: 'completed_at of the most recently started successful run, whenever it was.' }),
+    counts: Type.Object(
+      {
+        pending: Type.Integer(),
+        running: Type.Integer(),
+        succeeded: Type.Integer(),
+        failed: Type.Integer(),
+        cancelled: Type.Integer(),
+      },
+      { additionalProperties: false, description: 'Runs started within the window, by current status.' },
+    ),
+    success_rate: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+      description: 'succeeded / (succeeded + failed + cancelled) within the window; null without finished runs.',
+    }),
+    duration_ms: Type.Object(
+      { p50: NullableNumber, p95: NullableNumber },
+      { additionalProperties: false, description: 'Interpolated percentiles of completed_at − started_at of the succeeded runs within the window.' },
+    ),
+  },
+  { additionalProperties: false, title: 'PipelineSummary' },
+);
+export type PipelineSummaryResponse = Static<typeof PipelineSummaryResponse>;

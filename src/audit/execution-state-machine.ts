@@ -1,0 +1,60 @@
+import { ExecutionStatus } from './execution-status.js';
+
+export const TRANSITION_TYPES = ['start', 'progress', 'succeed', 'fail', 'cancel'] as const;
+export type TransitionType = (typeof TRANSITION_TYPES)[number];
+
+interface Rule {
+  from: readonly ExecutionStatus[];
+  to: ExecutionStatus;
+}
+
+const { Pending, Running, Succeeded, Failed, Cancelled } = ExecutionStatus;
+
+/**
+ * The lifecycle: pending → running | failed | cancelled; running → running (progress) | succeeded |
+ * failed | cancelled. Succeeded, failed and cancelled are terminal.
+ */
+export const TRANSITIONS: Record<TransitionType, Rule> = {
+  start: { from: [Pending], to: Running },
+  progress: { from: [Running], to: Running },
+  succeed: { from: [Running], to: Succeeded },
+  fail: { from: [Pending, Running], to: Failed },
+  cancel: { from: [Pending, Running], to: Cancelled },
+};
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return status === Succeeded || status === Failed || status === Cancelled;
+}
+
+export function canApply(type: TransitionType, current: ExecutionStatus): boolean {
+  return TRANSITIONS[type].from.includes(current);
+}
+
+export interface LastEvent {
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * A transition that cannot apply is either the retry of the terminal transition that already happened
+ * (same type, same payload: answered 200, nothing changes) or a conflict (409).
+ */
+export function isRepeatOfTerminal(
+  type: TransitionType,
+  current: ExecutionStatus,
+  payload: unknown,
+  last: LastEvent | undefined,
+): boolean {
+  return isTerminal(current) && TRANSITIONS[type].to === current && last?.type === type && sameJson(last.payload, payload);
+}
+
+/** Deep equality of JSON values, ignoring key order (jsonb does not keep it). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,127 @@
+import { isoColumn } from '../database/sql.js';
+import type { ExecutionSort } from './dto/list-executions.query.js';
+
+/** The execution as the API shows it: snake_case, timestamps as exact RFC 3339 strings. */
+export const EXECUTION_COLUMNS = [
+  'e.execution_id',
+  'e.pipeline_name',
+  'e.status',
+  isoColumn('e.started_at'),
+  isoColumn('e.completed_at'),
+  'e.input_file',
+  'e.row_counts',
+  'e.error_details',
+  'e.attempt',
+  isoColumn('e.created_at'),
+  isoColumn('e.updated_at'),
+].join(', ');
+
+/**
+ * Inserts the execution and its `create` event in one statement. Returns no row when the id exists:
+ * `on conflict do nothing` then waits for a concurrent insert of the same id to commit, so the caller's
+ * follow-up read always sees the winner.
+ */
+export const INSERT_EXECUTION = `
+  with e as (
+    insert into pipeline_executions (execution_id, pipeline_name, status, started_at, input_file, attempt, row_counts)
+    values (?, ?, ?, ?::timestamptz, ?, ?, ?::jsonb)
+    on conflict (execution_id) do nothing
+    returning *
+  ), ev as (
+    insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
+    select ?, e.execution_id, 'create', e.created_at, ?::jsonb from e
+  )
+  select ${EXECUTION_COLUMNS} from e`;
+
+export const SELECT_EXECUTION = `select ${EXECUTION_COLUMNS} from pipeline_executions e where e.execution_id = ?`;
+
+/** The execution with the payload of its `create` event, to tell a retry from a conflicting reuse of the id. */
+export const SELECT_EXECUTION_WITH_CREATE = `
+  select ${EXECUTION_COLUMNS}, (select payload from pipeline_execution_events v
+    where v.execution_id = e.execution_id and v.type = 'create' order by v.occurred_at, v.event_id limit 1) as create_payload
+  from pipeline_executions e where e.execution_id = ?`;
+
+export interface ListFilters {
+  pipelineName?: string;
+  statuses?: string[];
+  startedAfter?: string;
+  startedBefore?: string;
+  hasError?: boolean;
+  inputFile?: string;
+  after?: { startedAt: string; id: string };
+}
+
+/**
+ * One keyset page. Rows are ordered by (started_at, execution_id), a total order, and the cursor is the
+ * last row's pair, so a page never repeats or skips a row however many rows arrive meanwhile. Every
+ * filter combination is served by an index whose leading columns match (see the EXPLAIN suite).
+ */
+export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, limit: number): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (filters.pipelineName !== undefined) add('e.pipeline_name = ?', filters.pipelineName);
+  if (filters.statuses?.length) add('e.status in (?)', filters.statuses);
+  if (filters.startedAfter !== undefined) add('e.started_at >= ?::timestamptz', filters.startedAfter);
+  if (filters.startedBefore !== undefined) add('e.started_at < ?::timestamptz', filters.startedBefore);
+  if (filters.hasError !== undefined) where.push(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
+  if (filters.inputFile !== undefined) add('e.input_file = ?', filters.inputFile);
+  const desc = sort === '-started_at';
+  if (filters.after) {
+    add(`(e.started_at, e.execution_id) ${desc ? '<' : '>'} (?::timestamptz, ?::uuid)`, filters.after.startedAt, filters.after.id);
+  }
+  const direction = desc ? 'desc' : 'asc';
+  const sql =
+    `select ${EXECUTION_COLUMNS} from pipeline_executions e` +
+    (where.length ? ` where ${where.join(' and ')}` : '') +
+    ` order by e.started_at ${direction}, e.execution_id ${direction} limit ${Number(limit) + 1}`;
+  return { sql, params };
+}
+
+/**
+ * Applies a transition and appends its event in one statement. The WHERE clause is the state machine's
+ * guard: a concurrent transition that committed first changes the status, PostgreSQL re-checks the row
+ * after waiting for its lock, and this one then updates nothing (the caller answers 409).
+ */
+export const APPLY_TRANSITION = `
+  with e as (
+    update pipeline_executions x set
+      status = ?,
+      row_counts = x.row_counts || ?::jsonb,
+      completed_at = ?::timestamptz,
+      error_details = coalesce(?, x.error_details)
+    where x.execution_id = ? and x.status in (?) and (?::timestamptz is null or ?::timestamptz >= x.started_at)
+    returning x.*
+  ), ev as (
+    insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
+    select ?, e.execution_id, ?, now(), ?::jsonb from e
+  )
+  select ${EXECUTION_COLUMNS} from e`;
+
+/**
+ * The execution with its newest event, and whether the requested completed_at (first parameter; null for
+ * none) precedes its start: what the caller needs to explain why a transition did not apply.
+ */
+export const SELECT_EXECUTION_WITH_LAST_EVENT = `
+  select ${EXECUTION_COLUMNS}, (select json_build_object('type', v.type, 'payload', v.payload) from pipeline_execution_events v
+    where v.execution_id = e.execution_id order by v.occurred_at desc, v.event_id desc limit 1) as last_event,
+    coalesce(?::timestamptz < e.started_at, false) as completes_before_start
+  from pipeline_executions e where e.execution_id = ?`;
+
+export const EVENT_COLUMNS = ['v.event_id', 'v.execution_id', 'v.type', isoColumn('v.occurred_at'), 'v.payload'].join(', ');
+
+export function listEventsSql(executionId: string, limit: number, after?: { occurredAt: string; id: string }) {
+  const params: unknown[] = [executionId];
+  let keyset = '';
+  if (after) {
+    keyset = ' and (v.occurred_at, v.event_id) > (?::timestamptz, ?::uuid)';
+    params.push(after.occurredAt, after.id);
+  }
+  const sql =
+    `select ${EVENT_COLUMNS} from pipeline_execution_events v where v.execution_id = ?${keyset}` +
+    ` order by v.occurred_at, v.event_id limit ${Number(limit) + 1}`;
+  return { sql, params };
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
+import { runSql } from '../database/sql.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+import { ExecutionIdConflictError, ExecutionNotFoundError } from './audit.errors.js';
+import type { CreateExecutionDto } from './dto/create-execution.dto.js';
+import type { ExecutionResponse } from './dto/execution.response.js';
+import type { ListExecutionsQuery } from './dto/list-executions.query.js';
+import { sameJson } from './execution-state-machine.js';
+import { INSERT_EXECUTION, listExecutionsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.queries.js';
+
+export interface CreateResult {
+  execution: ExecutionResponse;
+  created: boolean;
+}
+
+export interface ExecutionPage {
+  data: ExecutionResponse[];
+  next_cursor: string | null;
+}
+
+@Injectable()
+export class ExecutionsService {
+  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+
+  /**
+   * Records a run. With a client-chosen execution_id, repeating the same request is safe: it answers the
+   * existing execution (created: false); the same id with another body is a conflict.
+   */
+  async create(body: CreateExecutionDto): Promise<CreateResult> {
+    const id = body.execution_id ?? uuidV7();
+    const rows = await runSql<ExecutionResponse>(this.em, INSERT_EXECUTION, [
+      id,
+      body.pipeline_name,
+      body.status ?? 'running',
+      body.started_at ?? new Date().toISOString(),
+      body.input_file ?? null,
+      body.attempt ?? 1,
+      JSON.stringify(body.row_counts ?? {}),
+      uuidV7(),
+      JSON.stringify(body),
+    ]);
+    if (rows.length === 1) return { execution: rows[0], created: true };
+    const [existing] = await runSql<ExecutionResponse & { create_payload: unknown }>(this.em, SELECT_EXECUTION_WITH_CREATE, [id]);
+    if (!existing) throw new ExecutionIdConflictError(id); // deleted between the two statements
+    const { create_payload: original, ...execution } = existing;
+    if (!sameJson(original, body)) throw new ExecutionIdConflictError(id);
+    return { execution, created: false };
+  }
+
+  async get(id: string): Promise<ExecutionResponse> {
+    const [row] = await runSql<ExecutionResponse>(this.em, SELECT_EXECUTION, [id]);
+    if (!row) throw new ExecutionNotFoundError(id);
+    return row;
+  }
+
+  async list(query: ListExecutionsQuery): Promise<ExecutionPage> {
+    const sort = query.sort ?? '-started_at';
+    const limit = query.limit ?? 50;
+    let after: { startedAt: string; id: string } | undefined;
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor, { s: equals(sort), t: isUtcTimestamp, i: isUuid });
+      after = { startedAt: cursor.t, id: cursor.i };
+    }
+    const { sql, params } = listExecutionsSql(
+      {
+        pipelineName: query.pipeline_name,
+        statuses: query.status,
+        startedAfter: query.started_after,
+        startedBefore: query.started_before,
+        hasError: query.has_error,
+        inputFile: query.input_file,
+        after,
+      },
+      sort,
+      limit,
+    );
+    const rows = await runSql<ExecutionResponse>(this.em, sql, params);
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    const next = rows.length > limit ? encodeCursor({ s: sort, t: last.started_at, i: last.execution_id }) : null;
+    return { data, next_cursor: next };
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { runSql } from '../database/sql.js';
+import { PipelineNotFoundError } from './audit.errors.js';
+import type { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
+import type { ExecutionStatus } from './execution-status.js';
+import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY, type SummaryRow } from './pipelines.queries.js';
+
+const UNIT = { m: 'minutes', h: 'hours', d: 'days' } as const;
+const MAX_WINDOW_MS = 366 * 86_400_000;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "7d" → "7 days", refusing windows over 366 days (the schema has already checked the shape). */
+export function windowInterval(window: string): string {
+  const amount = Number(window.slice(0, -1));
+  const unit = window.slice(-1) as keyof typeof UNIT;
+  if (amount * UNIT_MS[unit] > MAX_WINDOW_MS) {
+    throw new InvalidRequestError({ in: 'query', pointer: '/window', detail: 'must be at most 366d' });
+  }
+  return `${amount} ${UNIT[unit]}`;
+}
+
+function toSummary(row: SummaryRow, window: string): PipelineSummaryResponse {
+  const finished = row.succeeded + row.failed + row.cancelled;
+  return {
+    pipeline_name: row.pipeline_name,
+    window,
+    last_execution: {
+      execution_id: row.last_execution_id,
+      status: row.last_status as ExecutionStatus,
+      started_at: row.last_started_at,
+    },
+    last_success_at: row.last_success_at,
+    counts: { pending: row.pending, running: row.running, succeeded: row.succeeded, failed: row.failed, cancelled: row.cancelled },
+    success_rate: finished === 0 ? null : row.succeeded / finished,
+    duration_ms: { p50: row.p50_ms, p95: row.p95_ms },
+  };
+}
+
+@Injectable()
+export class PipelinesService {
+  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+
+  async list(window = '7d'): Promise<PipelineSummaryResponse[]> {
+    const rows = await runSql<SummaryRow>(this.em, ALL_PIPELINES_SUMMARY, [windowInterval(window)]);
+    return rows.map((row) => toSummary(row, window));
+  }
+
+  async get(name: string, window = '7d'): Promise<PipelineSummaryResponse> {
+    const [row] = await runSql<SummaryRow>(this.em, ONE_PIPELINE_SUMMARY, [name, windowInterval(window)]);
+    if (!row) throw new PipelineNotFoundError(name);
+    return toSummary(row, window);
+  }
+}

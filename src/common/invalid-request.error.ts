@@ -1,0 +1,13 @@
+import { DomainError } from './domain-error.js';
+import type { InvalidParam } from './problem.js';
+
+/** Input that passed the schema but not a rule the schema cannot express; answered 400 like schema errors. */
+export class InvalidRequestError extends DomainError {
+  readonly code = 'REQUEST.INVALID';
+  override readonly extensions: Record<string, unknown>;
+
+  constructor(param: InvalidParam) {
+    super(`${param.in} ${param.pointer} ${param.detail}`);
+    this.extensions = { errors: [param] };
+  }
+}

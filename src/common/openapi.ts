@@ -1,0 +1,32 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/**
+ * The OpenAPI 3.1 document is generated from the route schemas, the same JSON Schemas Fastify validates
+ * requests and serializes responses with, so it cannot drift from what the API does. Registered before
+ * Nest adds its routes, so that every route is seen.
+ */
+export async function registerOpenApi(app: NestFastifyApplication, version: string): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Pipeline Ledger',
+        version,
+        description:
+          'Audit log of data pipeline runs and their data quality metrics. Field names are snake_case; ' +
+          'timestamps are RFC 3339 with an offset on input and UTC with microseconds on output; every error ' +
+          'is application/problem+json (RFC 9457).',
+      },
+      tags: [
+        { name: 'executions', description: 'Pipeline runs and their lifecycle' },
+        { name: 'pipelines', description: 'Per-pipeline health' },
+        { name: 'health', description: 'Probes' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+}

@@ -1,0 +1,78 @@
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+// Shared JSON Schema pieces (TypeBox: each is both a JSON Schema for validation and OpenAPI, and a
+// TypeScript type). Field names on the wire are snake_case throughout.
+
+/** A string enum as `{type: string, enum}`, which gives one clear validation error instead of anyOf noise. */
+export function StringEnum<T extends string>(values: readonly T[], options: object = {}): TUnsafe<T> {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
+export const Uuid = Type.String({ format: 'uuid', description: 'A UUID (any version; ids we generate are UUIDv7).' });
+
+/** RFC 3339 with a mandatory offset or Z; naive timestamps are rejected. Echoed with microseconds, in UTC. */
+export const Timestamp = Type.String({
+  format: 'date-time',
+  maxLength: 40,
+  description: 'RFC 3339 timestamp with an offset, e.g. 2026-11-21T13:27:20.012Z',
+});
+
+export const PipelineName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}$',
+  description: 'Letters, digits and _ . : / -, starting with a letter or digit; at most 200 characters.',
+  example: 'orders_daily_etl',
+});
+
+export const RowCounts = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), {
+  maxProperties: 100,
+  description: 'Named non-negative row counts, e.g. {"read": 1200, "written": 1180}.',
+});
+
+export const Limit = (max: number, fallback: number) =>
+  Type.Integer({ minimum: 1, maximum: max, default: fallback, description: `Page size, 1 to ${max} (default ${fallback}).` });
+
+export const Cursor = Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor from the previous page.' });
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page.' }),
+  });
+
+const InvalidParam = Type.Object({
+  in: StringEnum(['body', 'query', 'path', 'header']),
+  pointer: Type.String({ description: 'JSON pointer to the offending value, e.g. /row_counts/read' }),
+  detail: Type.String(),
+});
+
+/** RFC 9457 problem details, as every error response of this API is shaped. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String({ description: 'Stable machine-readable reason, e.g. AUDIT.ILLEGAL_TRANSITION' })),
+    errors: Type.Optional(Type.Array(InvalidParam, { description: 'Each invalid input, for 400 responses' })),
+  },
+  { additionalProperties: true, title: 'Problem' },
+);
+
+/** A response documented (and serialized) as application/problem+json. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+}
+
+/** The error responses every /v1 route can give, on top of its own. */
+export const COMMON_PROBLEMS = {
+  400: problemResponse('Invalid input: unknown fields or parameters, wrong types, bad formats. `errors` lists each.'),
+  500: problemResponse('Unexpected failure; the body carries no internals.'),
+  503: problemResponse('The database is unavailable; retry after the Retry-After delay.'),
+};
+
+/** What routes with a JSON body can add: the body is too large or not JSON. */
+export const BODY_PROBLEMS = {
+  413: problemResponse('The body is larger than the limit.'),
+  415: problemResponse('The body is not application/json.'),
+};

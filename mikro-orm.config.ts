@@ -5,7 +5,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { loadConfig, type AppConfig } from './src/config/app.config.js';
 import { migrationFileName } from './src/database/migration-file-name.js';
-import { resolveDatabaseUrl } from './src/database/embedded-postgres.js';
+import { resolveDatabaseUrl } from './src/database/embedded-credentials.js';
+import { forMigrations } from './src/database/migration-settings.js';
 import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
 import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
@@ -20,6 +21,16 @@ const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
+/**
+ * libpq's sslmode as the pg driver understands it: require encrypts without checking the certificate,
+ * verify-ca and verify-full also verify it (pg checks the host name too); the others do not use TLS.
+ */
+function sslOptions(mode: string | null): false | { rejectUnauthorized: boolean } {
+  if (mode === 'require') return { rejectUnauthorized: false };
+  if (mode === 'verify-ca' || mode === 'verify-full') return { rejectUnauthorized: true };
+  return false;
+}
+
 export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> = {}): Options {
   const url = resolveDatabaseUrl(config);
   const { pool } = config.database;
@@ -32,7 +43,10 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
     driverOptions: {
       connectionTimeoutMillis: config.database.connectTimeoutMs,
       statement_timeout: config.database.statementTimeoutMs,
+      // Client-side backstop for a server that stops answering without closing the connection.
+      query_timeout: config.database.statementTimeoutMs > 0 ? config.database.statementTimeoutMs + 5_000 : undefined,
       application_name: 'pipeline-ledger',
+      ssl: sslOptions(url.searchParams.get('sslmode')),
     },
     extensions: [Migrator, SeedManager],
     migrations: {
@@ -61,5 +75,6 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
   });
 }
 
-// A factory, so that importing this file (as the app does) reads no environment and opens nothing.
-export default () => buildOrmOptions(loadConfig());
+// For the mikro-orm CLI. A factory, so that importing this file (as the app does) reads no environment
+// and opens nothing; migration settings, because that CLI is mostly used to migrate.
+export default () => buildOrmOptions(forMigrations(loadConfig()));

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import { loadConfig } from './config/app.config.js';
-import { CliModule } from './cli.module.js';
+import { resolveDatabaseUrl } from './database/embedded-credentials.js';
+import { openMigrationOrm } from './database/migration-orm.js';
 import { MigrationService } from './database/migration.service.js';
 import { MIGRATE_USAGE, runMigrateCommand, UsageError } from './database/migrate.command.js';
+import { waitForDatabase } from './database/wait-for-database.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
 
 ${MIGRATE_USAGE}`;
 
+/** The command module: `migrate …` now; later groups (api-keys, …) dispatch from here too. */
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -24,17 +26,13 @@ async function main(argv: string[]): Promise<number> {
   if (group !== 'migrate') throw new UsageError(`unknown command group "${group}"`);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
-  // The commands decide what to migrate; boot-time migration must not run first.
-  const base = loadConfig();
-  const config = { ...base, migrations: { onBoot: 'off' as const } };
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
-    logger: ['fatal', 'error', 'warn'],
-    abortOnError: false,
-  });
+  const config = loadConfig();
+  const orm = await openMigrationOrm(config);
   try {
-    return await runMigrateCommand({ command, to: values.to, json: values.json ?? false }, context.get(MigrationService), console.log);
+    await waitForDatabase(orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
+    return await runMigrateCommand({ command, to: values.to, json: values.json ?? false }, new MigrationService(orm), console.log);
   } finally {
-    await context.close();
+    await orm.close(true);
   }
 }
 

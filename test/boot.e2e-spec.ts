@@ -65,8 +65,11 @@ describe('booting src/main.ts', () => {
       DATABASE_URL: db.url,
       MIGRATIONS_ON_BOOT: 'up',
     });
-    expect(await server.waitReady()).toBe(200);
-    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_execution_events', 'pipeline_executions']);
-    expect(await server.stop()).toBe(0);
+    try {
+      expect(await server.waitReady()).toBe(200);
+      expect(await publicTables(db.url)).toEqual(['data_quality_metrics', 'mikro_orm_migrations', 'pipeline_execution_events', 'pipeline_executions']);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 });

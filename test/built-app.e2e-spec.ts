@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freePort } from './support/disposable-postgres.js';
 import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { startServer } from './support/spawn.js';
@@ -8,21 +10,34 @@ import { createTestDatabase, publicTables, type TestDatabase } from './support/t
 
 const ALL = COMMITTED_MIGRATIONS;
 
-// A production image holds dist/ and node_modules/ only: these run the compiled entry points with plain
-// node (no tsx, no TypeScript sources needed), exactly as such an image would. `npm test` builds first.
-function node(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+// A production image holds dist/ and node_modules/ only. These run the compiled entry points with plain
+// node from a folder holding just that (no src/, no migrations/*.ts, no tsconfig), exactly as such an
+// image would; a dist/ that reached back into the sources would fail here. `npm test` builds first.
+function imageLike(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-ledger-image-'));
+  cpSync('dist', join(dir, 'dist'), { recursive: true });
+  cpSync('package.json', join(dir, 'package.json'));
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
+
+function node(args: string[], env: Record<string, string>, cwd = image) {
+  return spawnSync(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+}
+
+let image: string;
 
 describe('the compiled build (dist/)', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     if (!existsSync('dist/cli.js')) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    image = imageLike();
     db = await createTestDatabase({ empty: true });
   });
 
   afterAll(async () => {
+    rmSync(image, { recursive: true, force: true });
     await db?.drop();
   });
 
@@ -40,19 +55,24 @@ describe('the compiled build (dist/)', () => {
 
   it('the mikro-orm CLI reads the root config and lists what was applied', () => {
     const bin = 'node_modules/@mikro-orm/cli/cli.js';
+    // The mikro-orm CLI is a development tool: it runs in the repository, on the TypeScript config.
     const env = { DATABASE_URL: db.url };
-    expect(node([bin, 'migration:up'], env).status).toBe(0);
-    const list = node([bin, 'migration:list'], env);
+    const repo = process.cwd();
+    expect(node([bin, 'migration:up'], env, repo).status).toBe(0);
+    const list = node([bin, 'migration:list'], env, repo);
     expect(list.status).toBe(0);
     for (const name of ALL) expect(list.stdout).toContain(name);
-    const check = node([bin, 'migration:check'], env);
+    const check = node([bin, 'migration:check'], env, repo);
     expect(check.stdout).toContain('No changes required');
   });
 
   it('node dist/main.js boots, answers /health/ready 200 and exits 0 on SIGTERM', async () => {
     expect(await publicTables(db.url)).toContain('pipeline_executions');
-    const server = startServer(['dist/main.js'], await freePort(), { DATABASE_URL: db.url });
-    expect(await server.waitReady()).toBe(200);
-    expect(await server.stop()).toBe(0);
+    const server = startServer(['dist/main.js'], await freePort(), { DATABASE_URL: db.url }, image);
+    try {
+      expect(await server.waitReady()).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('the migrate command module (src/cli.ts)', () => {
   it('refuses an unknown --to target (exit 1) and bad usage (exit 2) without touching the database', async () => {
     const unknown = await migrate('up', '--to', '20990101_000000_nope');
     expect(unknown.code).toBe(1);
-    expect(unknown.output).toContain('No migration named "20990101_000000_nope"');
+    expect(unknown.output).toContain('No pending migration named "20990101_000000_nope"');
     const usage = await migrate('sideways');
     expect(usage.code).toBe(2);
     expect(usage.output).toContain('unknown migrate command "sideways"');

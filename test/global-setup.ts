@@ -16,7 +16,8 @@ declare global {
   var __PL_TEST_SERVER__: { server: TestServer; prefix: string } | undefined;
 }
 
-const TEST_NAME = /test/i;
+/** `test` as a word of the name: test, test_pl, ledger_test, ci_test_2; not latest or contest. */
+export const TEST_NAME = /(^|[_-])test($|[_-])/i;
 
 function fromUrl(raw: string): TestServer {
   const adminUrl = new URL(raw);
@@ -24,7 +25,7 @@ function fromUrl(raw: string): TestServer {
   if (!TEST_NAME.test(database)) {
     throw new Error(
       `Refusing to run the e2e suites against database "${database}": TEST_DATABASE_URL must name a ` +
-        'database whose name contains "test" (the suites create and drop databases on that server).',
+        'database with "test" as a word of its name, e.g. test or ledger_test (the suites create and drop databases on that server).',
     );
   }
   return { provider: 'url', adminUrl, stop: async () => undefined };

@@ -14,7 +14,6 @@ export default async function globalTeardown(): Promise<void> {
         [`${prefix}%`],
       );
       for (const { datname } of rows) {
-        await admin.query(`alter database "${datname}" is_template false`).catch(() => undefined);
         await admin.query(`drop database if exists "${datname}" with (force)`);
       }
     } finally {

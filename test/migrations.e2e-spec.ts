@@ -169,8 +169,16 @@ describe('migrations, from an empty database', () => {
   });
 
   it('an unknown --to target is refused instead of applying or reverting everything', async () => {
-    await expect(t.migrations.up('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
-    await expect(t.migrations.down('20990101_000000_no_such_migration')).rejects.toThrow(/No migration named/);
+    await expect(t.migrations.up('20990101_000000_no_such_migration')).rejects.toThrow(/No pending migration named/);
+    await expect(t.migrations.down('20990101_000000_no_such_migration')).rejects.toThrow(/No applied migration named/);
     expect(await trackedNames()).toEqual(all);
+  });
+
+  it('down --to a migration that is not applied is refused (MikroORM would revert everything)', async () => {
+    await t.migrations.down();
+    const pending = all[all.length - 1];
+    await expect(t.migrations.down(pending)).rejects.toThrow(/No applied migration named/);
+    expect(await trackedNames()).toEqual(all.slice(0, -1));
+    await t.migrations.up();
   });
 });

@@ -1,5 +1,6 @@
-// When JEST_SUMMARY_DIR is set (CI does), each jest run writes its pass/fail counts there, so .ci/run
-// can print one total over unit, e2e and the second-PostgreSQL e2e run. Otherwise it does nothing.
+// When JEST_SUMMARY_DIR is set (CI does), each jest run writes its aggregated results there, the same
+// JSON that `jest --json` prints, so .ci/run can sum the counts of every run into one line. `npm test`
+// runs two jest configs in a row, which one --outputFile could not capture. Otherwise it does nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,13 +13,8 @@ export default class SummaryReporter {
     const dir = process.env.JEST_SUMMARY_DIR;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${this.name}-${process.pid}-${Date.now()}.json`);
-    const summary = {
-      name: this.name,
-      passed: results.numPassedTests,
-      failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
-      skipped: results.numPendingTests + results.numTodoTests,
-    };
-    writeFileSync(file, JSON.stringify(summary));
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numRuntimeErrorTestSuites, numTotalTests, success } = results;
+    const summary = { name: this.name, numPassedTests, numFailedTests, numPendingTests, numTodoTests, numRuntimeErrorTestSuites, numTotalTests, success };
+    writeFileSync(join(dir, `${this.name}-${process.pid}-${Date.now()}.json`), JSON.stringify(summary));
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
 import { bootApp, type TestApp } from './support/app.js';
 import { auditRowCounts, http, recordRun, type Execution } from './support/audit-fixtures.js';
 import { OpenApiContract } from './support/openapi.js';
@@ -175,7 +176,7 @@ describe('GET /v1/executions/{id}/events: the history', () => {
     const seen: { type: string; payload: object }[] = [];
     let cursor: string | null = null;
     do {
-      const res = await http(t.app)
+      const res: Response = await http(t.app)
         .get(`/v1/executions/${run.execution_id}/events`)
         .query(cursor ? { limit: 3, cursor } : { limit: 3 })
         .expect(200);

@@ -63,6 +63,7 @@ export class PipelineExecution {
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  /** Maintained by the touch trigger on every update, however the row is written. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   updatedAt: Date = new Date();
 }

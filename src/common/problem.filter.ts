@@ -8,7 +8,7 @@ const logger = new Logger('Errors');
 /** Sends `error` as application/problem+json. Nest routes Fastify's own errors (parsing, validation) here too. */
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const problem = { ...toProblem(error), instance: request.url };
-  if (problem.status >= 500) {
+  if (problem.status >= 500 && !(error instanceof DomainError && error.quiet)) {
     // A domain error or an outage is a known condition: one line, no stack. Anything else is a bug.
     if (error instanceof DomainError || problem.status === 503) {
       logger.warn(`${request.method} ${request.url}: ${problem.code ?? problem.status}: ${(error as Error).message}`);

@@ -95,3 +95,15 @@ describe('describeDatabase', () => {
     expect(describeDatabase(new URL('postgres://app:s3cret@10.0.0.5:6432/ledger'))).toBe('10.0.0.5:6432/ledger');
   });
 });
+
+describe('DATABASE_URL parameters', () => {
+  it('accepts sslmode and refuses parameters that would be dropped silently', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/ledger?sslmode=require' }).database.url?.searchParams.get('sslmode')).toBe('require');
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/ledger?sslmode=sometimes' })).toEqual([
+      'DATABASE_URL sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full (got "sometimes")',
+    ]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/ledger?options=-c%20search_path%3Dx' })).toEqual([
+      'DATABASE_URL parameter "options" is not supported (only sslmode is)',
+    ]);
+  });
+});

@@ -9,6 +9,9 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
 /** Collects every problem before failing, so one boot shows all bad variables at once. */
 export class EnvReader {
   readonly problems: string[] = [];
@@ -59,6 +62,15 @@ export class EnvReader {
     if (url.pathname.replace(/^\//, '') === '') {
       this.problems.push(`${name} must name a database, as in postgres://host:5432/database`);
       return undefined;
+    }
+    // The driver is configured from the URL's parts, so a parameter we do not translate would be
+    // dropped silently (an ignored sslmode=require means an unencrypted connection): refuse it instead.
+    for (const [key, value] of url.searchParams) {
+      if (key !== 'sslmode') {
+        this.problems.push(`${name} parameter "${key}" is not supported (only sslmode is)`);
+      } else if (!SSL_MODES.includes(value as SslMode)) {
+        this.problems.push(`${name} sslmode must be one of ${SSL_MODES.join(', ')} (got "${value}")`);
+      }
     }
     return url;
   }

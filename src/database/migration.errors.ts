@@ -6,7 +6,7 @@ export class PendingMigrationsError extends DomainError {
   constructor(readonly pending: string[]) {
     super(
       `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +
-        'Apply them with `npm run db:migrate` or `node dist/src/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.',
+        'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.',
     );
   }
 }
@@ -25,7 +25,7 @@ export class MigrationFailedError extends DomainError {
 
 export class UnknownMigrationError extends DomainError {
   readonly code = 'DATABASE.UNKNOWN_MIGRATION';
-  constructor(name: string, known: string[]) {
-    super(`No migration named "${name}". Known migrations: ${known.join(', ') || '(none)'}`);
+  constructor(name: string, must: 'pending' | 'applied', candidates: string[]) {
+    super(`No ${must} migration named "${name}". ${must === 'pending' ? 'Pending' : 'Applied'} migrations: ${candidates.join(', ') || '(none)'}`);
   }
 }

@@ -43,21 +43,22 @@ export class MigrationService {
 
   /** Applies pending migrations (up to and including `to`) in one all-or-nothing transaction. */
   async up(to?: string): Promise<string[]> {
-    if (to !== undefined) await this.assertKnown(to);
+    if (to !== undefined) await this.assertTarget(to, 'pending');
     return this.run('up', to === undefined ? undefined : { to });
   }
 
   /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
   async down(to?: DownTarget): Promise<string[]> {
-    if (typeof to === 'string') await this.assertKnown(to);
+    if (typeof to === 'string') await this.assertTarget(to, 'applied');
     return this.run('down', to === undefined ? undefined : { to });
   }
 
-  // MikroORM silently ignores an unknown `to` and would then apply or revert everything.
-  private async assertKnown(name: string): Promise<void> {
-    const { applied, pending } = await this.status();
-    const known = [...applied.map((m) => m.name), ...pending];
-    if (!known.includes(name)) throw new UnknownMigrationError(name, known);
+  // MikroORM ignores a `to` it cannot find among the migrations it would run, and then applies or reverts
+  // everything: `up` must name a pending migration, `down` an applied one.
+  private async assertTarget(name: string, must: 'pending' | 'applied'): Promise<void> {
+    const status = await this.status();
+    const candidates = must === 'pending' ? status.pending : status.applied.map((m) => m.name);
+    if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
   }
 
   private async run(direction: 'up' | 'down', options?: { to: string | 0 }): Promise<string[]> {

@@ -25,8 +25,10 @@ export async function waitForDatabase(
 ): Promise<void> {
   const started = Date.now();
   let delay = 200;
+  let connected = false;
   for (let attempt = 1; ; attempt++) {
-    if (!(await orm.isConnected())) await orm.connect().catch(() => undefined);
+    // Once the pool exists it reconnects by itself; until then, creating it is part of each attempt.
+    if (!connected) connected = await orm.connect().then(() => true, () => false);
     const check = await orm.checkConnection();
     if (check.ok) return;
     const waited = Date.now() - started;

@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { MigrationService } from '../database/migration.service.js';
 
-class TimeoutError extends Error {}
+class TimeoutError extends Error {
+  readonly code = 'TIMEOUT';
+}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -14,8 +16,20 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The probe is unauthenticated, so it says only what kind of failure it saw (an error code such as
+ * ECONNREFUSED, 28P01 or TIMEOUT); the full message goes to the log, once per change of state.
+ */
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : 'UNAVAILABLE';
+}
+
 @Injectable()
 export class DatabaseHealthIndicator {
+  private readonly logger = new Logger('Health');
+  private lastFailure: string | undefined;
+
   constructor(
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(MikroORM) private readonly orm: MikroORM,
@@ -29,23 +43,32 @@ export class DatabaseHealthIndicator {
     const started = performance.now();
     try {
       await withTimeout(this.orm.em.getConnection().execute('select 1'), this.config.database.connectTimeoutMs, 'ping');
+      this.noteRecovery();
       return check.up({ responseTimeMs: Math.round(performance.now() - started) });
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      this.noteFailure(error);
+      return check.down({ reason: reasonOf(error) });
     }
   }
 
   async migrations(key: string) {
     const check = this.indicators.check(key);
     try {
-      const pending = await withTimeout(
-        this.migrationService.pending(),
-        this.config.database.connectTimeoutMs,
-        'reading migrations',
-      );
+      const pending = await withTimeout(this.migrationService.pending(), this.config.database.connectTimeoutMs, 'reading migrations');
       return pending.length === 0 ? check.up({ pending: 0 }) : check.down({ pending: pending.length, names: pending });
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      return check.down({ reason: reasonOf(error) });
     }
+  }
+
+  private noteFailure(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.lastFailure !== message) this.logger.warn(`database not reachable: ${message}`);
+    this.lastFailure = message;
+  }
+
+  private noteRecovery(): void {
+    if (this.lastFailure !== undefined) this.logger.log('database reachable again');
+    this.lastFailure = undefined;
   }
 }

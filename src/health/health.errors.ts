@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error.js';
 export class NotReadyError extends DomainError {
   readonly code = 'HEALTH.NOT_READY';
   override readonly expose = true;
+  override readonly quiet = true;
   override readonly extensions: Record<string, unknown>;
 
   constructor(checks: HealthIndicatorResult) {

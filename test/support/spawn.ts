@@ -34,9 +34,10 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts the HTTP service as its own process (`node <args>`) on a loopback port. */
-export function startServer(args: string[], port: number, env: Record<string, string>): RunningServer {
+/** Starts the HTTP service as its own process (`node <args>`) on a loopback port. Always stop() it. */
+export function startServer(args: string[], port: number, env: Record<string, string>, cwd?: string): RunningServer {
   const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
   });
@@ -52,7 +53,7 @@ export function startServer(args: string[], port: number, env: Record<string, st
       return status;
     },
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
   };

@@ -8,7 +8,9 @@ import { DataQualityMetric } from '../src/quality/data-quality-metric.entity.js'
 export class PipelineExecutionFactory extends Factory<PipelineExecution> {
   readonly model = PipelineExecution;
 
-  protected definition(input: EntityData<PipelineExecution> = {}): EntityData<PipelineExecution> {
+  // No default value for `input`: MikroORM passes the overrides only to a definition that declares a parameter.
+  protected definition(overrides?: EntityData<PipelineExecution>): EntityData<PipelineExecution> {
+    const input = overrides ?? {};
     const status = (input.status as ExecutionStatus | undefined) ?? ExecutionStatus.Running;
     const startedAt = (input.startedAt as Date | undefined) ?? new Date();
     const terminal = status !== ExecutionStatus.Pending && status !== ExecutionStatus.Running;
@@ -29,7 +31,8 @@ export class PipelineExecutionFactory extends Factory<PipelineExecution> {
 export class DataQualityMetricFactory extends Factory<DataQualityMetric> {
   readonly model = DataQualityMetric;
 
-  protected definition(input: EntityData<DataQualityMetric> = {}): EntityData<DataQualityMetric> {
+  protected definition(overrides?: EntityData<DataQualityMetric>): EntityData<DataQualityMetric> {
+    const input = overrides ?? {};
     return {
       pipelineName: 'factory_pipeline',
       metricType: 'row_count',

@@ -36,10 +36,11 @@ function summarySql(names: string): string {
            count(*) filter (where e.status = 'succeeded')::int as succeeded,
            count(*) filter (where e.status = 'failed')::int as failed,
            count(*) filter (where e.status = 'cancelled')::int as cancelled,
-           percentile_cont(0.5) within group (order by extract(epoch from e.completed_at - e.started_at) * 1000)
-             filter (where e.status = 'succeeded') as p50_ms,
-           percentile_cont(0.95) within group (order by extract(epoch from e.completed_at - e.started_at) * 1000)
-             filter (where e.status = 'succeeded') as p95_ms
+           -- Rounded to the microsecond: interpolation in floating point would otherwise show 536999.9999999998.
+           round(percentile_cont(0.5) within group (order by extract(epoch from e.completed_at - e.started_at) * 1000)
+             filter (where e.status = 'succeeded')::numeric, 3)::float8 as p50_ms,
+           round(percentile_cont(0.95) within group (order by extract(epoch from e.completed_at - e.started_at) * 1000)
+             filter (where e.status = 'succeeded')::numeric, 3)::float8 as p95_ms
     from pipeline_executions e
     where e.pipeline_name = n.pipeline_name and e.started_at >= now() - ?::interval
   ) w

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bootApp, type TestApp } from './support/app.js';
+import { auditRowCounts, http, recordRun } from './support/audit-fixtures.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+interface Case {
+  name: string;
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  /** An object is sent as JSON; a string as the raw body with `type`. */
+  body?: unknown;
+  type?: string;
+  query?: Record<string, unknown>;
+  status: number;
+  pointer?: string;
+}
+
+const RUN = '{run}';
+const valid = { pipeline_name: 'orders_etl' };
+
+const CASES: Case[] = [
+  { name: 'malformed JSON', method: 'post', path: '/v1/executions', body: '{"pipeline_name":', type: 'application/json', status: 400 },
+  { name: 'an empty JSON body', method: 'post', path: '/v1/executions', body: '', type: 'application/json', status: 400 },
+  { name: 'a JSON array', method: 'post', path: '/v1/executions', body: '[]', type: 'application/json', status: 400 },
+  { name: 'a JSON string', method: 'post', path: '/v1/executions', body: '"orders_etl"', type: 'application/json', status: 400 },
+  { name: 'a missing pipeline_name', method: 'post', path: '/v1/executions', body: {}, status: 400, pointer: '/pipeline_name' },
+  { name: 'a numeric pipeline_name', method: 'post', path: '/v1/executions', body: { pipeline_name: 42 }, status: 400, pointer: '/pipeline_name' },
+  { name: 'an empty pipeline_name', method: 'post', path: '/v1/executions', body: { pipeline_name: '' }, status: 400, pointer: '/pipeline_name' },
+  { name: 'a 201-character pipeline_name', method: 'post', path: '/v1/executions', body: { pipeline_name: 'p'.repeat(201) }, status: 400, pointer: '/pipeline_name' },
+  { name: 'a pipeline_name with spaces', method: 'post', path: '/v1/executions', body: { pipeline_name: 'orders etl' }, status: 400, pointer: '/pipeline_name' },
+  { name: 'an unknown field', method: 'post', path: '/v1/executions', body: { ...valid, owner: 'me' }, status: 400, pointer: '/owner' },
+  { name: 'a non-UUID execution_id', method: 'post', path: '/v1/executions', body: { ...valid, execution_id: '42' }, status: 400, pointer: '/execution_id' },
+  { name: 'a terminal status at creation', method: 'post', path: '/v1/executions', body: { ...valid, status: 'succeeded' }, status: 400, pointer: '/status' },
+  { name: 'a naive started_at', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '2026-11-21T10:00:00' }, status: 400, pointer: '/started_at' },
+  { name: 'a date-only started_at', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '2026-11-21' }, status: 400, pointer: '/started_at' },
+  { name: 'an impossible started_at', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '2026-02-30T10:00:00Z' }, status: 400, pointer: '/started_at' },
+  { name: 'attempt 0', method: 'post', path: '/v1/executions', body: { ...valid, attempt: 0 }, status: 400, pointer: '/attempt' },
+  { name: 'a fractional attempt', method: 'post', path: '/v1/executions', body: { ...valid, attempt: 1.5 }, status: 400, pointer: '/attempt' },
+  { name: 'attempt as a string', method: 'post', path: '/v1/executions', body: { ...valid, attempt: '2' }, status: 400, pointer: '/attempt' },
+  { name: 'a negative row count', method: 'post', path: '/v1/executions', body: { ...valid, row_counts: { read: -1 } }, status: 400, pointer: '/row_counts/read' },
+  { name: 'a fractional row count', method: 'post', path: '/v1/executions', body: { ...valid, row_counts: { read: 1.5 } }, status: 400, pointer: '/row_counts/read' },
+  { name: 'a row count as a string', method: 'post', path: '/v1/executions', body: { ...valid, row_counts: { read: '10' } }, status: 400, pointer: '/row_counts/read' },
+  { name: 'row_counts as an array', method: 'post', path: '/v1/executions', body: { ...valid, row_counts: [1, 2] }, status: 400, pointer: '/row_counts' },
+  { name: 'a 3000-character input_file', method: 'post', path: '/v1/executions', body: { ...valid, input_file: 'f'.repeat(3000) }, status: 400, pointer: '/input_file' },
+  { name: 'a text/plain body', method: 'post', path: '/v1/executions', body: 'pipeline_name=orders_etl', type: 'text/plain', status: 415 },
+  { name: 'a form-encoded body', method: 'post', path: '/v1/executions', body: 'pipeline_name=orders_etl', type: 'application/x-www-form-urlencoded', status: 415 },
+  { name: 'a body over 1 MB', method: 'post', path: '/v1/executions', body: { ...valid, input_file: 'x'.repeat(1_100_000) }, status: 413 },
+  { name: 'an unknown transition', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'explode' }, status: 400, pointer: '/type' },
+  { name: 'fail without error_details', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'fail' }, status: 400, pointer: '/error_details' },
+  { name: 'error_details on succeed', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'succeed', error_details: 'x' }, status: 400, pointer: '/error_details' },
+  { name: 'a naive completed_at', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'succeed', completed_at: '2026-11-21 10:00:00' }, status: 400, pointer: '/completed_at' },
+  { name: '70 000 characters of error_details', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'fail', error_details: 'e'.repeat(70_000) }, status: 400, pointer: '/error_details' },
+  { name: 'a transition without type', method: 'post', path: `/v1/executions/${RUN}/events`, body: { row_counts: { read: 1 } }, status: 400, pointer: '/type' },
+  { name: 'a non-UUID id in the path', method: 'post', path: '/v1/executions/123/events', body: { type: 'start' }, status: 400, pointer: '/execution_id' },
+  { name: 'an unknown query parameter', method: 'get', path: '/v1/executions', query: { colour: 'red' }, status: 400, pointer: '/colour' },
+  { name: 'an unknown status filter', method: 'get', path: '/v1/executions', query: { status: 'exploded' }, status: 400, pointer: '/status/0' },
+  { name: 'a non-numeric limit', method: 'get', path: '/v1/executions', query: { limit: 'ten' }, status: 400, pointer: '/limit' },
+  { name: 'a naive started_after', method: 'get', path: '/v1/executions', query: { started_after: '2026-11-21T10:00:00' }, status: 400, pointer: '/started_after' },
+  { name: 'has_error=maybe', method: 'get', path: '/v1/executions', query: { has_error: 'maybe' }, status: 400, pointer: '/has_error' },
+  { name: 'an unknown sort', method: 'get', path: '/v1/executions', query: { sort: 'pipeline_name' }, status: 400, pointer: '/sort' },
+  { name: 'a bad window', method: 'get', path: '/v1/pipelines', query: { window: 'forever' }, status: 400, pointer: '/window' },
+  { name: 'a pipeline name with spaces in the path', method: 'get', path: '/v1/pipelines/orders%20etl', status: 400, pointer: '/pipeline_name' },
+  { name: 'an unknown route', method: 'get', path: '/v1/nothing-here', status: 404 },
+  { name: 'an unsupported method', method: 'delete', path: '/v1/executions', status: 404 },
+];
+
+describe('malformed requests: a 4xx problem+json each, and nothing written', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let run = '';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await bootApp(db.url);
+    run = (await recordRun(t.app, { pipeline_name: 'target_etl' })).execution_id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('has at least 30 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+    const before = await auditRowCounts(db.url);
+    let req = http(t.app)[c.method](c.path.replace(RUN, run));
+    if (c.query) req = req.query(c.query);
+    if (typeof c.body === 'string') req = req.set('content-type', c.type ?? 'application/json').send(c.body);
+    else if (c.body !== undefined) req = req.send(c.body as object);
+    const res = await req;
+    expect(res.status).toBe(c.status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'about:blank', status: c.status, title: expect.any(String), instance: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/\bat \w+ \(|select |insert |node_modules/i);
+    if (c.pointer) expect(res.body.errors).toContainEqual(expect.objectContaining({ pointer: c.pointer }));
+    expect(await auditRowCounts(db.url)).toEqual(before);
+  });
+});

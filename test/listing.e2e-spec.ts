@@ -28,14 +28,14 @@ describe('GET /v1/executions: filters and keyset pages', () => {
   let contract: OpenApiContract;
   const rows: Row[] = [];
 
-  const list = (query: Record<string, unknown>): Promise<Response> => http(t.app).get('/v1/executions').query(query);
+  const list = (query: Record<string, unknown>) => http(t.app).get('/v1/executions').query(query);
 
   /** Follows next_cursor to the end and returns every id in the order served. */
   async function walk(query: Record<string, unknown>, between?: () => Promise<void>): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await list(cursor ? { ...query, cursor } : query).expect(200);
+      const res: Response = await list(cursor ? { ...query, cursor } : query).expect(200);
       contract.check('GET', '/v1/executions', res);
       ids.push(...res.body.data.map((e: Execution) => e.execution_id));
       cursor = res.body.next_cursor;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { listExecutionsSql, listEventsSql, type ListFilters } from '../src/audit/executions.queries.js';
 import { ONE_PIPELINE_SUMMARY } from '../src/audit/pipelines.queries.js';

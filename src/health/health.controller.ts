@@ -1,7 +1,12 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import { Type } from '@sinclair/typebox';
+import { problemResponse } from '../common/schemas.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { NotReadyError } from './health.errors.js';
+
+const tags = ['health'];
 
 @Controller('health')
 export class HealthController {
@@ -12,12 +17,21 @@ export class HealthController {
 
   /** The process is up and serving HTTP. Never touches the database, so a database outage cannot restart us. */
   @Get('live')
+  @RouteSchema({ tags, summary: 'Liveness: the process serves HTTP', response: { 200: Type.Object({ status: Type.Literal('ok') }) } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready for traffic: PostgreSQL answers through the pool and no migration is pending; 503 problem otherwise. */
   @Get('ready')
+  @RouteSchema({
+    tags,
+    summary: 'Readiness: PostgreSQL answers through the pool and no migration is pending',
+    response: {
+      200: Type.Object({ status: Type.String(), info: Type.Any(), error: Type.Any(), details: Type.Any() }),
+      503: problemResponse('Not ready; `checks` says which check failed and its error code.'),
+    },
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

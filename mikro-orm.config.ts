@@ -10,6 +10,7 @@ import { forMigrations } from './src/database/migration-settings.js';
 import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
 import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
+import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
 
 // This file is the one source of ORM settings for the app, the mikro-orm CLI and the tests. It sits at the
 // root of both the sources and dist/, so migrations/ and seeders/ are found beside it in either layout,
@@ -18,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const runningTs = import.meta.url.endsWith('.ts');
 const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 /**

@@ -6,7 +6,7 @@ import { createTestDatabase, publicTables, sql, type TestDatabase } from './supp
 
 const ALL = COMMITTED_MIGRATIONS;
 const [INITIAL] = ALL;
-const APP_TABLES = ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'];
+const APP_TABLES = ['data_quality_metrics', 'idempotency_keys', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'];
 
 
 describe('the migrate command module (src/cli.ts)', () => {

@@ -69,6 +69,14 @@ describe('POST /v1/executions and GET /v1/executions/{id}', () => {
     expect(await auditRowCounts(db.url)).toEqual(counts);
   });
 
+  it('execution ids compare case-insensitively: a retry in upper case is the same run', async () => {
+    const id = randomUUID();
+    const first = await http(t.app).post('/v1/executions').send({ execution_id: id.toUpperCase(), pipeline_name: 'case_etl' }).expect(201);
+    expect(first.body.execution_id).toBe(id);
+    await http(t.app).post('/v1/executions').send({ execution_id: id, pipeline_name: 'case_etl' }).expect(200);
+    await http(t.app).get(`/v1/executions/${id.toUpperCase()}`).expect(200);
+  });
+
   it('the same execution_id with a different body answers 409 and changes nothing', async () => {
     const id = randomUUID();
     await http(t.app).post('/v1/executions').send({ execution_id: id, pipeline_name: 'a_etl' }).expect(201);

@@ -134,6 +134,22 @@ describe('GET /v1/executions: filters and keyset pages', () => {
     expect((await list({ cursor: '%%%' }).expect(400)).body.code).toBe('REQUEST.INVALID_CURSOR');
   });
 
+  it('paging oldest first while rows are recorded concurrently never repeats or skips a row that was there', async () => {
+    const before = new Set(expected(() => true));
+    const factory = new PipelineExecutionFactory(orm.em.fork());
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; !stop; i++) {
+        await factory.createOne({ pipelineName: 'clicks', startedAt: new Date(i % 2 ? Date.now() : BASE + 20 * 60_000) });
+      }
+    })();
+    const seen = await walk({ limit: 6, sort: 'started_at' });
+    stop = true;
+    await writer;
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of before) expect(seen).toContain(id);
+  });
+
   it('paging while new rows arrive never repeats or skips a row that was there', async () => {
     const before = new Set(expected(() => true));
     const factory = new PipelineExecutionFactory(orm.em.fork());

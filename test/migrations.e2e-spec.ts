@@ -7,7 +7,7 @@ import { sql } from './support/test-database.js';
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
 // it comes with a migration, reviewed like code.
 const HEAD = {
-  tables: ['data_quality_metrics', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
+  tables: ['data_quality_metrics', 'idempotency_keys', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
   columns: {
     pipeline_executions: [
       'execution_id uuid not null',
@@ -28,6 +28,14 @@ const HEAD = {
       'type text not null',
       'occurred_at timestamp with time zone not null default now()',
       "payload jsonb not null default '{}'::jsonb",
+    ],
+    idempotency_keys: [
+      'scope text not null',
+      'key text not null',
+      'request_hash text not null',
+      'response_status integer null',
+      'response_body jsonb null',
+      'created_at timestamp with time zone not null default now()',
     ],
     data_quality_metrics: [
       'metric_id uuid not null',
@@ -56,6 +64,7 @@ const HEAD = {
       'pipeline_execution_events_pkey: PRIMARY KEY (event_id)',
       "pipeline_execution_events_type_known: CHECK ((type = ANY (ARRAY['create'::text, 'start'::text, 'progress'::text, 'succeed'::text, 'fail'::text, 'cancel'::text])))",
     ],
+    idempotency_keys: ['idempotency_keys_pkey: PRIMARY KEY (scope, key)'],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE SET NULL',
       "data_quality_metrics_metadata_is_object: CHECK ((jsonb_typeof(metadata) = 'object'::text))",
@@ -68,10 +77,16 @@ const HEAD = {
   indexes: {
     pipeline_executions: [
       "pipeline_executions_active_status_started_idx: CREATE INDEX pipeline_executions_active_status_started_idx ON public.pipeline_executions USING btree (status, started_at) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]))",
+      'pipeline_executions_input_file_idx: CREATE INDEX pipeline_executions_input_file_idx ON public.pipeline_executions USING btree (input_file, started_at, execution_id)',
       'pipeline_executions_pipeline_started_idx: CREATE INDEX pipeline_executions_pipeline_started_idx ON public.pipeline_executions USING btree (pipeline_name, started_at, execution_id)',
       'pipeline_executions_pkey: CREATE UNIQUE INDEX pipeline_executions_pkey ON public.pipeline_executions USING btree (execution_id)',
       'pipeline_executions_started_idx: CREATE INDEX pipeline_executions_started_idx ON public.pipeline_executions USING btree (started_at, execution_id)',
       'pipeline_executions_status_started_idx: CREATE INDEX pipeline_executions_status_started_idx ON public.pipeline_executions USING btree (status, started_at, execution_id)',
+      'pipeline_executions_with_error_started_idx: CREATE INDEX pipeline_executions_with_error_started_idx ON public.pipeline_executions USING btree (started_at, execution_id) WHERE (error_details IS NOT NULL)',
+    ],
+    idempotency_keys: [
+      'idempotency_keys_created_idx: CREATE INDEX idempotency_keys_created_idx ON public.idempotency_keys USING btree (created_at)',
+      'idempotency_keys_pkey: CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree (scope, key)',
     ],
     pipeline_execution_events: [
       'pipeline_execution_events_history_idx: CREATE INDEX pipeline_execution_events_history_idx ON public.pipeline_execution_events USING btree (execution_id, occurred_at, event_id)',
@@ -79,8 +94,10 @@ const HEAD = {
     ],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_idx: CREATE INDEX data_quality_metrics_execution_id_idx ON public.data_quality_metrics USING btree (execution_id)',
+      'data_quality_metrics_pipeline_recorded_idx: CREATE INDEX data_quality_metrics_pipeline_recorded_idx ON public.data_quality_metrics USING btree (pipeline_name, recorded_at, metric_id)',
       'data_quality_metrics_pkey: CREATE UNIQUE INDEX data_quality_metrics_pkey ON public.data_quality_metrics USING btree (metric_id)',
-      'data_quality_metrics_series_idx: CREATE INDEX data_quality_metrics_series_idx ON public.data_quality_metrics USING btree (pipeline_name, metric_type, recorded_at DESC)',
+      'data_quality_metrics_recorded_idx: CREATE INDEX data_quality_metrics_recorded_idx ON public.data_quality_metrics USING btree (recorded_at, metric_id)',
+      'data_quality_metrics_series_idx: CREATE INDEX data_quality_metrics_series_idx ON public.data_quality_metrics USING btree (pipeline_name, metric_type, recorded_at DESC, metric_id DESC)',
     ],
   },
   triggers: [

@@ -144,6 +144,26 @@ describe('POST /v1/executions/{id}/events: the state machine', () => {
     }
   });
 
+  it('under concurrent progress reports the history keeps the order the changes happened, and a retried succeed is recognised', async () => {
+    for (let round = 0; round < 10; round++) {
+      const run = await inStatus('running', 'order_etl');
+      const succeed = { type: 'succeed', row_counts: { written: 1 } };
+      await Promise.all([
+        post(run.execution_id, succeed),
+        ...Array.from({ length: 3 }, (_, i) => post(run.execution_id, { type: 'progress', row_counts: { [`p${i}`]: i } })),
+      ]);
+      const events = (await http(t.app).get(`/v1/executions/${run.execution_id}/events`).expect(200)).body.data as { type: string }[];
+      expect(events[events.length - 1].type).toBe('succeed');
+      await post(run.execution_id, succeed).expect(200);
+    }
+  });
+
+  it('a terminal transition without completed_at on a run started in the future completes at its start, not before', async () => {
+    const run = await recordRun(t.app, { pipeline_name: 'sm_etl', status: 'pending', started_at: '2099-01-01T00:00:00Z' });
+    const res = await post(run.execution_id, { type: 'cancel' }).expect(201);
+    expect(res.body.completed_at).toBe('2099-01-01T00:00:00.000000Z');
+  });
+
   it('concurrent progress reports lose no update', async () => {
     const run = await inStatus('running');
     const keys = Array.from({ length: 20 }, (_, i) => `part_${i}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ExecutionStatus } from './execution-status.js';
-import { canApply, isRepeatOfTerminal, sameJson, TRANSITION_TYPES, type TransitionType } from './execution-state-machine.js';
+import { sameJson } from '../common/json.js';
+import { canApply, isRepeatOfTerminal, TRANSITION_TYPES, type TransitionType } from './execution-state-machine.js';
 
 const { Pending, Running, Succeeded, Failed, Cancelled } = ExecutionStatus;
 

@@ -1,15 +1,19 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, Page, problemResponse } from '../common/schemas.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../common/schemas.js';
 import { CreateExecutionDto } from './dto/create-execution.dto.js';
 import { ExecutionEventDto } from './dto/execution-event.dto.js';
 import { ExecutionEventResponse, ExecutionResponse } from './dto/execution.response.js';
-import { ExecutionIdParams, ListEventsQuery, ListExecutionsQuery } from './dto/list-executions.query.js';
+import { ExecutionIdParams, ListEventsQuery } from './dto/execution-params.js';
+import { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { ExecutionsService, type ExecutionPage } from './executions.service.js';
 import { TransitionsService, type EventPage } from './transitions.service.js';
 
 const notFound = { 404: problemResponse('No execution with this id.') };
+const LOCATION = { location: { type: 'string', description: 'The execution: /v1/executions/{execution_id}' } };
+/** UUIDs compare case-insensitively; we store and compare them in lower case. */
+const idOf = (params: ExecutionIdParams) => params.execution_id.toLowerCase();
 const tags = ['executions'];
 
 @Controller('v1/executions')
@@ -23,10 +27,11 @@ export class ExecutionsController {
   @RouteSchema({
     tags,
     summary: 'Record a run',
+    querystring: NoQuery,
     body: CreateExecutionDto,
     response: {
-      201: { description: 'Recorded; Location names it.', ...ExecutionResponse },
-      200: { description: 'A retry of an earlier identical request: the existing execution.', ...ExecutionResponse },
+      201: { description: 'Recorded.', headers: LOCATION, ...ExecutionResponse },
+      200: { description: 'A retry of an earlier identical request: the existing execution.', headers: LOCATION, ...ExecutionResponse },
       409: problemResponse('execution_id is taken by a different request.'),
       ...COMMON_PROBLEMS,
       ...BODY_PROBLEMS,
@@ -54,10 +59,11 @@ export class ExecutionsController {
     tags,
     summary: 'One run',
     params: ExecutionIdParams,
+    querystring: NoQuery,
     response: { 200: ExecutionResponse, ...notFound, ...COMMON_PROBLEMS },
   })
   get(@Param() params: ExecutionIdParams): Promise<ExecutionResponse> {
-    return this.executions.get(params.execution_id);
+    return this.executions.get(idOf(params));
   }
 
   @Post(':execution_id/events')
@@ -66,6 +72,7 @@ export class ExecutionsController {
     tags,
     summary: 'Apply a state transition: start, progress, succeed, fail or cancel',
     params: ExecutionIdParams,
+    querystring: NoQuery,
     body: ExecutionEventDto,
     response: {
       201: { description: 'Applied and recorded in the history; the execution as it is now.', ...ExecutionResponse },
@@ -82,7 +89,7 @@ export class ExecutionsController {
     @Body() body: ExecutionEventDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExecutionResponse> {
-    const { execution, applied } = await this.transitions.apply(params.execution_id, body);
+    const { execution, applied } = await this.transitions.apply(idOf(params), body);
     void reply.status(applied ? 201 : 200);
     return execution;
   }
@@ -96,6 +103,6 @@ export class ExecutionsController {
     response: { 200: Page(ExecutionEventResponse), ...notFound, ...COMMON_PROBLEMS },
   })
   events(@Param() params: ExecutionIdParams, @Query() query: ListEventsQuery): Promise<EventPage> {
-    return this.transitions.events(params.execution_id, query);
+    return this.transitions.events(idOf(params), query);
   }
 }

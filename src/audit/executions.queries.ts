@@ -64,7 +64,7 @@ export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, lim
     params.push(...values);
   };
   if (filters.pipelineName !== undefined) add('e.pipeline_name = ?', filters.pipelineName);
-  if (filters.statuses?.length) add('e.status in (?)', filters.statuses);
+  if (filters.statuses?.length) add('e.status = any(?::text[])', filters.statuses);
   if (filters.startedAfter !== undefined) add('e.started_at >= ?::timestamptz', filters.startedAfter);
   if (filters.startedBefore !== undefined) add('e.started_at < ?::timestamptz', filters.startedBefore);
   if (filters.hasError !== undefined) where.push(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
@@ -84,30 +84,36 @@ export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, lim
 /**
  * Applies a transition and appends its event in one statement. The WHERE clause is the state machine's
  * guard: a concurrent transition that committed first changes the status, PostgreSQL re-checks the row
- * after waiting for its lock, and this one then updates nothing (the caller answers 409).
+ * after waiting for its lock, and this one then updates nothing (the caller answers 409). Times come from
+ * clock_timestamp(), read after the row lock is held, so the history is in the order the changes happened
+ * (now() is when the transaction began, which may be before a concurrent change it waited for).
+ *
+ * Parameters: status, row_counts, terminal (bool), completed_at (null: now, but not before started_at),
+ * error_details, id, allowed statuses, completed_at, completed_at, event id, type, payload.
  */
 export const APPLY_TRANSITION = `
   with e as (
     update pipeline_executions x set
       status = ?,
       row_counts = x.row_counts || ?::jsonb,
-      completed_at = ?::timestamptz,
+      completed_at = case when ?::boolean then coalesce(?::timestamptz, greatest(clock_timestamp(), x.started_at)) end,
       error_details = coalesce(?, x.error_details)
-    where x.execution_id = ? and x.status in (?) and (?::timestamptz is null or ?::timestamptz >= x.started_at)
+    where x.execution_id = ? and x.status = any(?::text[]) and (?::timestamptz is null or ?::timestamptz >= x.started_at)
     returning x.*
   ), ev as (
     insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
-    select ?, e.execution_id, ?, now(), ?::jsonb from e
+    select ?, e.execution_id, ?, clock_timestamp(), ?::jsonb from e
   )
   select ${EXECUTION_COLUMNS} from e`;
 
 /**
- * The execution with its newest event, and whether the requested completed_at (first parameter; null for
- * none) precedes its start: what the caller needs to explain why a transition did not apply.
+ * The execution with the event that made it terminal (if it is), and whether the requested completed_at
+ * (first parameter; null for none) precedes its start: what the caller needs to explain a refusal.
  */
-export const SELECT_EXECUTION_WITH_LAST_EVENT = `
+export const SELECT_EXECUTION_WITH_TERMINAL_EVENT = `
   select ${EXECUTION_COLUMNS}, (select json_build_object('type', v.type, 'payload', v.payload) from pipeline_execution_events v
-    where v.execution_id = e.execution_id order by v.occurred_at desc, v.event_id desc limit 1) as last_event,
+    where v.execution_id = e.execution_id and v.type in ('succeed', 'fail', 'cancel')
+    order by v.occurred_at desc, v.event_id desc limit 1) as terminal_event,
     coalesce(?::timestamptz < e.started_at, false) as completes_before_start
   from pipeline_executions e where e.execution_id = ?`;
 

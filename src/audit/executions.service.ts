@@ -7,7 +7,7 @@ import { ExecutionIdConflictError, ExecutionNotFoundError } from './audit.errors
 import type { CreateExecutionDto } from './dto/create-execution.dto.js';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import type { ListExecutionsQuery } from './dto/list-executions.query.js';
-import { sameJson } from './execution-state-machine.js';
+import { sameJson } from '../common/json.js';
 import { INSERT_EXECUTION, listExecutionsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.queries.js';
 
 export interface CreateResult {
@@ -28,7 +28,9 @@ export class ExecutionsService {
    * Records a run. With a client-chosen execution_id, repeating the same request is safe: it answers the
    * existing execution (created: false); the same id with another body is a conflict.
    */
-  async create(body: CreateExecutionDto): Promise<CreateResult> {
+  async create(request: CreateExecutionDto): Promise<CreateResult> {
+    // UUIDs compare case-insensitively: the id is kept in lower case, in the row and in the stored request.
+    const body = request.execution_id ? { ...request, execution_id: request.execution_id.toLowerCase() } : request;
     const id = body.execution_id ?? uuidV7();
     const rows = await runSql<ExecutionResponse>(this.em, INSERT_EXECUTION, [
       id,

@@ -18,6 +18,10 @@ import { ExecutionStatus } from './execution-status.js';
 @Index({ name: 'pipeline_executions_started_idx', properties: ['startedAt', 'id'] })
 // Listing runs by status in started_at order.
 @Index({ name: 'pipeline_executions_status_started_idx', properties: ['status', 'startedAt', 'id'] })
+// Listing the runs that read one input file.
+@Index({ name: 'pipeline_executions_input_file_idx', properties: ['inputFile', 'startedAt', 'id'] })
+// Listing the runs that failed with an error (has_error=true): a small part of the table.
+@Index({ name: 'pipeline_executions_with_error_started_idx', properties: ['startedAt', 'id'], where: 'error_details is not null' })
 // Only the few runs still in flight are indexed by status: terminal rows never need this lookup.
 @Index({
   name: 'pipeline_executions_active_status_started_idx',

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { Type } from '@sinclair/typebox';
 import { COMMON_PROBLEMS, problemResponse } from '../common/schemas.js';
-import { PipelineParams, PipelineQuery, PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
+import { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
+import { PipelineParams, PipelineQuery } from './dto/pipeline.query.js';
 import { PipelinesService } from './pipelines.service.js';
 
 const tags = ['pipelines'];

@@ -1,25 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { windowInterval } from '../common/window.js';
 import { runSql } from '../database/sql.js';
 import { PipelineNotFoundError } from './audit.errors.js';
 import type { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
 import type { ExecutionStatus } from './execution-status.js';
 import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY, type SummaryRow } from './pipelines.queries.js';
-
-const UNIT = { m: 'minutes', h: 'hours', d: 'days' } as const;
-const MAX_WINDOW_MS = 366 * 86_400_000;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** "7d" → "7 days", refusing windows over 366 days (the schema has already checked the shape). */
-export function windowInterval(window: string): string {
-  const amount = Number(window.slice(0, -1));
-  const unit = window.slice(-1) as keyof typeof UNIT;
-  if (amount * UNIT_MS[unit] > MAX_WINDOW_MS) {
-    throw new InvalidRequestError({ in: 'query', pointer: '/window', detail: 'must be at most 366d' });
-  }
-  return `${amount} ${UNIT[unit]}`;
-}
 
 function toSummary(row: SummaryRow, window: string): PipelineSummaryResponse {
   const finished = row.succeeded + row.failed + row.cancelled;
@@ -43,12 +29,12 @@ export class PipelinesService {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   async list(window = '7d'): Promise<PipelineSummaryResponse[]> {
-    const rows = await runSql<SummaryRow>(this.em, ALL_PIPELINES_SUMMARY, [windowInterval(window)]);
+    const rows = await runSql<SummaryRow>(this.em, ALL_PIPELINES_SUMMARY, [windowInterval(window, 'window')]);
     return rows.map((row) => toSummary(row, window));
   }
 
   async get(name: string, window = '7d'): Promise<PipelineSummaryResponse> {
-    const [row] = await runSql<SummaryRow>(this.em, ONE_PIPELINE_SUMMARY, [name, windowInterval(window)]);
+    const [row] = await runSql<SummaryRow>(this.em, ONE_PIPELINE_SUMMARY, [name, windowInterval(window, 'window')]);
     if (!row) throw new PipelineNotFoundError(name);
     return toSummary(row, window);
   }

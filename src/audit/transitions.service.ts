@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, encodeCursor, isUtcTimestamp, isUuid } from '../common/cursor.js';
+import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
 import { runSql } from '../database/sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { ExecutionNotFoundError, IllegalTransitionError, InvalidTransitionInputError } from './audit.errors.js';
 import type { ExecutionEventDto } from './dto/execution-event.dto.js';
 import type { ExecutionEventResponse, ExecutionResponse } from './dto/execution.response.js';
-import type { ListEventsQuery } from './dto/list-executions.query.js';
+import type { ListEventsQuery } from './dto/execution-params.js';
 import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS, type LastEvent } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { APPLY_TRANSITION, listEventsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_LAST_EVENT } from './executions.queries.js';
+import { APPLY_TRANSITION, listEventsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.queries.js';
 
 export interface TransitionResult {
   execution: ExecutionResponse;
@@ -17,7 +17,7 @@ export interface TransitionResult {
   applied: boolean;
 }
 
-type Refusal = ExecutionResponse & { last_event: LastEvent | null; completes_before_start: boolean };
+type Refusal = ExecutionResponse & { terminal_event: LastEvent | null; completes_before_start: boolean };
 
 export interface EventPage {
   data: ExecutionEventResponse[];
@@ -36,11 +36,12 @@ export class TransitionsService {
   async apply(id: string, event: ExecutionEventDto): Promise<TransitionResult> {
     const { type, ...payload } = event;
     const rule = TRANSITIONS[type];
-    const completedAt = isTerminal(rule.to) ? (event.completed_at ?? new Date().toISOString()) : null;
+    const completedAt = event.completed_at ?? null;
     for (let attempt = 1; ; attempt++) {
       const rows = await runSql<ExecutionResponse>(this.em, APPLY_TRANSITION, [
         rule.to,
         JSON.stringify(event.row_counts ?? {}),
+        isTerminal(rule.to),
         completedAt,
         event.error_details ?? null,
         id,
@@ -52,11 +53,11 @@ export class TransitionsService {
         JSON.stringify(payload),
       ]);
       if (rows.length === 1) return { execution: rows[0], applied: true };
-      const [row] = await runSql<Refusal>(this.em, SELECT_EXECUTION_WITH_LAST_EVENT, [completedAt, id]);
+      const [row] = await runSql<Refusal>(this.em, SELECT_EXECUTION_WITH_TERMINAL_EVENT, [completedAt, id]);
       if (!row) throw new ExecutionNotFoundError(id);
-      const { last_event: last, completes_before_start: tooEarly, ...execution } = row;
+      const { terminal_event: terminal, completes_before_start: tooEarly, ...execution } = row;
       const status = execution.status as ExecutionStatus;
-      if (isRepeatOfTerminal(type, status, payload, last ?? undefined)) return { execution, applied: false };
+      if (isRepeatOfTerminal(type, status, payload, terminal ?? undefined)) return { execution, applied: false };
       if (!canApply(type, status) || attempt === 3) throw new IllegalTransitionError(type, status);
       if (tooEarly) {
         throw new InvalidTransitionInputError(`completed_at ${completedAt} is before the execution's started_at ${execution.started_at}`);
@@ -66,15 +67,16 @@ export class TransitionsService {
 
   async events(id: string, query: ListEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? 100;
-    const cursor = query.cursor ? decodeCursor(query.cursor, { t: isUtcTimestamp, i: isUuid }) : undefined;
+    // The cursor names its execution, so it cannot be replayed against another one.
+    const cursor = query.cursor ? decodeCursor(query.cursor, { e: equals(id), t: isUtcTimestamp, i: isUuid }) : undefined;
     const { sql, params } = listEventsSql(id, limit, cursor && { occurredAt: cursor.t, id: cursor.i });
     const rows = await runSql<ExecutionEventResponse>(this.em, sql, params);
-    if (rows.length === 0 && !cursor) {
+    if (rows.length === 0) {
       const [exists] = await runSql(this.em, SELECT_EXECUTION, [id]);
       if (!exists) throw new ExecutionNotFoundError(id);
     }
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
-    return { data, next_cursor: rows.length > limit ? encodeCursor({ t: last.occurred_at, i: last.event_id }) : null };
+    return { data, next_cursor: rows.length > limit ? encodeCursor({ e: id, t: last.occurred_at, i: last.event_id }) : null };
   }
 }

@@ -6,8 +6,8 @@ export class InvalidRequestError extends DomainError {
   readonly code = 'REQUEST.INVALID';
   override readonly extensions: Record<string, unknown>;
 
-  constructor(param: InvalidParam) {
-    super(`${param.in} ${param.pointer} ${param.detail}`);
-    this.extensions = { errors: [param] };
+  constructor(...params: InvalidParam[]) {
+    super(params.map((p) => `${p.in} ${p.pointer} ${p.detail}`).join('; '));
+    this.extensions = { errors: params };
   }
 }

@@ -71,9 +71,12 @@ export function toProblem(error: unknown): Problem {
     error instanceof CheckConstraintViolationException ||
     error instanceof NotNullConstraintViolationException
   ) {
-    const constraint = (error as { constraint?: string }).constraint;
-    const detail = `the request breaks a data rule${constraint ? ` (${constraint})` : ''}`;
-    return { ...problem(HttpStatus.UNPROCESSABLE_ENTITY), code: 'DATABASE.CONSTRAINT_VIOLATION', detail };
+    return { ...problem(HttpStatus.UNPROCESSABLE_ENTITY), code: 'DATABASE.CONSTRAINT_VIOLATION', detail: 'the request breaks a data rule' };
+  }
+  // SQLSTATE class 22, data exception: a value the edge let through that PostgreSQL cannot store (out of
+  // range, not representable). The edge should catch these; this keeps any it misses a client error.
+  if (/^22/.test(String((error as { code?: unknown })?.code ?? ''))) {
+    return { ...problem(HttpStatus.BAD_REQUEST), code: 'REQUEST.INVALID', detail: 'a value is out of range or cannot be stored' };
   }
   if (isDatabaseUnavailable(error)) {
     return { ...problem(HttpStatus.SERVICE_UNAVAILABLE), code: 'DATABASE.UNAVAILABLE', detail: 'the database is unavailable; retry later' };

@@ -10,12 +10,24 @@ export function StringEnum<T extends string>(values: readonly T[], options: obje
 
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID (any version; ids we generate are UUIDv7).' });
 
-/** RFC 3339 with a mandatory offset or Z; naive timestamps are rejected. Echoed with microseconds, in UTC. */
+/**
+ * RFC 3339 with a mandatory offset or Z; naive timestamps are rejected. Years 1900 to 2999, so that every
+ * accepted value is also a valid timestamp in UTC (9999-12-31T23:59-01:00 would be year 10000).
+ * Echoed with microseconds, in UTC.
+ */
 export const Timestamp = Type.String({
   format: 'date-time',
+  pattern: '^(19|2[0-9])[0-9]{2}-',
   maxLength: 40,
-  description: 'RFC 3339 timestamp with an offset, e.g. 2026-11-21T13:27:20.012Z',
+  description: 'RFC 3339 timestamp with an offset, years 1900-2999, e.g. 2026-11-21T13:27:20.012Z',
 });
+
+/** Free text PostgreSQL can store: any characters but NUL. */
+export const Text = (options: { minLength?: number; maxLength: number; description?: string }) =>
+  Type.String({ minLength: 1, ...options, pattern: '^[^\\u0000]*$' });
+
+/** No query parameters at all: unknown ones are rejected on every route, not only on listings. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
 
 export const PipelineName = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}$',
@@ -23,10 +35,18 @@ export const PipelineName = Type.String({
   example: 'orders_daily_etl',
 });
 
-export const RowCounts = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), {
+const RowCount = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+export const RowCounts = Type.Unsafe<Record<string, number>>({
+  type: 'object',
+  propertyNames: { minLength: 1, maxLength: 200, pattern: '^[^\\u0000]*$' },
+  additionalProperties: RowCount,
   maxProperties: 100,
-  description: 'Named non-negative row counts, e.g. {"read": 1200, "written": 1180}.',
+  description: 'Named non-negative row counts, at most 100 per request, e.g. {"read": 1200, "written": 1180}.',
 });
+
+/** Row counts as stored: the merge of every request's, so without the per-request bound. */
+export const StoredRowCounts = Type.Record(Type.String(), RowCount, { description: 'Every count reported for the run, merged.' });
 
 export const Limit = (max: number, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: max, default: fallback, description: `Page size, 1 to ${max} (default ${fallback}).` });

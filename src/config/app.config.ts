@@ -19,9 +19,19 @@ export interface DatabaseConfig {
   bootRetryMs: number;
 }
 
+export interface MetricsConfig {
+  /** How far into the future recorded_at may be (clock skew between producers and us). */
+  maxFutureSkewMs: number;
+  metadataMaxBytes: number;
+  batchBodyLimitBytes: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
+  /** Largest request body for every route but the metrics batch. */
+  bodyLimitBytes: number;
+  metrics: MetricsConfig;
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: { onBoot: MigrationsOnBoot };
@@ -42,6 +52,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, 0, 65535),
+    bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
+    metrics: {
+      maxFutureSkewMs: read.int('METRICS_MAX_FUTURE_SKEW_MS', 300_000, 0, 86_400_000),
+      metadataMaxBytes: read.int('METRICS_METADATA_MAX_BYTES', 16_384, 2, 1_048_576),
+      batchBodyLimitBytes: read.int('METRICS_BATCH_BODY_LIMIT_BYTES', 16_777_216, 1024, 1_073_741_824),
+    },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
       url,

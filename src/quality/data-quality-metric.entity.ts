@@ -12,11 +12,16 @@ import { uuidV7 } from '../database/uuid-v7.js';
 @Check({ name: 'data_quality_metrics_pipeline_name_not_blank', expression: `btrim(pipeline_name) <> ''` })
 @Check({ name: 'data_quality_metrics_metric_type_not_blank', expression: `btrim(metric_type) <> ''` })
 @Check({ name: 'data_quality_metrics_metadata_is_object', expression: `jsonb_typeof(metadata) = 'object'` })
-// Latest values and time series of one metric of one pipeline read this index backwards from "now".
+// Latest values, time series and anomaly windows of one metric of one pipeline, newest first;
+// metric_id breaks ties so keyset pages over one metric type are served by it too.
 @Index({
   name: 'data_quality_metrics_series_idx',
-  columns: [{ name: 'pipeline_name' }, { name: 'metric_type' }, { name: 'recorded_at', sort: 'DESC' }],
+  columns: [{ name: 'pipeline_name' }, { name: 'metric_type' }, { name: 'recorded_at', sort: 'DESC' }, { name: 'metric_id', sort: 'DESC' }],
 })
+// Listing a pipeline's metrics of every type in time order.
+@Index({ name: 'data_quality_metrics_pipeline_recorded_idx', properties: ['pipelineName', 'recordedAt', 'id'] })
+// Listing all metrics, or a time range, in time order.
+@Index({ name: 'data_quality_metrics_recorded_idx', properties: ['recordedAt', 'id'] })
 export class DataQualityMetric {
   @PrimaryKey({ type: 'uuid', fieldName: 'metric_id' })
   id: string = uuidV7();

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, RowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { PipelineName, RowCounts, StringEnum, Text, Timestamp, Uuid } from '../../common/schemas.js';
 
 export const CreateExecutionDto = Type.Object(
   {
@@ -7,7 +7,7 @@ export const CreateExecutionDto = Type.Object(
     pipeline_name: PipelineName,
     status: Type.Optional(StringEnum(['pending', 'running'] as const, { description: 'Default running.' })),
     started_at: Type.Optional({ ...Timestamp, description: 'Default: when the request arrives.' }),
-    input_file: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    input_file: Type.Optional(Text({ maxLength: 2048 })),
     attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 1.' })),
     row_counts: Type.Optional(RowCounts),
   },

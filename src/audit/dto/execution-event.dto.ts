@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { RowCounts, StringEnum, Timestamp } from '../../common/schemas.js';
+import { RowCounts, StringEnum, Text, Timestamp } from '../../common/schemas.js';
 import { TRANSITION_TYPES } from '../execution-state-machine.js';
 
 const only = (types: string[], field: string) => ({
@@ -17,7 +17,7 @@ export const ExecutionEventDto = Type.Object(
     type: StringEnum(TRANSITION_TYPES),
     row_counts: Type.Optional(RowCounts),
     completed_at: Type.Optional(Timestamp),
-    error_details: Type.Optional(Type.String({ minLength: 1, maxLength: 65_536 })),
+    error_details: Type.Optional(Text({ maxLength: 65_536 })),
   },
   {
     additionalProperties: false,

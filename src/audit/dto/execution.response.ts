@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, RowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { PipelineName, StoredRowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 import { EVENT_TYPES } from '../pipeline-execution-event.entity.js';
 
@@ -13,7 +13,7 @@ export const ExecutionResponse = Type.Object(
     started_at: Timestamp,
     completed_at: Nullable(Timestamp),
     input_file: Nullable(Type.String()),
-    row_counts: RowCounts,
+    row_counts: StoredRowCounts,
     error_details: Nullable(Type.String()),
     attempt: Type.Integer(),
     created_at: Timestamp,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit, PipelineName, StringEnum, Timestamp } from '../../common/schemas.js';
+import { Cursor, Limit, PipelineName, StringEnum, Text, Timestamp } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
 export const EXECUTION_SORTS = ['started_at', '-started_at'] as const;
@@ -14,7 +14,7 @@ export const ListExecutionsQuery = Type.Object(
     started_after: Type.Optional({ ...Timestamp, description: 'Runs started at or after this time (inclusive).' }),
     started_before: Type.Optional({ ...Timestamp, description: 'Runs started before this time (exclusive).' }),
     has_error: Type.Optional(Type.Boolean({ description: 'true: only runs with error_details; false: only runs without.' })),
-    input_file: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    input_file: Type.Optional(Text({ maxLength: 2048 })),
     sort: Type.Optional(StringEnum(EXECUTION_SORTS, { default: '-started_at' })),
     limit: Type.Optional(Limit(500, 50)),
     cursor: Type.Optional(Cursor),
@@ -22,15 +22,3 @@ export const ListExecutionsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ListExecutionsQuery = Static<typeof ListExecutionsQuery>;
-
-export const ExecutionIdParams = Type.Object(
-  { execution_id: Type.String({ format: 'uuid' }) },
-  { additionalProperties: false },
-);
-export type ExecutionIdParams = Static<typeof ExecutionIdParams>;
-
-export const ListEventsQuery = Type.Object(
-  { limit: Type.Optional(Limit(1000, 100)), cursor: Type.Optional(Cursor) },
-  { additionalProperties: false },
-);
-export type ListEventsQuery = Static<typeof ListEventsQuery>;

@@ -4,20 +4,6 @@ import { ExecutionStatus } from '../execution-status.js';
 
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
-export const WINDOW_PATTERN = '^[1-9][0-9]{0,3}[mhd]$';
-
-export const PipelineQuery = Type.Object(
-  {
-    window: Type.Optional(
-      Type.String({ pattern: WINDOW_PATTERN, default: '7d', description: 'Look-back window for counts, rate and durations: 30m, 24h, 7d (at most 366d). Default 7d.' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type PipelineQuery = Static<typeof PipelineQuery>;
-
-export const PipelineParams = Type.Object({ pipeline_name: PipelineName }, { additionalProperties: false });
-export type PipelineParams = Static<typeof PipelineParams>;
 
 export const PipelineSummaryResponse = Type.Object(
   {

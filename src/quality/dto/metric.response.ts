@@ -1,0 +1,24 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+import { MetricType } from './record-metric.dto.js';
+
+export const MetricResponse = Type.Object(
+  {
+    metric_id: Uuid,
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    metric_value: Type.Number(),
+    recorded_at: Timestamp,
+    execution_id: Type.Union([Uuid, Type.Null()]),
+    metadata: Type.Object({}, { additionalProperties: true }),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false, title: 'Metric' },
+);
+export type MetricResponse = Static<typeof MetricResponse>;
+
+export const BatchResponse = Type.Object(
+  { count: Type.Integer(), metric_ids: Type.Array(Uuid, { description: 'In the order of the request.' }) },
+  { additionalProperties: false, title: 'MetricsBatchResult' },
+);
+export type BatchResponse = Static<typeof BatchResponse>;

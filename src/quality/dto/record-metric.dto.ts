@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+
+export const MetricType = Type.String({
+  pattern: '^[a-z0-9_.]+$',
+  minLength: 1,
+  maxLength: 100,
+  description: 'Lower-case letters, digits, _ and .; at most 100 characters, e.g. row_count or null_rate.order_id',
+});
+
+/** One measurement. JSON has no NaN or Infinity; the bounds also refuse numbers too large to be finite (1e400). */
+export const RecordMetricDto = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    metric_value: Type.Number({ minimum: -Number.MAX_VALUE, maximum: Number.MAX_VALUE, description: 'A finite number.' }),
+    recorded_at: Type.Optional({ ...Timestamp, description: 'When it was measured; default now. At most METRICS_MAX_FUTURE_SKEW_MS ahead.' }),
+    execution_id: Type.Optional({ ...Uuid, description: 'The run it belongs to; must exist.' }),
+    metadata: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Any JSON object, at most METRICS_METADATA_MAX_BYTES (16 KB) serialized.' })),
+  },
+  { additionalProperties: false, title: 'RecordMetric' },
+);
+export type RecordMetricDto = Static<typeof RecordMetricDto>;
+
+export const BATCH_MAX_ITEMS = 5000;
+
+export const RecordMetricsBatchDto = Type.Object(
+  {
+    metrics: Type.Array(RecordMetricDto, {
+      minItems: 1,
+      description: `1 to ${BATCH_MAX_ITEMS} metrics, written all or none; more answers 413.`,
+    }),
+  },
+  { additionalProperties: false, title: 'RecordMetricsBatch' },
+);
+export type RecordMetricsBatchDto = Static<typeof RecordMetricsBatchDto>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: 'Makes a retry safe: the same key and body within 24 hours answer the first response and write nothing.',
+    }),
+  ),
+});
+export type IdempotencyHeaders = Static<typeof IdempotencyHeaders>;

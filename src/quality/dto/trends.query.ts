@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { WINDOW_PATTERN } from '../../common/window.js';
+import { MetricResponse } from './metric.response.js';
+import { MetricType } from './record-metric.dto.js';
+
+export const LatestQuery = Type.Object(
+  { pipeline_name: PipelineName, metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true })) },
+  { additionalProperties: false },
+);
+export type LatestQuery = Static<typeof LatestQuery>;
+
+export const LatestResponse = Type.Object(
+  { pipeline_name: PipelineName, data: Type.Array(MetricResponse, { description: 'The newest metric of each type, by type.' }) },
+  { additionalProperties: false },
+);
+export type LatestResponse = Static<typeof LatestResponse>;
+
+export const BUCKETS = ['5m', '1h', '1d'] as const;
+export const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+export type Aggregate = (typeof AGGREGATES)[number];
+
+export const SeriesQuery = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    from: Type.Optional({ ...Timestamp, description: 'Start (inclusive), rounded down to a bucket boundary; default `to` minus 30 days.' }),
+    to: Type.Optional({ ...Timestamp, description: 'End (exclusive); default now.' }),
+    bucket: Type.Optional(StringEnum(BUCKETS, { default: '1h' })),
+    agg: Type.Optional(StringEnum(AGGREGATES, { default: 'avg' })),
+  },
+  { additionalProperties: false },
+);
+export type SeriesQuery = Static<typeof SeriesQuery>;
+
+const Point = Type.Object(
+  {
+    bucket_start: Timestamp,
+    value: Type.Union([Type.Number(), Type.Null()], { description: 'null for an empty bucket (0 for agg=count).' }),
+    count: Type.Integer({ description: 'Metrics in the bucket.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SeriesResponse = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    bucket: StringEnum(BUCKETS),
+    agg: StringEnum(AGGREGATES),
+    from: Timestamp,
+    to: Timestamp,
+    points: Type.Array(Point, { description: 'One per bucket from `from` to `to`, empty buckets included.' }),
+  },
+  { additionalProperties: false },
+);
+export type SeriesResponse = Static<typeof SeriesResponse>;
+
+export const AnomaliesQuery = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    training: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '14d', description: 'History before each point that it is compared with.' })),
+    detection: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '2d', description: 'The recent points to score.' })),
+    sensitivity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 3, description: '|z| above this is an anomaly.' })),
+  },
+  { additionalProperties: false },
+);
+export type AnomaliesQuery = Static<typeof AnomaliesQuery>;
+
+const ScoredPoint = Type.Object(
+  {
+    metric_id: Uuid,
+    recorded_at: Timestamp,
+    value: Type.Number(),
+    training: Type.Object(
+      { count: Type.Integer(), mean: Type.Union([Type.Number(), Type.Null()]), stddev: Type.Union([Type.Number(), Type.Null()]) },
+      { additionalProperties: false },
+    ),
+    z_score: Type.Union([Type.Number(), Type.Null()]),
+    anomaly: Type.Boolean(),
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'Why z_score is null, e.g. too little history.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const AnomaliesResponse = Type.Object(
+  {
+    pipeline_name: PipelineName,
+    metric_type: MetricType,
+    training: Type.String(),
+    detection: Type.String(),
+    sensitivity: Type.Number(),
+    points: Type.Array(ScoredPoint),
+  },
+  { additionalProperties: false },
+);
+export type AnomaliesResponse = Static<typeof AnomaliesResponse>;

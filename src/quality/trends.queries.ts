@@ -1,0 +1,74 @@
+import { isoColumn } from '../database/sql.js';
+import type { Aggregate } from './dto/trends.query.js';
+import { METRIC_COLUMNS } from './metrics.queries.js';
+
+const LATEST_OF_TYPE = `
+  cross join lateral (
+    select * from data_quality_metrics x where x.pipeline_name = ? and x.metric_type = t.metric_type
+    order by x.recorded_at desc, x.metric_id desc limit 1
+  ) m`;
+
+/**
+ * The newest metric of each type of a pipeline. The types are found by skipping through the series index
+ * (one probe per type), and each newest row is one more probe: no scan of the pipeline's history.
+ */
+export const LATEST_ALL_TYPES = `
+  with recursive t(metric_type) as (
+    (select metric_type from data_quality_metrics where pipeline_name = ? order by metric_type limit 1)
+    union all
+    select (select x.metric_type from data_quality_metrics x where x.pipeline_name = ? and x.metric_type > t.metric_type
+            order by x.metric_type limit 1)
+    from t where t.metric_type is not null
+  )
+  select ${METRIC_COLUMNS} from t ${LATEST_OF_TYPE} where t.metric_type is not null order by t.metric_type`;
+
+export const LATEST_OF_TYPES = `
+  select ${METRIC_COLUMNS} from (select distinct unnest(?::text[]) as metric_type) t ${LATEST_OF_TYPE}
+  order by t.metric_type`;
+
+const AGGREGATE_SQL: Record<Aggregate, string> = {
+  avg: 'avg(metric_value)',
+  min: 'min(metric_value)',
+  max: 'max(metric_value)',
+  sum: 'sum(metric_value)',
+  count: 'count(*)::float8',
+  last: '(array_agg(metric_value order by recorded_at desc, metric_id desc))[1]',
+};
+
+/**
+ * One row per bucket in [from, to), epoch-aligned like date_bin, empty buckets included (value null,
+ * or 0 for count). Parameters: from, to, bucket, bucket, pipeline, type, from, to.
+ */
+export function seriesSql(agg: Aggregate): string {
+  const empty = agg === 'count' ? '0' : 'null';
+  return `
+  with b as (
+    select generate_series(?::timestamptz, ?::timestamptz - interval '1 microsecond', ?::interval) as bucket_start
+  ), a as (
+    select date_bin(?::interval, recorded_at, timestamptz '1970-01-01 00:00:00+00') as bucket_start,
+           count(*)::int as count, ${AGGREGATE_SQL[agg]} as value
+    from data_quality_metrics
+    where pipeline_name = ? and metric_type = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz
+    group by 1
+  )
+  select ${isoColumn('b.bucket_start', 'bucket_start')}, coalesce(a.value, ${empty}) as value, coalesce(a.count, 0) as count
+  from b left join a on a.bucket_start = b.bucket_start
+  order by b.bucket_start`;
+}
+
+/**
+ * Each metric recorded within the detection window, with the count, mean and sample standard deviation of
+ * the same metric over the training window just before it. Parameters: training, pipeline, type, detection.
+ */
+export const SCORED_POINTS = `
+  select m.metric_id, ${isoColumn('m.recorded_at')}, m.metric_value as value, s.count, s.mean, s.stddev
+  from data_quality_metrics m
+  cross join lateral (
+    select count(*)::int as count, avg(h.metric_value) as mean, stddev_samp(h.metric_value) as stddev
+    from data_quality_metrics h
+    where h.pipeline_name = m.pipeline_name and h.metric_type = m.metric_type
+      and h.recorded_at >= m.recorded_at - ?::interval and h.recorded_at < m.recorded_at
+  ) s
+  where m.pipeline_name = ? and m.metric_type = ? and m.recorded_at >= now() - ?::interval
+  order by m.recorded_at, m.metric_id
+  limit 10001`;

@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app.config.js';
 import { nestLogLevels } from './common/log-levels.js';
 import { registerOpenApi } from './common/openapi.js';
 import { configureValidation } from './common/validation.js';
+import { applyRouteLimits } from './common/route-limits.js';
 
 /** Our package.json: one level up from src/, two from dist/src/. */
 function packageVersion(): string {
@@ -21,7 +22,8 @@ function packageVersion(): string {
 
 /** Builds the HTTP application exactly as production runs it; the e2e suites use this too. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: nestLogLevels(config.logLevel),
     abortOnError: false,
     // Fastify's own JSON parser only: Nest's would also accept form-encoded bodies, which must answer 415.
@@ -29,6 +31,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const fastify = app.getHttpAdapter().getInstance();
   configureValidation(fastify);
+  applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.
   fastify.removeContentTypeParser('text/plain');
   await registerOpenApi(app, packageVersion());

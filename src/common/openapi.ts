@@ -22,6 +22,7 @@ export async function registerOpenApi(app: NestFastifyApplication, version: stri
       tags: [
         { name: 'executions', description: 'Pipeline runs and their lifecycle' },
         { name: 'pipelines', description: 'Per-pipeline health' },
+        { name: 'metrics', description: 'Data quality metrics: ingestion, listing and trends' },
         { name: 'health', description: 'Probes' },
       ],
     },

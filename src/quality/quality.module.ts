@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { DataQualityMetric } from './data-quality-metric.entity.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsService } from './metrics.service.js';
+import { TrendsController } from './trends.controller.js';
+import { TrendsService } from './trends.service.js';
 
-/** Data quality metrics. Owns the data_quality_metrics table. */
+/** Data quality metrics: ingestion, listing and trends. Owns the data_quality_metrics table. */
 @Module({
-  imports: [MikroOrmModule.forFeature([DataQualityMetric])],
+  imports: [MikroOrmModule.forFeature([DataQualityMetric]), IdempotencyModule],
+  // TrendsController first: its fixed paths (latest, series, anomalies) must not be shadowed.
+  controllers: [TrendsController, MetricsController],
+  providers: [MetricsService, TrendsService],
 })
 export class QualityModule {}

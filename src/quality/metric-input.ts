@@ -1,0 +1,54 @@
+import type { MetricsConfig } from '../config/app.config.js';
+import type { InvalidParam } from '../common/problem.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+import type { RecordMetricDto } from './dto/record-metric.dto.js';
+
+/** A metric as INSERT_METRICS takes it. */
+export interface MetricRow {
+  metric_id: string;
+  pipeline_name: string;
+  metric_type: string;
+  metric_value: number;
+  recorded_at: string;
+  execution_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * What the schema cannot say about one metric: recorded_at not too far in the future, metadata within
+ * its size and free of NUL characters (which PostgreSQL cannot store in jsonb).
+ */
+export function checkMetric(metric: RecordMetricDto, at: string, rules: MetricsConfig, now: number): InvalidParam[] {
+  const problems: InvalidParam[] = [];
+  if (metric.recorded_at !== undefined && Date.parse(metric.recorded_at) > now + rules.maxFutureSkewMs) {
+    problems.push({ in: 'body', pointer: `${at}/recorded_at`, detail: `is more than ${rules.maxFutureSkewMs} ms in the future` });
+  }
+  if (metric.metadata !== undefined) {
+    const json = JSON.stringify(metric.metadata);
+    if (Buffer.byteLength(json) > rules.metadataMaxBytes) {
+      problems.push({ in: 'body', pointer: `${at}/metadata`, detail: `is larger than ${rules.metadataMaxBytes} bytes as JSON` });
+    } else if (hasNul(metric.metadata)) {
+      problems.push({ in: 'body', pointer: `${at}/metadata`, detail: 'must not contain NUL characters' });
+    }
+  }
+  return problems;
+}
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\0') || hasNul(v));
+  return false;
+}
+
+export function toRow(metric: RecordMetricDto, now: number): MetricRow {
+  return {
+    metric_id: uuidV7(),
+    pipeline_name: metric.pipeline_name,
+    metric_type: metric.metric_type,
+    metric_value: metric.metric_value,
+    recorded_at: metric.recorded_at ?? new Date(now).toISOString(),
+    execution_id: metric.execution_id?.toLowerCase() ?? null,
+    metadata: metric.metadata ?? {},
+  };
+}

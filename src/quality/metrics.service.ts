@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import type { InvalidParam } from '../common/problem.js';
+import { runSql } from '../database/sql.js';
+import { IdempotencyService, type StoredResponse } from '../idempotency/idempotency.service.js';
+import type { ListMetricsQuery } from './dto/list-metrics.query.js';
+import type { BatchResponse, MetricResponse } from './dto/metric.response.js';
+import type { RecordMetricDto } from './dto/record-metric.dto.js';
+import { checkMetric, toRow, type MetricRow } from './metric-input.js';
+import { EXISTING_EXECUTIONS, INSERT_METRICS, listMetricsSql, METRIC_COLUMNS } from './metrics.queries.js';
+import { UnknownExecutionError } from './quality.errors.js';
+
+export interface MetricPage {
+  data: MetricResponse[];
+  next_cursor: string | null;
+}
+
+@Injectable()
+export class MetricsService {
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
+  ) {}
+
+  /** Records one metric; with an Idempotency-Key, at most once per key and body. */
+  async record(metric: RecordMetricDto, key?: string): Promise<StoredResponse<MetricResponse>> {
+    const rows = this.prepare([metric], (i) => (i === 0 ? '' : `/${i}`));
+    return this.once('POST /v1/metrics', key, metric, async (em) => {
+      await this.assertExecutionsExist(em, rows, () => '/execution_id');
+      const [created] = await runSql<MetricResponse>(em, `${INSERT_METRICS} returning ${METRIC_COLUMNS}`, [JSON.stringify(rows)]);
+      return { status: 201, body: created };
+    });
+  }
+
+  /** Records up to 5,000 metrics in one statement: all of them or, if anything is wrong, none. */
+  async recordBatch(metrics: RecordMetricDto[], key?: string): Promise<StoredResponse<BatchResponse>> {
+    const rows = this.prepare(metrics, (i) => `/metrics/${i}`);
+    return this.once('POST /v1/metrics/batch', key, { metrics }, async (em) => {
+      await this.assertExecutionsExist(em, rows, (i) => `/metrics/${i}/execution_id`);
+      await runSql(em, INSERT_METRICS, [JSON.stringify(rows)]);
+      return { status: 201, body: { count: rows.length, metric_ids: rows.map((r) => r.metric_id) } };
+    });
+  }
+
+  private prepare(metrics: RecordMetricDto[], pointer: (index: number) => string): MetricRow[] {
+    const now = Date.now();
+    const problems = metrics.flatMap((m, i) => checkMetric(m, pointer(i), this.config.metrics, now));
+    if (problems.length > 0) throw new InvalidRequestError(...problems);
+    return metrics.map((m) => toRow(m, now));
+  }
+
+  private async once<T>(scope: string, key: string | undefined, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>) {
+    if (key === undefined) return { ...(await work(this.em)), replayed: false };
+    return this.idempotency.run(scope, key, body, work);
+  }
+
+  private async assertExecutionsExist(em: EntityManager, rows: MetricRow[], pointer: (index: number) => string): Promise<void> {
+    const ids = [...new Set(rows.map((r) => r.execution_id).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return;
+    const found = new Set((await runSql<{ execution_id: string }>(em, EXISTING_EXECUTIONS, [ids])).map((r) => r.execution_id));
+    const missing: InvalidParam[] = [];
+    rows.forEach((row, i) => {
+      if (row.execution_id !== null && !found.has(row.execution_id)) missing.push({ in: 'body', pointer: pointer(i), detail: 'no such execution' });
+    });
+    if (missing.length > 0) throw new UnknownExecutionError(missing);
+  }
+
+  async list(query: ListMetricsQuery): Promise<MetricPage> {
+    const sort = query.sort ?? '-recorded_at';
+    const limit = query.limit ?? 50;
+    const cursor = query.cursor ? decodeCursor(query.cursor, { s: equals(sort), t: isUtcTimestamp, i: isUuid }) : undefined;
+    const { sql, params } = listMetricsSql(
+      {
+        pipelineName: query.pipeline_name,
+        metricTypes: query.metric_type,
+        executionId: query.execution_id?.toLowerCase(),
+        recordedAfter: query.recorded_after,
+        recordedBefore: query.recorded_before,
+        after: cursor && { recordedAt: cursor.t, id: cursor.i },
+      },
+      sort,
+      limit,
+    );
+    const rows = await runSql<MetricResponse>(this.em, sql, params);
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    return { data, next_cursor: rows.length > limit ? encodeCursor({ s: sort, t: last.recorded_at, i: last.metric_id }) : null };
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { windowInterval } from '../common/window.js';
+import { runSql } from '../database/sql.js';
+import { scorePoint, type TrainingStats } from './anomaly.js';
+import type { MetricResponse } from './dto/metric.response.js';
+import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
+import { LATEST_ALL_TYPES, LATEST_OF_TYPES, SCORED_POINTS, seriesSql } from './trends.queries.js';
+
+const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
+export const MAX_POINTS = 10_000;
+const DEFAULT_SPAN_MS = 30 * 86_400_000;
+
+interface ScoredRow extends TrainingStats {
+  metric_id: string;
+  recorded_at: string;
+  value: number;
+}
+
+@Injectable()
+export class TrendsService {
+  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+
+  async latest(query: LatestQuery): Promise<LatestResponse> {
+    const data = query.metric_type
+      ? await runSql<MetricResponse>(this.em, LATEST_OF_TYPES, [query.metric_type, query.pipeline_name])
+      : await runSql<MetricResponse>(this.em, LATEST_ALL_TYPES, [query.pipeline_name, query.pipeline_name, query.pipeline_name]);
+    return { pipeline_name: query.pipeline_name, data };
+  }
+
+  /** Buckets are aligned to the Unix epoch in UTC; `from` is rounded down to a bucket boundary. */
+  async series(query: SeriesQuery): Promise<SeriesResponse> {
+    const bucket = BUCKET[query.bucket ?? '1h'];
+    const agg = query.agg ?? 'avg';
+    const to = query.to ? Date.parse(query.to) : Date.now();
+    const from = Math.floor((query.from ? Date.parse(query.from) : to - DEFAULT_SPAN_MS) / bucket.ms) * bucket.ms;
+    if (from >= to) throw new InvalidRequestError({ in: 'query', pointer: '/from', detail: 'must be before to' });
+    if ((to - from) / bucket.ms > MAX_POINTS) {
+      throw new InvalidRequestError({ in: 'query', pointer: '/bucket', detail: `gives more than ${MAX_POINTS} points for this range; use a larger bucket` });
+    }
+    const [fromIso, toIso] = [new Date(from).toISOString(), new Date(to).toISOString()];
+    const points = await runSql<{ bucket_start: string; value: number | null; count: number }>(this.em, seriesSql(agg), [
+      fromIso,
+      toIso,
+      bucket.sql,
+      bucket.sql,
+      query.pipeline_name,
+      query.metric_type,
+      fromIso,
+      toIso,
+    ]);
+    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: query.bucket ?? '1h', agg, from: fromIso, to: toIso, points };
+  }
+
+  /** Each point of the detection window scored against the training window just before it (rolling). */
+  async anomalies(query: AnomaliesQuery): Promise<AnomaliesResponse> {
+    const training = query.training ?? '14d';
+    const detection = query.detection ?? '2d';
+    const sensitivity = query.sensitivity ?? 3;
+    const rows = await runSql<ScoredRow>(this.em, SCORED_POINTS, [
+      windowInterval(training, 'training'),
+      query.pipeline_name,
+      query.metric_type,
+      windowInterval(detection, 'detection'),
+    ]);
+    if (rows.length > MAX_POINTS) {
+      throw new InvalidRequestError({ in: 'query', pointer: '/detection', detail: `holds more than ${MAX_POINTS} points; use a shorter window` });
+    }
+    const points = rows.map(({ metric_id, recorded_at, value, count, mean, stddev }) => ({
+      metric_id,
+      recorded_at,
+      value,
+      training: { count, mean, stddev },
+      ...scorePoint(value, { count, mean, stddev }, sensitivity),
+    }));
+    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, training, detection, sensitivity, points };
+  }
+}

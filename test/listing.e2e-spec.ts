@@ -3,11 +3,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Response } from 'supertest';
 import { ExecutionStatus } from '../src/audit/execution-status.js';
 import { PipelineExecutionFactory } from '../seeders/factories.js';
-import { bootApp, type TestApp } from './support/app.js';
+import { useApp } from './support/app.js';
 import { http, type Execution } from './support/audit-fixtures.js';
-import { OpenApiContract } from './support/openapi.js';
 import { openOrm } from './support/orm.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const BASE = Date.parse('2026-11-01T00:00:00Z');
 const STATUSES = Object.values(ExecutionStatus);
@@ -22,13 +20,11 @@ interface Row {
 }
 
 describe('GET /v1/executions: filters and keyset pages', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const f = useApp();
   let orm: MikroORM;
-  let contract: OpenApiContract;
   const rows: Row[] = [];
 
-  const list = (query: Record<string, unknown>) => http(t.app).get('/v1/executions').query(query);
+  const list = (query: Record<string, unknown>) => http(f.t.app).get('/v1/executions').query(query);
 
   /** Follows next_cursor to the end and returns every id in the order served. */
   async function walk(query: Record<string, unknown>, between?: () => Promise<void>): Promise<string[]> {
@@ -36,7 +32,7 @@ describe('GET /v1/executions: filters and keyset pages', () => {
     let cursor: string | null = null;
     do {
       const res: Response = await list(cursor ? { ...query, cursor } : query).expect(200);
-      contract.check('GET', '/v1/executions', res);
+      f.contract.check('GET', '/v1/executions', res);
       ids.push(...res.body.data.map((e: Execution) => e.execution_id));
       cursor = res.body.next_cursor;
       await between?.();
@@ -51,10 +47,7 @@ describe('GET /v1/executions: filters and keyset pages', () => {
       .map((r) => r.id);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await bootApp(db.url);
-    contract = await OpenApiContract.load(t.app);
-    ({ orm } = await openOrm(db.url));
+    ({ orm } = await openOrm(f.db.url));
     const factory = new PipelineExecutionFactory(orm.em.fork());
     for (let i = 0; i < 90; i++) {
       const row: Row = {
@@ -79,8 +72,6 @@ describe('GET /v1/executions: filters and keyset pages', () => {
 
   afterAll(async () => {
     await orm?.close(true);
-    await t?.close();
-    await db?.drop();
   });
 
   it('serves newest first, 50 per page by default, and walks every row exactly once', async () => {

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './support/app.js';
-import { auditRowCounts, http, recordRun } from './support/audit-fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-interface Case {
-  name: string;
-  method: 'get' | 'post' | 'delete';
-  path: string;
-  /** An object is sent as JSON; a string as the raw body with `type`. */
-  body?: unknown;
-  type?: string;
-  query?: Record<string, unknown>;
-  status: number;
-  pointer?: string;
-}
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useApp } from './support/app.js';
+import { auditRowCounts, recordRun } from './support/audit-fixtures.js';
+import { expectRejected, type MalformedCase } from './support/malformed.js';
 
 const RUN = '{run}';
 const valid = { pipeline_name: 'orders_etl' };
 
-const CASES: Case[] = [
+const CASES: MalformedCase[] = [
   { name: 'malformed JSON', method: 'post', path: '/v1/executions', body: '{"pipeline_name":', type: 'application/json', status: 400 },
   { name: 'an empty JSON body', method: 'post', path: '/v1/executions', body: '', type: 'application/json', status: 400 },
   { name: 'a JSON array', method: 'post', path: '/v1/executions', body: '[]', type: 'application/json', status: 400 },
@@ -74,19 +62,11 @@ const CASES: Case[] = [
 ];
 
 describe('malformed requests: a 4xx problem+json each, and nothing written', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const f = useApp();
   let run = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await bootApp(db.url);
-    run = (await recordRun(t.app, { pipeline_name: 'target_etl' })).execution_id;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
+    run = (await recordRun(f.t.app, { pipeline_name: 'target_etl' })).execution_id;
   });
 
   it('has at least 30 cases', () => {
@@ -94,17 +74,6 @@ describe('malformed requests: a 4xx problem+json each, and nothing written', () 
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const before = await auditRowCounts(db.url);
-    let req = http(t.app)[c.method](c.path.replace(RUN, run));
-    if (c.query) req = req.query(c.query);
-    if (typeof c.body === 'string') req = req.set('content-type', c.type ?? 'application/json').send(c.body);
-    else if (c.body !== undefined) req = req.send(c.body as object);
-    const res = await req;
-    expect(res.status).toBe(c.status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', status: c.status, title: expect.any(String), instance: expect.any(String) });
-    expect(JSON.stringify(res.body)).not.toMatch(/\bat \w+ \(|select |insert |node_modules/i);
-    if (c.pointer) expect(res.body.errors).toContainEqual(expect.objectContaining({ pointer: c.pointer }));
-    expect(await auditRowCounts(db.url)).toEqual(before);
+    await expectRejected(f.t.app, { ...c, path: c.path.replace(RUN, run) }, () => auditRowCounts(f.db.url));
   });
 });

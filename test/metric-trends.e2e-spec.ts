@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './support/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useApp } from './support/app.js';
 import { http } from './support/audit-fixtures.js';
-import { OpenApiContract } from './support/openapi.js';
 import { metric } from './support/quality-fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -11,20 +9,16 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const stddev = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
 describe('latest values, series and anomalies', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-  let contract: OpenApiContract;
+  const f = useApp();
   const now = Date.now();
   const ago = (ms: number) => new Date(now - ms).toISOString();
 
   async function record(metrics: object[]) {
-    await http(t.app).post('/v1/metrics/batch').send({ metrics }).expect(201);
+    await http(f.t.app).post('/v1/metrics/batch').send({ metrics }).expect(201);
   }
 
+
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await bootApp(db.url);
-    contract = await OpenApiContract.load(t.app);
     const at = (time: string, value: number, type = 'row_count') => metric({ pipeline_name: 'series_etl', metric_type: type, metric_value: value, recorded_at: `2026-10-01T${time}Z` });
     await record([
       metric({ pipeline_name: 'series_etl', metric_value: 100, recorded_at: '2026-09-30T23:59:59Z' }),
@@ -49,22 +43,17 @@ describe('latest values, series and anomalies', () => {
     ]);
   });
 
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
-
   describe('GET /v1/metrics/latest', () => {
     it('gives the newest value of each metric type, by type', async () => {
-      const res = await http(t.app).get('/v1/metrics/latest').query({ pipeline_name: 'series_etl' }).expect(200);
-      contract.check('GET', '/v1/metrics/latest', res);
+      const res = await http(f.t.app).get('/v1/metrics/latest').query({ pipeline_name: 'series_etl' }).expect(200);
+      f.contract.check('GET', '/v1/metrics/latest', res);
       expect(res.body.data.map((m: { metric_type: string; metric_value: number }) => [m.metric_type, m.metric_value])).toEqual([
         ['null_rate', 999],
         ['row_count', 100],
       ]);
-      const one = await http(t.app).get('/v1/metrics/latest').query({ pipeline_name: 'anomaly_etl', metric_type: ['flat', 'missing'] }).expect(200);
+      const one = await http(f.t.app).get('/v1/metrics/latest').query({ pipeline_name: 'anomaly_etl', metric_type: ['flat', 'missing'] }).expect(200);
       expect(one.body.data.map((m: { metric_value: number }) => m.metric_value)).toEqual([9]);
-      expect((await http(t.app).get('/v1/metrics/latest').query({ pipeline_name: 'nobody' }).expect(200)).body.data).toEqual([]);
+      expect((await http(f.t.app).get('/v1/metrics/latest').query({ pipeline_name: 'nobody' }).expect(200)).body.data).toEqual([]);
     });
   });
 
@@ -79,26 +68,26 @@ describe('latest values, series and anomalies', () => {
       ['count', [3, 0, 1, 2, 0]],
       ['last', [30, null, 5, 9, null]],
     ])('agg=%s gives one point per bucket, empty buckets included', async (agg, values) => {
-      const res = await http(t.app).get('/v1/metrics/series').query({ ...query, agg }).expect(200);
-      contract.check('GET', '/v1/metrics/series', res);
+      const res = await http(f.t.app).get('/v1/metrics/series').query({ ...query, agg }).expect(200);
+      f.contract.check('GET', '/v1/metrics/series', res);
       expect(res.body.points).toEqual(
         values.map((value, h) => ({ bucket_start: `2026-10-01T0${h}:00:00.000000Z`, value, count: [3, 0, 1, 2, 0][h] })),
       );
     });
 
     it('rounds from down to a bucket boundary, and answers 400 for an empty range or too many buckets', async () => {
-      const res = await http(t.app).get('/v1/metrics/series').query({ ...query, from: '2026-10-01T00:30:00Z', bucket: '1d', agg: 'count' }).expect(200);
+      const res = await http(f.t.app).get('/v1/metrics/series').query({ ...query, from: '2026-10-01T00:30:00Z', bucket: '1d', agg: 'count' }).expect(200);
       expect(res.body).toMatchObject({ from: '2026-10-01T00:00:00.000Z', points: [{ bucket_start: '2026-10-01T00:00:00.000000Z', value: 6, count: 6 }] });
-      await http(t.app).get('/v1/metrics/series').query({ ...query, from: query.to }).expect(400);
-      const many = await http(t.app).get('/v1/metrics/series').query({ ...query, from: '2020-01-01T00:00:00Z', bucket: '5m' }).expect(400);
+      await http(f.t.app).get('/v1/metrics/series').query({ ...query, from: query.to }).expect(400);
+      const many = await http(f.t.app).get('/v1/metrics/series').query({ ...query, from: '2020-01-01T00:00:00Z', bucket: '5m' }).expect(400);
       expect(many.body.errors[0].pointer).toBe('/bucket');
     });
   });
 
   describe('GET /v1/metrics/anomalies', () => {
     const scores = async (metric_type: string, extra: Record<string, unknown> = {}) => {
-      const res = await http(t.app).get('/v1/metrics/anomalies').query({ pipeline_name: 'anomaly_etl', metric_type, ...extra }).expect(200);
-      contract.check('GET', '/v1/metrics/anomalies', res);
+      const res = await http(f.t.app).get('/v1/metrics/anomalies').query({ pipeline_name: 'anomaly_etl', metric_type, ...extra }).expect(200);
+      f.contract.check('GET', '/v1/metrics/anomalies', res);
       return res.body.points as { value: number; z_score: number | null; anomaly: boolean; reason: string | null; training: { count: number } }[];
     };
 

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { bootApp, type TestApp } from './support/app.js';
+import { useApp } from './support/app.js';
 import { http, recordRun } from './support/audit-fixtures.js';
-import { OpenApiContract } from './support/openapi.js';
 import { metric } from './support/quality-fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 interface Row {
   id: string;
@@ -15,9 +13,7 @@ interface Row {
 }
 
 describe('GET /v1/metrics: filters and keyset pages', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-  let contract: OpenApiContract;
+  const f = useApp();
   const rows: Row[] = [];
   const BASE = Date.parse('2026-11-01T00:00:00Z');
 
@@ -25,8 +21,8 @@ describe('GET /v1/metrics: filters and keyset pages', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await http(t.app).get('/v1/metrics').query(cursor ? { ...query, cursor } : query).expect(200);
-      contract.check('GET', '/v1/metrics', res);
+      const res: Response = await http(f.t.app).get('/v1/metrics').query(cursor ? { ...query, cursor } : query).expect(200);
+      f.contract.check('GET', '/v1/metrics', res);
       ids.push(...res.body.data.map((m: { metric_id: string }) => m.metric_id));
       cursor = res.body.next_cursor;
     } while (cursor);
@@ -39,18 +35,16 @@ describe('GET /v1/metrics: filters and keyset pages', () => {
       .sort((a, b) => (a.at - b.at || (a.id < b.id ? -1 : 1)) * (asc ? 1 : -1))
       .map((r) => r.id);
 
+
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await bootApp(db.url);
-    contract = await OpenApiContract.load(t.app);
-    const run = (await recordRun(t.app, { pipeline_name: 'a_etl' })).execution_id;
+    const run = (await recordRun(f.t.app, { pipeline_name: 'a_etl' })).execution_id;
     const input = Array.from({ length: 60 }, (_, i) => ({
       pipeline: i % 2 ? 'a_etl' : 'b_etl',
       type: ['row_count', 'null_rate', 'freshness'][i % 3],
       at: BASE + Math.floor(i / 3) * 60_000,
       execution: i % 5 === 0 ? run : null,
     }));
-    const res = await http(t.app)
+    const res = await http(f.t.app)
       .post('/v1/metrics/batch')
       .send({
         metrics: input.map((r, i) =>
@@ -59,11 +53,6 @@ describe('GET /v1/metrics: filters and keyset pages', () => {
       })
       .expect(201);
     input.forEach((r, i) => rows.push({ ...r, id: res.body.metric_ids[i] }));
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it('walks every metric newest first, and oldest first, exactly once', async () => {

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './support/app.js';
-import { http } from './support/audit-fixtures.js';
+import { describe, expect, it } from '@jest/globals';
+import { useApp } from './support/app.js';
+import { expectRejected, type MalformedCase } from './support/malformed.js';
 import { metric, qualityRowCounts } from './support/quality-fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-interface Case {
-  name: string;
-  method: 'get' | 'post';
-  path: string;
-  body?: unknown;
-  type?: string;
-  query?: Record<string, unknown>;
-  headers?: Record<string, string>;
-  status: number;
-  pointer?: string;
-}
 
 const ok = metric();
 const batchOf = (...items: unknown[]) => ({ metrics: items });
 const q = { pipeline_name: 'orders_etl', metric_type: 'row_count' };
 
-const CASES: Case[] = [
+const CASES: MalformedCase[] = [
   { name: 'malformed JSON', method: 'post', path: '/v1/metrics', body: '{"metric_value":', type: 'application/json', status: 400 },
   { name: 'a text/plain body', method: 'post', path: '/v1/metrics', body: 'row_count=5', type: 'text/plain', status: 415 },
   { name: 'a metric_value string', method: 'post', path: '/v1/metrics', body: { ...ok, metric_value: '5' }, status: 400, pointer: '/metric_value' },
@@ -65,36 +52,13 @@ const CASES: Case[] = [
 ];
 
 describe('malformed metric requests: a 4xx problem+json each, and nothing written', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await bootApp(db.url);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const f = useApp();
 
   it('has at least 30 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const before = await qualityRowCounts(db.url);
-    let req = http(t.app)[c.method](c.path);
-    if (c.query) req = req.query(c.query);
-    for (const [name, value] of Object.entries(c.headers ?? {})) req = req.set(name, value);
-    if (typeof c.body === 'string') req = req.set('content-type', c.type ?? 'application/json').send(c.body);
-    else if (c.body !== undefined) req = req.send(c.body as object);
-    const res = await req;
-    expect(res.status).toBe(c.status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', status: c.status, title: expect.any(String), instance: expect.any(String) });
-    expect(JSON.stringify(res.body)).not.toMatch(/\bat \w+ \(|select |insert |node_modules/i);
-    if (c.pointer) expect(res.body.errors).toContainEqual(expect.objectContaining({ pointer: c.pointer }));
-    expect(await qualityRowCounts(db.url)).toEqual(before);
+    await expectRejected(f.t.app, c, () => qualityRowCounts(f.db.url));
   });
 });

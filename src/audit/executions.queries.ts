@@ -1,3 +1,4 @@
+import { Conditions, keysetPageSql } from '../database/keyset.js';
 import { isoColumn } from '../database/sql.js';
 import type { ExecutionSort } from './dto/list-executions.query.js';
 
@@ -51,34 +52,20 @@ export interface ListFilters {
   after?: { startedAt: string; id: string };
 }
 
-/**
- * One keyset page. Rows are ordered by (started_at, execution_id), a total order, and the cursor is the
- * last row's pair, so a page never repeats or skips a row however many rows arrive meanwhile. Every
- * filter combination is served by an index whose leading columns match (see the EXPLAIN suite).
- */
+/** One page of executions; every filter combination is served by an index (see the EXPLAIN suite). */
 export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, limit: number): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
-    where.push(clause);
-    params.push(...values);
-  };
-  if (filters.pipelineName !== undefined) add('e.pipeline_name = ?', filters.pipelineName);
-  if (filters.statuses?.length) add('e.status = any(?::text[])', filters.statuses);
-  if (filters.startedAfter !== undefined) add('e.started_at >= ?::timestamptz', filters.startedAfter);
-  if (filters.startedBefore !== undefined) add('e.started_at < ?::timestamptz', filters.startedBefore);
-  if (filters.hasError !== undefined) where.push(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
-  if (filters.inputFile !== undefined) add('e.input_file = ?', filters.inputFile);
-  const desc = sort === '-started_at';
-  if (filters.after) {
-    add(`(e.started_at, e.execution_id) ${desc ? '<' : '>'} (?::timestamptz, ?::uuid)`, filters.after.startedAt, filters.after.id);
-  }
-  const direction = desc ? 'desc' : 'asc';
-  const sql =
-    `select ${EXECUTION_COLUMNS} from pipeline_executions e` +
-    (where.length ? ` where ${where.join(' and ')}` : '') +
-    ` order by e.started_at ${direction}, e.execution_id ${direction} limit ${Number(limit) + 1}`;
-  return { sql, params };
+  const where = new Conditions();
+  if (filters.pipelineName !== undefined) where.add('e.pipeline_name = ?', filters.pipelineName);
+  if (filters.statuses?.length) where.add('e.status = any(?::text[])', filters.statuses);
+  if (filters.startedAfter !== undefined) where.add('e.started_at >= ?::timestamptz', filters.startedAfter);
+  if (filters.startedBefore !== undefined) where.add('e.started_at < ?::timestamptz', filters.startedBefore);
+  if (filters.hasError !== undefined) where.add(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
+  if (filters.inputFile !== undefined) where.add('e.input_file = ?', filters.inputFile);
+  const after = filters.after && { time: filters.after.startedAt, id: filters.after.id };
+  return keysetPageSql(
+    { from: `select ${EXECUTION_COLUMNS} from pipeline_executions e`, timeColumn: 'e.started_at', idColumn: 'e.execution_id', desc: sort === '-started_at', after, limit },
+    where,
+  );
 }
 
 /**
@@ -120,14 +107,15 @@ export const SELECT_EXECUTION_WITH_TERMINAL_EVENT = `
 export const EVENT_COLUMNS = ['v.event_id', 'v.execution_id', 'v.type', isoColumn('v.occurred_at'), 'v.payload'].join(', ');
 
 export function listEventsSql(executionId: string, limit: number, after?: { occurredAt: string; id: string }) {
-  const params: unknown[] = [executionId];
-  let keyset = '';
-  if (after) {
-    keyset = ' and (v.occurred_at, v.event_id) > (?::timestamptz, ?::uuid)';
-    params.push(after.occurredAt, after.id);
-  }
-  const sql =
-    `select ${EVENT_COLUMNS} from pipeline_execution_events v where v.execution_id = ?${keyset}` +
-    ` order by v.occurred_at, v.event_id limit ${Number(limit) + 1}`;
-  return { sql, params };
+  return keysetPageSql(
+    {
+      from: `select ${EVENT_COLUMNS} from pipeline_execution_events v`,
+      timeColumn: 'v.occurred_at',
+      idColumn: 'v.event_id',
+      desc: false,
+      after: after && { time: after.occurredAt, id: after.id },
+      limit,
+    },
+    new Conditions().add('v.execution_id = ?', executionId),
+  );
 }

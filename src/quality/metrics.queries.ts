@@ -1,3 +1,4 @@
+import { Conditions, keysetPageSql } from '../database/keyset.js';
 import { isoColumn } from '../database/sql.js';
 import type { MetricSort } from './dto/list-metrics.query.js';
 
@@ -33,27 +34,17 @@ export interface MetricFilters {
   after?: { recordedAt: string; id: string };
 }
 
-/** One keyset page over (recorded_at, metric_id), as the executions listing. */
+/** One page of metrics, keyset over (recorded_at, metric_id) as the executions listing. */
 export function listMetricsSql(filters: MetricFilters, sort: MetricSort, limit: number): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
-    where.push(clause);
-    params.push(...values);
-  };
-  if (filters.pipelineName !== undefined) add('m.pipeline_name = ?', filters.pipelineName);
-  if (filters.metricTypes?.length) add('m.metric_type = any(?::text[])', filters.metricTypes);
-  if (filters.executionId !== undefined) add('m.execution_id = ?', filters.executionId);
-  if (filters.recordedAfter !== undefined) add('m.recorded_at >= ?::timestamptz', filters.recordedAfter);
-  if (filters.recordedBefore !== undefined) add('m.recorded_at < ?::timestamptz', filters.recordedBefore);
-  const desc = sort === '-recorded_at';
-  if (filters.after) {
-    add(`(m.recorded_at, m.metric_id) ${desc ? '<' : '>'} (?::timestamptz, ?::uuid)`, filters.after.recordedAt, filters.after.id);
-  }
-  const direction = desc ? 'desc' : 'asc';
-  const sql =
-    `select ${METRIC_COLUMNS} from data_quality_metrics m` +
-    (where.length ? ` where ${where.join(' and ')}` : '') +
-    ` order by m.recorded_at ${direction}, m.metric_id ${direction} limit ${Number(limit) + 1}`;
-  return { sql, params };
+  const where = new Conditions();
+  if (filters.pipelineName !== undefined) where.add('m.pipeline_name = ?', filters.pipelineName);
+  if (filters.metricTypes?.length) where.add('m.metric_type = any(?::text[])', filters.metricTypes);
+  if (filters.executionId !== undefined) where.add('m.execution_id = ?', filters.executionId);
+  if (filters.recordedAfter !== undefined) where.add('m.recorded_at >= ?::timestamptz', filters.recordedAfter);
+  if (filters.recordedBefore !== undefined) where.add('m.recorded_at < ?::timestamptz', filters.recordedBefore);
+  const after = filters.after && { time: filters.after.recordedAt, id: filters.after.id };
+  return keysetPageSql(
+    { from: `select ${METRIC_COLUMNS} from data_quality_metrics m`, timeColumn: 'm.recorded_at', idColumn: 'm.metric_id', desc: sort === '-recorded_at', after, limit },
+    where,
+  );
 }

@@ -19,7 +19,7 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   if (reachable) {
     await client.query(`drop database if exists "${name}" with (force)`);
     await client.query(`create database "${name}"`);
-    const { rows } = await client.query<{ v: string }>('show server_version');
+    const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
     await client.end();
     const url = new URL(admin);
     url.pathname = `/${name}`;

@@ -47,6 +47,9 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
       // Client-side backstop for a server that stops answering without closing the connection.
       query_timeout: config.database.statementTimeoutMs > 0 ? config.database.statementTimeoutMs + 5_000 : undefined,
       application_name: 'pipeline-ledger',
+      // Date arithmetic in SQL (series buckets of a day, now() - interval '7 days') must not depend on the
+      // server's or database's default time zone, nor move across daylight-saving changes.
+      options: '-c TimeZone=UTC',
       ssl: sslOptions(url.searchParams.get('sslmode')),
     },
     extensions: [Migrator, SeedManager],

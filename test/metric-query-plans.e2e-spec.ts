@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { runSql } from '../src/database/sql.js';
 import type { MetricSort } from '../src/quality/dto/list-metrics.query.js';
 import { listMetricsSql, type MetricFilters } from '../src/quality/metrics.queries.js';
-import { LATEST_ALL_TYPES, LATEST_OF_TYPES, SCORED_POINTS, seriesSql } from '../src/quality/trends.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesSql, TRAINING_STATS } from '../src/quality/trends.queries.js';
 import { useOrmDatabase } from './support/orm.js';
 
 interface PlanNode {
@@ -56,6 +56,8 @@ describe('query plans of the metrics API', () => {
     ['by pipeline and type', { pipelineName: 'pipe_3', metricTypes: ['null_rate'] }, '-recorded_at'],
     ['by pipeline and several types', { pipelineName: 'pipe_3', metricTypes: ['null_rate', 'row_count'] }, 'recorded_at'],
     ['by execution', { executionId: '00000000-0000-7000-8000-000000000000' }, '-recorded_at'],
+    ['by metric type', { metricTypes: ['null_rate'] }, '-recorded_at'],
+    ['by a rare metric type and time range', { metricTypes: ['rare.check'], recordedAfter: day(10) }, 'recorded_at'],
     ['by time range', { recordedAfter: day(10), recordedBefore: day(9) }, '-recorded_at'],
   ];
 
@@ -77,6 +79,7 @@ describe('query plans of the metrics API', () => {
   });
 
   it('anomalies: no sequential scan', async () => {
-    expect(seqScans(await plan(SCORED_POINTS, ['14 days', 'pipe_3', 'row_count', '2 days']))).toEqual([]);
+    expect(seqScans(await plan(DETECTION_POINTS, ['pipe_3', 'row_count', '2 days']))).toEqual([]);
+    expect(seqScans(await plan(TRAINING_STATS, ['pipe_3', 'row_count', '2 days', '2 days', '14 days']))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { useApp } from './support/app.js';
+import { bootApp, useApp } from './support/app.js';
 import { http } from './support/audit-fixtures.js';
 import { metric } from './support/quality-fixtures.js';
+import { sql } from './support/test-database.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -36,8 +37,9 @@ describe('latest values, series and anomalies', () => {
       ...[10, 12, 14, 16, 18].map((v, i) => pt('steady', (10 - i) * DAY, v)),
       pt('steady', DAY, 30),
       pt('steady', HOUR, 14),
-      ...[0, 1, 2, 3].map((i) => pt('flat', 5 * DAY - i * 0.5 * DAY, 5)),
-      pt('flat', DAY, 9),
+      // 0.1 has no exact binary form: PostgreSQL's stddev of these is ~1e-17, not 0.
+      ...[0, 1, 2, 3, 4, 5, 6].map((i) => pt('flat', 5 * DAY - i * 0.4 * DAY, 0.1)),
+      pt('flat', DAY, 0.1),
       pt('young', 3 * DAY, 1),
       pt('young', DAY, 2),
     ]);
@@ -52,7 +54,7 @@ describe('latest values, series and anomalies', () => {
         ['row_count', 100],
       ]);
       const one = await http(f.t.app).get('/v1/metrics/latest').query({ pipeline_name: 'anomaly_etl', metric_type: ['flat', 'missing'] }).expect(200);
-      expect(one.body.data.map((m: { metric_value: number }) => m.metric_value)).toEqual([9]);
+      expect(one.body.data.map((m: { metric_value: number }) => m.metric_value)).toEqual([0.1]);
       expect((await http(f.t.app).get('/v1/metrics/latest').query({ pipeline_name: 'nobody' }).expect(200)).body.data).toEqual([]);
     });
   });
@@ -75,6 +77,26 @@ describe('latest values, series and anomalies', () => {
       );
     });
 
+    it('keeps daily buckets in UTC whatever the database time zone, across a daylight-saving change', async () => {
+      await sql(f.db.url, `alter database "${f.db.name}" set timezone = 'Europe/Berlin'`);
+      // A second instance, so that every connection it opens starts after the change of default.
+      const berlin = await bootApp(f.db.url);
+      try {
+        const pt = (day: string) => metric({ pipeline_name: 'tz_etl', metric_value: 1, recorded_at: `2026-10-${day}T12:00:00Z` });
+        await http(berlin.app).post('/v1/metrics/batch').send({ metrics: ['24', '25', '26', '27'].map(pt) }).expect(201);
+        const res = await http(berlin.app)
+          .get('/v1/metrics/series')
+          .query({ pipeline_name: 'tz_etl', metric_type: 'row_count', from: '2026-10-24T00:00:00Z', to: '2026-10-28T00:00:00Z', bucket: '1d', agg: 'count' })
+          .expect(200);
+        expect(res.body.points.map((p: { bucket_start: string; count: number }) => [p.bucket_start, p.count])).toEqual(
+          ['24', '25', '26', '27'].map((d) => [`2026-10-${d}T00:00:00.000000Z`, 1]),
+        );
+      } finally {
+        await berlin.close();
+        await sql(f.db.url, `alter database "${f.db.name}" reset timezone`);
+      }
+    });
+
     it('rounds from down to a bucket boundary, and answers 400 for an empty range or too many buckets', async () => {
       const res = await http(f.t.app).get('/v1/metrics/series').query({ ...query, from: '2026-10-01T00:30:00Z', bucket: '1d', agg: 'count' }).expect(200);
       expect(res.body).toMatchObject({ from: '2026-10-01T00:00:00.000Z', points: [{ bucket_start: '2026-10-01T00:00:00.000000Z', value: 6, count: 6 }] });
@@ -85,22 +107,32 @@ describe('latest values, series and anomalies', () => {
   });
 
   describe('GET /v1/metrics/anomalies', () => {
-    const scores = async (metric_type: string, extra: Record<string, unknown> = {}) => {
+    type Scored = { value: number; z_score: number | null; anomaly: boolean; reason: string | null };
+    const anomalies = async (metric_type: string, extra: Record<string, unknown> = {}) => {
       const res = await http(f.t.app).get('/v1/metrics/anomalies').query({ pipeline_name: 'anomaly_etl', metric_type, ...extra }).expect(200);
       f.contract.check('GET', '/v1/metrics/anomalies', res);
-      return res.body.points as { value: number; z_score: number | null; anomaly: boolean; reason: string | null; training: { count: number } }[];
+      return res.body as { baseline: { count: number; mean: number | null; stddev: number | null }; points: Scored[] };
     };
+    const scores = async (metric_type: string, extra: Record<string, unknown> = {}) => (await anomalies(metric_type, extra)).points;
 
-    it('scores each recent point against the 14 days before it: a spike is an anomaly, the next point is not', async () => {
-      const [spike, after] = await scores('steady');
+    it('scores the last 2 days against the 14 days before them: a spike is an anomaly, a usual value is not', async () => {
+      const { baseline, points } = await anomalies('steady');
       const history = [10, 12, 14, 16, 18];
-      expect(spike.training.count).toBe(5);
-      expect(spike.z_score).toBeCloseTo((30 - mean(history)) / stddev(history), 9);
+      expect(baseline.count).toBe(5);
+      expect(baseline.mean).toBeCloseTo(mean(history), 9);
+      expect(baseline.stddev).toBeCloseTo(stddev(history), 9);
+      const [spike, usual] = points;
+      expect(spike.z_score).toBeCloseTo((30 - 14) / stddev(history), 9);
       expect(spike.anomaly).toBe(true);
-      const withSpike = [...history, 30];
-      expect(after.training.count).toBe(6);
-      expect(after.z_score).toBeCloseTo((14 - mean(withSpike)) / stddev(withSpike), 9);
-      expect(after.anomaly).toBe(false);
+      // The spike is in the detection window, so it does not move the baseline the next point is judged by.
+      expect(usual).toMatchObject({ value: 14, anomaly: false });
+      expect(usual.z_score).toBeCloseTo(0, 9);
+    });
+
+    it('a training window that ends where detection begins: a wider detection window pulls history out of training', async () => {
+      const { baseline } = await anomalies('steady', { detection: '7d', training: '14d' });
+      expect(baseline.count).toBe(4); // -10d .. -7d; the point at -6d is now being judged
+      expect((await anomalies('steady', { detection: '7d' })).points.map((p) => p.value)).toEqual([18, 30, 14]);
     });
 
     it('sensitivity moves the threshold', async () => {
@@ -109,10 +141,11 @@ describe('latest values, series and anomalies', () => {
     });
 
     it('scores 0 against a flat history, and gives a null score with the reason when history is too short', async () => {
-      expect(await scores('flat')).toEqual([expect.objectContaining({ value: 9, z_score: 0, anomaly: false, reason: null })]);
-      const [young] = await scores('young');
-      expect(young).toMatchObject({ value: 2, z_score: null, anomaly: false, training: { count: 1 } });
-      expect(young.reason).toMatch(/insufficient history/);
+      expect(await scores('flat')).toEqual([expect.objectContaining({ value: 0.1, z_score: 0, anomaly: false, reason: null })]);
+      const young = await anomalies('young');
+      expect(young.baseline.count).toBe(1);
+      expect(young.points).toEqual([expect.objectContaining({ value: 2, z_score: null, anomaly: false })]);
+      expect(young.points[0].reason).toMatch(/insufficient history/);
     });
 
     it('only scores points within the detection window', async () => {

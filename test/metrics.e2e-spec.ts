@@ -55,6 +55,21 @@ describe('POST /v1/metrics and /v1/metrics/batch', () => {
     expect(await qualityRowCounts(f.db.url)).toEqual(before);
   });
 
+  it('is one statement: when PostgreSQL itself refuses item 3,217 of 5,000, none of the others is written', async () => {
+    // A rule only the database knows (added to this suite's own database), so the request passes every
+    // check at the edge and fails inside the INSERT. Row-by-row writes would have kept 3,217 rows.
+    await sql(f.db.url, `alter table data_quality_metrics add constraint test_refuses_4242 check (metric_value <> 4242) not valid`);
+    try {
+      const before = await qualityRowCounts(f.db.url);
+      const metrics = Array.from({ length: 5000 }, (_, i) => metric({ metric_type: 'db.atomicity', metric_value: i === 3217 ? 4242 : i }));
+      const res = await http(f.t.app).post('/v1/metrics/batch').set('idempotency-key', 'atomic-1').send({ metrics }).expect(422);
+      expect(res.body.code).toBe('DATABASE.CONSTRAINT_VIOLATION');
+      expect(await qualityRowCounts(f.db.url)).toEqual(before);
+    } finally {
+      await sql(f.db.url, `alter table data_quality_metrics drop constraint test_refuses_4242`);
+    }
+  });
+
   it('is atomic when an item names an unknown execution: 422 naming it, nothing written', async () => {
     const run = await recordRun(f.t.app, { pipeline_name: 'orders_etl' });
     const before = await qualityRowCounts(f.db.url);
@@ -69,7 +84,7 @@ describe('POST /v1/metrics and /v1/metrics/batch', () => {
     const before = await qualityRowCounts(f.db.url);
     const res = await http(f.t.app).post('/v1/metrics/batch').send({ metrics: Array.from({ length: 5001 }, () => metric()) }).expect(413);
     f.contract.check('POST', '/v1/metrics/batch', res);
-    expect(res.body.code).toBe('QUALITY.BATCH_TOO_LARGE');
+    expect(res.body.code).toBe('REQUEST.TOO_MANY_ITEMS');
     expect(await qualityRowCounts(f.db.url)).toEqual(before);
   });
 

@@ -98,6 +98,7 @@ const HEAD = {
       'data_quality_metrics_pkey: CREATE UNIQUE INDEX data_quality_metrics_pkey ON public.data_quality_metrics USING btree (metric_id)',
       'data_quality_metrics_recorded_idx: CREATE INDEX data_quality_metrics_recorded_idx ON public.data_quality_metrics USING btree (recorded_at, metric_id)',
       'data_quality_metrics_series_idx: CREATE INDEX data_quality_metrics_series_idx ON public.data_quality_metrics USING btree (pipeline_name, metric_type, recorded_at DESC, metric_id DESC) INCLUDE (metric_value)',
+      'data_quality_metrics_type_recorded_idx: CREATE INDEX data_quality_metrics_type_recorded_idx ON public.data_quality_metrics USING btree (metric_type, recorded_at, metric_id)',
     ],
   },
   triggers: [

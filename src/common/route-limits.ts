@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from './domain-error.js';
 
 export class TooManyItemsError extends DomainError {
-  readonly code = 'QUALITY.BATCH_TOO_LARGE';
+  readonly code = 'REQUEST.TOO_MANY_ITEMS';
   constructor(field: string, limit: number, got: number) {
     super(`${field} holds ${got} items; at most ${limit} per request`);
   }

@@ -11,13 +11,14 @@ export function StringEnum<T extends string>(values: readonly T[], options: obje
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID (any version; ids we generate are UUIDv7).' });
 
 /**
- * RFC 3339 with a mandatory offset or Z; naive timestamps are rejected. Years 1900 to 2999, so that every
- * accepted value is also a valid timestamp in UTC (9999-12-31T23:59-01:00 would be year 10000).
- * Echoed with microseconds, in UTC.
+ * RFC 3339 with a mandatory offset (Z or ±hh:mm); naive timestamps are rejected. Years 1900 to 2999, so
+ * that every accepted value is also a valid timestamp in UTC (9999-12-31T23:59-01:00 would be year
+ * 10000); at most microseconds, as PostgreSQL stores; no leap second (JavaScript and PostgreSQL cannot
+ * represent 23:59:60). Echoed with microseconds, in UTC.
  */
 export const Timestamp = Type.String({
   format: 'date-time',
-  pattern: '^(19|2[0-9])[0-9]{2}-',
+  pattern: '^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$',
   maxLength: 40,
   description: 'RFC 3339 timestamp with an offset, years 1900-2999, e.g. 2026-11-21T13:27:20.012Z',
 });

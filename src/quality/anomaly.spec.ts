@@ -16,6 +16,12 @@ describe('scorePoint', () => {
     expect(scorePoint(99, { count: 5, mean: 7, stddev: 0 }, 3)).toEqual({ z_score: 0, anomaly: false, reason: null });
   });
 
+  it('treats the rounding residue of a flat history (0.1 seven times) as flat', () => {
+    expect(scorePoint(0.1, { count: 7, mean: 0.1, stddev: 1.08e-17 }, 3)).toEqual({ z_score: 0, anomaly: false, reason: null });
+    expect(scorePoint(0.1000001, { count: 7, mean: 0.1, stddev: 1.08e-17 }, 3).anomaly).toBe(false);
+    expect(scorePoint(12, { count: 7, mean: 10, stddev: 1e-6 }, 3).anomaly).toBe(true);
+  });
+
   it('gives no score, with the reason, when the training window has too few points', () => {
     const s = scorePoint(5, { count: MIN_TRAINING_POINTS - 1, mean: 5, stddev: 1 }, 3);
     expect(s).toMatchObject({ z_score: null, anomaly: false });

@@ -1,5 +1,7 @@
 /** Fewer earlier points than this in the training window and a point gets no score. */
 export const MIN_TRAINING_POINTS = 3;
+/** A standard deviation at most this fraction of the mean (or of 1, for means near zero) counts as none. */
+const FLAT = 1e-9;
 
 export interface TrainingStats {
   count: number;
@@ -26,7 +28,9 @@ export function scorePoint(value: number, training: TrainingStats, sensitivity: 
       reason: `insufficient history: ${training.count} point(s) in the training window, at least ${MIN_TRAINING_POINTS} needed`,
     };
   }
-  if (training.stddev === 0) return { z_score: 0, anomaly: false, reason: null };
+  // Floating point leaves a flat history of 0.1s a deviation of ~1e-17, not 0: anything that small next
+  // to the mean is a flat history, where every score would otherwise be noise amplified a quadrillion-fold.
+  if (training.stddev <= FLAT * Math.max(1, Math.abs(training.mean))) return { z_score: 0, anomaly: false, reason: null };
   const z = (value - training.mean) / training.stddev;
   return { z_score: z, anomaly: Math.abs(z) > sensitivity, reason: null };
 }

@@ -22,6 +22,8 @@ import { uuidV7 } from '../database/uuid-v7.js';
 })
 // Listing a pipeline's metrics of every type in time order.
 @Index({ name: 'data_quality_metrics_pipeline_recorded_idx', properties: ['pipelineName', 'recordedAt', 'id'] })
+// Listing metrics of some types across pipelines in time order.
+@Index({ name: 'data_quality_metrics_type_recorded_idx', properties: ['metricType', 'recordedAt', 'id'] })
 // Listing all metrics, or a time range, in time order.
 @Index({ name: 'data_quality_metrics_recorded_idx', properties: ['recordedAt', 'id'] })
 export class DataQualityMetric {

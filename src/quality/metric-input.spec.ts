@@ -17,6 +17,9 @@ describe('checkMetric', () => {
     expect(checkMetric({ ...base, metadata: { a: 'x'.repeat(40) } }, '', rules, now)).toEqual([]);
     expect(checkMetric({ ...base, metadata: { a: 'x'.repeat(60) } }, '', rules, now)[0].pointer).toBe('/metadata');
     expect(checkMetric({ ...base, metadata: { a: 'nul\u0000' } }, '', rules, now)[0].detail).toMatch(/NUL/);
+    expect(checkMetric({ ...base, metadata: { a: ['\ud800'] } }, '', rules, now)).toHaveLength(1);
+    expect(checkMetric({ ...base, metadata: { a: { b: Number.POSITIVE_INFINITY } } }, '', rules, now)).toHaveLength(1);
+    expect(checkMetric({ ...base, metadata: { a: ['\ud83d\ude00', 1.5, null, true] } }, '', rules, now)).toEqual([]);
   });
 });
 

@@ -27,18 +27,21 @@ export function checkMetric(metric: RecordMetricDto, at: string, rules: MetricsC
     const json = JSON.stringify(metric.metadata);
     if (Buffer.byteLength(json) > rules.metadataMaxBytes) {
       problems.push({ in: 'body', pointer: `${at}/metadata`, detail: `is larger than ${rules.metadataMaxBytes} bytes as JSON` });
-    } else if (hasNul(metric.metadata)) {
-      problems.push({ in: 'body', pointer: `${at}/metadata`, detail: 'must not contain NUL characters' });
+    } else if (!storable(metric.metadata)) {
+      problems.push({ in: 'body', pointer: `${at}/metadata`, detail: 'must not contain NUL characters, lone surrogates or non-finite numbers' });
     }
   }
   return problems;
 }
 
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\0') || hasNul(v));
-  return false;
+/** Whether PostgreSQL's jsonb can hold `value` as sent: no NUL, no lone UTF-16 surrogate, no 1e400 (Infinity). */
+function storable(value: unknown): boolean {
+  const text = (s: string) => !s.includes('\0') && s.isWellFormed();
+  if (typeof value === 'string') return text(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(storable);
+  if (value !== null && typeof value === 'object') return Object.entries(value).every(([k, v]) => text(k) && storable(v));
+  return true;
 }
 
 export function toRow(metric: RecordMetricDto, now: number): MetricRow {

@@ -57,18 +57,20 @@ export function seriesSql(agg: Aggregate): string {
 }
 
 /**
- * Each metric recorded within the detection window, with the count, mean and sample standard deviation of
- * the same metric over the training window just before it. Parameters: training, pipeline, type, detection.
+ * The count, mean and sample standard deviation of one metric over the training window, which ends where
+ * the detection window begins. One index-only range scan. Parameters: pipeline, type, detection,
+ * detection, training.
  */
-export const SCORED_POINTS = `
-  select m.metric_id, ${isoColumn('m.recorded_at')}, m.metric_value as value, s.count, s.mean, s.stddev
-  from data_quality_metrics m
-  cross join lateral (
-    select count(*)::int as count, avg(h.metric_value) as mean, stddev_samp(h.metric_value) as stddev
-    from data_quality_metrics h
-    where h.pipeline_name = m.pipeline_name and h.metric_type = m.metric_type
-      and h.recorded_at >= m.recorded_at - ?::interval and h.recorded_at < m.recorded_at
-  ) s
-  where m.pipeline_name = ? and m.metric_type = ? and m.recorded_at >= now() - ?::interval
-  order by m.recorded_at, m.metric_id
+export const TRAINING_STATS = `
+  select count(*)::int as count, avg(metric_value) as mean, stddev_samp(metric_value) as stddev
+  from data_quality_metrics
+  where pipeline_name = ? and metric_type = ?
+    and recorded_at < now() - ?::interval and recorded_at >= now() - ?::interval - ?::interval`;
+
+/** The points of the detection window, oldest first, one more than the cap. Parameters: pipeline, type, detection. */
+export const DETECTION_POINTS = `
+  select metric_id, ${isoColumn('recorded_at')}, metric_value as value
+  from data_quality_metrics
+  where pipeline_name = ? and metric_type = ? and recorded_at >= now() - ?::interval
+  order by recorded_at, metric_id
   limit 10001`;

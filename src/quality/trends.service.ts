@@ -6,13 +6,13 @@ import { runSql } from '../database/sql.js';
 import { scorePoint, type TrainingStats } from './anomaly.js';
 import type { MetricResponse } from './dto/metric.response.js';
 import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
-import { LATEST_ALL_TYPES, LATEST_OF_TYPES, SCORED_POINTS, seriesSql } from './trends.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesSql, TRAINING_STATS } from './trends.queries.js';
 
 const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
 export const MAX_POINTS = 10_000;
 const DEFAULT_SPAN_MS = 30 * 86_400_000;
 
-interface ScoredRow extends TrainingStats {
+interface PointRow {
   metric_id: string;
   recorded_at: string;
   value: number;
@@ -39,7 +39,8 @@ export class TrendsService {
     if ((to - from) / bucket.ms > MAX_POINTS) {
       throw new InvalidRequestError({ in: 'query', pointer: '/bucket', detail: `gives more than ${MAX_POINTS} points for this range; use a larger bucket` });
     }
-    const [fromIso, toIso] = [new Date(from).toISOString(), new Date(to).toISOString()];
+    // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
+    const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
     const points = await runSql<{ bucket_start: string; value: number | null; count: number }>(this.em, seriesSql(agg), [
       fromIso,
       toIso,
@@ -53,27 +54,23 @@ export class TrendsService {
     return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: query.bucket ?? '1h', agg, from: fromIso, to: toIso, points };
   }
 
-  /** Each point of the detection window scored against the training window just before it (rolling). */
+  /**
+   * Each point of the detection window (the last `detection`) scored against the training window just
+   * before it (the `training` before that): one baseline for all of them, which the points being judged
+   * do not move.
+   */
   async anomalies(query: AnomaliesQuery): Promise<AnomaliesResponse> {
     const training = query.training ?? '14d';
     const detection = query.detection ?? '2d';
     const sensitivity = query.sensitivity ?? 3;
-    const rows = await runSql<ScoredRow>(this.em, SCORED_POINTS, [
-      windowInterval(training, 'training'),
-      query.pipeline_name,
-      query.metric_type,
-      windowInterval(detection, 'detection'),
-    ]);
+    const [trainingSql, detectionSql] = [windowInterval(training, 'training'), windowInterval(detection, 'detection')];
+    const { pipeline_name: pipeline, metric_type: type } = query;
+    const rows = await runSql<PointRow>(this.em, DETECTION_POINTS, [pipeline, type, detectionSql]);
     if (rows.length > MAX_POINTS) {
       throw new InvalidRequestError({ in: 'query', pointer: '/detection', detail: `holds more than ${MAX_POINTS} points; use a shorter window` });
     }
-    const points = rows.map(({ metric_id, recorded_at, value, count, mean, stddev }) => ({
-      metric_id,
-      recorded_at,
-      value,
-      training: { count, mean, stddev },
-      ...scorePoint(value, { count, mean, stddev }, sensitivity),
-    }));
-    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, training, detection, sensitivity, points };
+    const [stats] = await runSql<TrainingStats>(this.em, TRAINING_STATS, [pipeline, type, detectionSql, detectionSql, trainingSql]);
+    const points = rows.map(({ metric_id, recorded_at, value }) => ({ metric_id, recorded_at, value, ...scorePoint(value, stats, sensitivity) }));
+    return { pipeline_name: pipeline, metric_type: type, training, detection, sensitivity, baseline: stats, points };
   }
 }

@@ -61,8 +61,8 @@ export const AnomaliesQuery = Type.Object(
   {
     pipeline_name: PipelineName,
     metric_type: MetricType,
-    training: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '14d', description: 'History before each point that it is compared with.' })),
-    detection: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '2d', description: 'The recent points to score.' })),
+    training: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '14d', description: 'The history, just before the detection window, that points are compared with.' })),
+    detection: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '2d', description: 'The recent points to score: the last `detection`.' })),
     sensitivity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 3, description: '|z| above this is an anomaly.' })),
   },
   { additionalProperties: false },
@@ -74,10 +74,6 @@ const ScoredPoint = Type.Object(
     metric_id: Uuid,
     recorded_at: Timestamp,
     value: Type.Number(),
-    training: Type.Object(
-      { count: Type.Integer(), mean: Type.Union([Type.Number(), Type.Null()]), stddev: Type.Union([Type.Number(), Type.Null()]) },
-      { additionalProperties: false },
-    ),
     z_score: Type.Union([Type.Number(), Type.Null()]),
     anomaly: Type.Boolean(),
     reason: Type.Union([Type.String(), Type.Null()], { description: 'Why z_score is null, e.g. too little history.' }),
@@ -92,6 +88,10 @@ export const AnomaliesResponse = Type.Object(
     training: Type.String(),
     detection: Type.String(),
     sensitivity: Type.Number(),
+    baseline: Type.Object(
+      { count: Type.Integer(), mean: Type.Union([Type.Number(), Type.Null()]), stddev: Type.Union([Type.Number(), Type.Null()]) },
+      { additionalProperties: false, description: 'The training window: its number of points, mean and sample standard deviation.' },
+    ),
     points: Type.Array(ScoredPoint),
   },
   { additionalProperties: false },

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Response } from 'supertest';
 import { ExecutionStatus } from '../src/audit/execution-status.js';
 import { PipelineExecutionFactory } from '../seeders/factories.js';
 import { useApp } from './support/app.js';
-import { http, type Execution } from './support/audit-fixtures.js';
+import { walkPages } from './support/pages.js';
+import { http } from './support/audit-fixtures.js';
 import { openOrm } from './support/orm.js';
 
 const BASE = Date.parse('2026-11-01T00:00:00Z');
@@ -26,19 +26,8 @@ describe('GET /v1/executions: filters and keyset pages', () => {
 
   const list = (query: Record<string, unknown>) => http(f.t.app).get('/v1/executions').query(query);
 
-  /** Follows next_cursor to the end and returns every id in the order served. */
-  async function walk(query: Record<string, unknown>, between?: () => Promise<void>): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: Response = await list(cursor ? { ...query, cursor } : query).expect(200);
-      f.contract.check('GET', '/v1/executions', res);
-      ids.push(...res.body.data.map((e: Execution) => e.execution_id));
-      cursor = res.body.next_cursor;
-      await between?.();
-    } while (cursor);
-    return ids;
-  }
+  const walk = (query: Record<string, unknown>, between?: () => Promise<void>) =>
+    walkPages(f.t.app, f.contract, '/v1/executions', 'execution_id', query, between);
 
   const expected = (keep: (r: Row) => boolean, asc = false) =>
     rows

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { Response } from 'supertest';
 import { useApp } from './support/app.js';
+import { walkPages } from './support/pages.js';
 import { http, recordRun } from './support/audit-fixtures.js';
 import { metric } from './support/quality-fixtures.js';
 
@@ -17,17 +17,7 @@ describe('GET /v1/metrics: filters and keyset pages', () => {
   const rows: Row[] = [];
   const BASE = Date.parse('2026-11-01T00:00:00Z');
 
-  async function walk(query: Record<string, unknown>): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: Response = await http(f.t.app).get('/v1/metrics').query(cursor ? { ...query, cursor } : query).expect(200);
-      f.contract.check('GET', '/v1/metrics', res);
-      ids.push(...res.body.data.map((m: { metric_id: string }) => m.metric_id));
-      cursor = res.body.next_cursor;
-    } while (cursor);
-    return ids;
-  }
+  const walk = (query: Record<string, unknown>) => walkPages(f.t.app, f.contract, '/v1/metrics', 'metric_id', query);
 
   const expected = (keep: (r: Row) => boolean, asc = false) =>
     rows

@@ -26,7 +26,7 @@ export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
  * libpq's sslmode as the pg driver understands it: require encrypts without checking the certificate,
  * verify-ca and verify-full also verify it (pg checks the host name too); the others do not use TLS.
  */
-function sslOptions(mode: string | null): false | { rejectUnauthorized: boolean } {
+export function sslOptions(mode: string | null): false | { rejectUnauthorized: boolean } {
   if (mode === 'require') return { rejectUnauthorized: false };
   if (mode === 'verify-ca' || mode === 'verify-full') return { rejectUnauthorized: true };
   return false;
@@ -35,6 +35,7 @@ function sslOptions(mode: string | null): false | { rejectUnauthorized: boolean 
 export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> = {}): Options {
   const url = resolveDatabaseUrl(config);
   const { pool } = config.database;
+  const migrationsDir = config.migrations.dir ?? join(here, 'migrations');
   return defineConfig({
     clientUrl: url.toString(),
     entities: ENTITIES,
@@ -55,8 +56,8 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
     extensions: [Migrator, SeedManager],
     migrations: {
       tableName: MIGRATIONS_TABLE,
-      path: join(here, 'migrations'),
-      pathTs: join(here, 'migrations'),
+      path: migrationsDir,
+      pathTs: migrationsDir,
       glob: sourceGlob,
       emit: 'ts',
       fileName: migrationFileName,

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/app.config.js';
 import { resolveDatabaseUrl } from './database/embedded-credentials.js';
-import { openMigrationOrm } from './database/migration-orm.js';
-import { MigrationService } from './database/migration.service.js';
+import { openMigrationRunner } from './database/migration-orm.js';
 import { MIGRATE_USAGE, runMigrateCommand, UsageError } from './database/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 
@@ -27,12 +26,12 @@ async function main(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
   const config = loadConfig();
-  const orm = await openMigrationOrm(config);
+  const runner = await openMigrationRunner(config);
   try {
-    await waitForDatabase(orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
-    return await runMigrateCommand({ command, to: values.to, json: values.json ?? false }, new MigrationService(orm), console.log);
+    await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
+    return await runMigrateCommand({ command, to: values.to, json: values.json ?? false }, runner.migrations, console.log);
   } finally {
-    await orm.close(true);
+    await runner.close();
   }
 }
 

@@ -34,7 +34,7 @@ export interface AppConfig {
   metrics: MetricsConfig;
   logLevel: LogLevel;
   database: DatabaseConfig;
-  migrations: { onBoot: MigrationsOnBoot };
+  migrations: { onBoot: MigrationsOnBoot; lockTimeoutMs: number; dir: string | undefined };
   embedded: { dataDir: string; port: number };
 }
 
@@ -68,7 +68,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     // The embedded database belongs to this process alone, so applying migrations is safe by default;
     // a shared database defaults to refusing to start until someone has migrated it on purpose.
-    migrations: { onBoot: read.oneOf('MIGRATIONS_ON_BOOT', MIGRATIONS_ON_BOOT, embedded ? 'up' : 'check') },
+    migrations: {
+      onBoot: read.oneOf('MIGRATIONS_ON_BOOT', MIGRATIONS_ON_BOOT, embedded ? 'up' : 'check'),
+      lockTimeoutMs: read.int('MIGRATIONS_LOCK_TIMEOUT_MS', 60_000, 0, 3_600_000),
+      // Another folder of migrations, e.g. a test's fixtures; default: migrations/ beside the ORM config.
+      dir: read.raw('MIGRATIONS_DIR') === undefined ? undefined : resolve(read.string('MIGRATIONS_DIR', '')),
+    },
     embedded: {
       dataDir: resolve(read.string('DATA_DIR', '.data')),
       port: read.int('EMBEDDED_PG_PORT', 54329, 1, 65535),

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { resolveDatabaseUrl } from './embedded-credentials.js';
-import { openMigrationOrm } from './migration-orm.js';
+import { openMigrationRunner } from './migration-orm.js';
 import { MigrationService } from './migration.service.js';
 import { waitForDatabase } from './wait-for-database.js';
 
@@ -21,12 +21,12 @@ export class DatabaseBootstrap implements OnModuleInit {
     await waitForDatabase(this.orm, this.config.database, resolveDatabaseUrl(this.config), (m) => this.logger.warn(m));
     switch (this.config.migrations.onBoot) {
       case 'up': {
-        const orm = await openMigrationOrm(this.config);
+        const runner = await openMigrationRunner(this.config);
         try {
-          const applied = await new MigrationService(orm).up();
+          const applied = await runner.migrations.up();
           this.logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'no pending migrations');
         } finally {
-          await orm.close(true);
+          await runner.close();
         }
         return;
       }

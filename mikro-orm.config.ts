@@ -75,6 +75,8 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
       glob: sourceGlob,
       defaultSeeder: 'DatabaseSeeder',
     },
+    // Bookkeeping of the migration runner, not of any entity: never diffed, never dropped by a migration.
+    schemaGenerator: { skipTables: ['migration_checksums'] },
     ensureDatabase: false,
     ...overrides,
   });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/app.config.js';
+import { DomainError } from './common/domain-error.js';
 import { resolveDatabaseUrl } from './database/embedded-credentials.js';
 import { openMigrationRunner } from './database/migration-orm.js';
-import { MIGRATE_USAGE, runMigrateCommand, UsageError } from './database/migrate.command.js';
+import { EXIT, MIGRATE_USAGE, runMigrateCommand, UsageError } from './database/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
@@ -15,7 +16,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { to: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      to: { type: 'string' },
+      accept: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [group, command, ...extra] = positionals;
   if (values.help || group === undefined || group === 'help') {
@@ -29,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const runner = await openMigrationRunner(config);
   try {
     await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
-    return await runMigrateCommand({ command, to: values.to, json: values.json ?? false }, runner.migrations, console.log);
+    return await runMigrateCommand({ command, to: values.to, accept: values.accept, json: values.json ?? false }, runner.migrations, console.log);
   } finally {
     await runner.close();
   }
@@ -42,7 +48,9 @@ main(process.argv.slice(2)).then(
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    const code = (error as { code?: unknown }).code;
+    console.error(error instanceof DomainError ? `${String(code)}: ${error.message}` : error instanceof Error ? error.message : String(error));
+    // A history that is not intact has its own exit code, so a deploy pipeline can tell it apart.
+    process.exit(/^DATABASE\.MIGRATION_(CHANGED|FILE_MISSING|OUT_OF_ORDER)$/.test(String((error as { code?: unknown }).code)) ? EXIT.history : EXIT.failed);
   },
 );

@@ -48,6 +48,10 @@ describe('the compiled build (dist/)', () => {
     expect(up.status).toBe(0);
     expect(node(['dist/cli.js', 'migrate', 'status'], env).stdout).toContain(`${ALL.length} applied, 0 pending`);
     expect(node(['dist/cli.js', 'migrate', 'check'], env).status).toBe(0);
+    // Checksums recorded by the build match the sources: a rebuild never looks like an edited migration.
+    const fromSources = node(['--import', 'tsx', 'src/cli.ts', 'migrate', 'status'], env, process.cwd());
+    expect(fromSources.status).toBe(0);
+    expect(fromSources.stdout).not.toMatch(/changed|unrecorded/);
     const down = node(['dist/cli.js', 'migrate', 'down', '--to', '0'], env);
     expect(down.stdout).toContain(`reverted: ${[...ALL].reverse().join(', ')}`);
     expect(node(['dist/cli.js', 'migrate', 'check'], env).status).toBe(1);

@@ -6,7 +6,8 @@ import { createTestDatabase, publicTables, sql, type TestDatabase } from './supp
 
 const ALL = COMMITTED_MIGRATIONS;
 const [INITIAL] = ALL;
-const APP_TABLES = ['data_quality_metrics', 'idempotency_keys', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'];
+const APP_TABLES = ['data_quality_metrics', 'idempotency_keys', 'migration_checksums', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'];
+const BOOKKEEPING = ['migration_checksums', MIGRATIONS_TABLE];
 
 
 describe('the migrate command module (src/cli.ts)', () => {
@@ -48,7 +49,7 @@ describe('the migrate command module (src/cli.ts)', () => {
     expect(down.code).toBe(0);
     expect(down.output).toContain(`reverted: ${ALL[ALL.length - 1]}`);
     expect((await migrate('down', '--to', '0')).output).toContain(`reverted: ${ALL.slice(0, -1).reverse().join(', ')}`);
-    expect(await publicTables(db.url)).toEqual([MIGRATIONS_TABLE]);
+    expect(await publicTables(db.url)).toEqual(BOOKKEEPING);
     expect((await migrate('down')).output).toContain('nothing to revert');
   });
 
@@ -59,7 +60,7 @@ describe('the migrate command module (src/cli.ts)', () => {
     const usage = await migrate('sideways');
     expect(usage.code).toBe(2);
     expect(usage.output).toContain('unknown migrate command "sideways"');
-    expect(await publicTables(db.url)).toEqual([MIGRATIONS_TABLE]);
+    expect(await publicTables(db.url)).toEqual(BOOKKEEPING);
   });
 
   it('a failing migration rolls back completely, leaves the tracking table unchanged, and exits 1 naming it and the PostgreSQL error', async () => {
@@ -70,7 +71,7 @@ describe('the migrate command module (src/cli.ts)', () => {
     expect(up.output).toContain(`Migration ${INITIAL} failed (up)`);
     expect(up.output).toContain('relation "data_quality_metrics" already exists');
     // pipeline_executions, created before the failing statement, was rolled back with it.
-    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', MIGRATIONS_TABLE]);
+    expect(await publicTables(db.url)).toEqual(['data_quality_metrics', ...BOOKKEEPING]);
     expect(await sql(db.url, `select name from ${MIGRATIONS_TABLE}`)).toEqual([]);
   });
 });

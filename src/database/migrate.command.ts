@@ -1,22 +1,41 @@
-import type { MigrationService } from './migration.service.js';
+import { historyError } from './migration.errors.js';
+import type { MigrationService, MigrationStatus } from './migration.service.js';
 
 export const MIGRATE_USAGE = `Usage: node dist/cli.js migrate <command> [options]
 
 Commands:
-  up [--to NAME]       apply pending migrations (up to and including NAME), all or nothing
-  down [--to NAME|0]   revert the last migration, every migration after NAME, or all of them (--to 0)
-  status [--json]      list applied and pending migrations
-  check                exit 1 when a migration is pending (for deploy pipelines)`;
+  up [--to NAME]         apply pending migrations (up to and including NAME), all or nothing
+  down [--to NAME|0]     revert the last migration, every migration after NAME, or all of them (--to 0)
+  status [--json]        applied migrations (when, how long, checksum state) and pending ones
+  check                  is the database up to date and its history intact? (for deploy pipelines)
+  repair --accept NAME   record that the edit of an applied migration was deliberate
+
+Exit codes: 0 done / up to date; 1 failed, or (check) migrations pending; 2 usage;
+            3 the history is not intact (an applied migration changed or is missing, or one is out of order)`;
 
 export interface MigrateArgs {
   command: string | undefined;
   to?: string;
+  accept?: string;
   json: boolean;
 }
 
 export class UsageError extends Error {}
 
+export const EXIT = { ok: 0, failed: 1, usage: 2, history: 3 } as const;
+
 type Print = (line: string) => void;
+
+function printStatus(status: MigrationStatus, print: Print): void {
+  const rows = [
+    ['', 'migration', 'applied at (UTC)', 'took', 'checksum'],
+    ...status.applied.map((m) => ['applied', m.name, m.executedAt, m.durationMs === null ? '' : `${m.durationMs} ms`, m.repairedBy ? `${m.checksum} (repaired by ${m.repairedBy})` : m.checksum]),
+    ...status.pending.map((name) => ['pending', name, '', '', '']),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) print(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  print(`${status.applied.length} applied, ${status.pending.length} pending${status.problems.length ? `, ${status.problems.length} history problem(s)` : ''}`);
+}
 
 /** Runs one `migrate` subcommand; returns the process exit code. */
 export async function runMigrateCommand(args: MigrateArgs, migrations: MigrationService, print: Print): Promise<number> {
@@ -24,32 +43,38 @@ export async function runMigrateCommand(args: MigrateArgs, migrations: Migration
     case 'up': {
       const applied = await migrations.up(args.to);
       print(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'nothing to apply: the database is up to date');
-      return 0;
+      return EXIT.ok;
     }
     case 'down': {
       const reverted = await migrations.down(args.to === '0' ? 0 : args.to);
       print(reverted.length > 0 ? `reverted: ${reverted.join(', ')}` : 'nothing to revert');
-      return 0;
+      return EXIT.ok;
     }
     case 'status': {
       const status = await migrations.status();
-      if (args.json) {
-        print(JSON.stringify(status));
-      } else {
-        for (const m of status.applied) print(`applied  ${m.executedAt.toISOString()}  ${m.name}`);
-        for (const name of status.pending) print(`pending  ${' '.repeat(24)}  ${name}`);
-        print(`${status.applied.length} applied, ${status.pending.length} pending`);
-      }
-      return 0;
+      if (args.json) print(JSON.stringify(status));
+      else printStatus(status, print);
+      if (status.problems.length > 0 && !args.json) print(historyError(status.problems).message);
+      return status.problems.length > 0 ? EXIT.history : EXIT.ok;
     }
     case 'check': {
-      const pending = await migrations.pending();
+      const { pending, problems } = await migrations.status();
+      if (problems.length > 0) {
+        print(historyError(problems).message);
+        return EXIT.history;
+      }
       if (pending.length === 0) {
-        print('ok: no pending migrations');
-        return 0;
+        print('ok: no pending migrations, history intact');
+        return EXIT.ok;
       }
       print(`pending migrations: ${pending.join(', ')}`);
-      return 1;
+      return EXIT.failed;
+    }
+    case 'repair': {
+      if (!args.accept) throw new UsageError('repair needs --accept NAME');
+      await migrations.repair(args.accept);
+      print(`recorded the current checksum of ${args.accept} as deliberate`);
+      return EXIT.ok;
     }
     default:
       throw new UsageError(args.command ? `unknown migrate command "${args.command}"` : 'missing migrate command');

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error.js';
+import type { HistoryProblem } from './migration-history.js';
 
 export class PendingMigrationsError extends DomainError {
   readonly code = 'DATABASE.MIGRATIONS_PENDING';
@@ -27,5 +28,50 @@ export class UnknownMigrationError extends DomainError {
   readonly code = 'DATABASE.UNKNOWN_MIGRATION';
   constructor(name: string, must: 'pending' | 'applied', candidates: string[]) {
     super(`No ${must} migration named "${name}". ${must === 'pending' ? 'Pending' : 'Applied'} migrations: ${candidates.join(', ') || '(none)'}`);
+  }
+}
+
+const KIND_TEXT = { changed: 'changed since it was applied', missing: 'applied, but its file is gone', out_of_order: 'pending, but sorts before an applied migration' };
+
+/** An untrustworthy history: migrate, status, check and boot refuse until it is put right. */
+abstract class MigrationHistoryError extends DomainError {
+  override readonly expose = true;
+  override readonly extensions: Record<string, unknown>;
+  constructor(problems: HistoryProblem[], advice: string) {
+    super(`migration history problem: ${problems.map((p) => `${p.name} is ${KIND_TEXT[p.kind]}`).join('; ')}. ${advice}`);
+    this.extensions = { problems };
+  }
+}
+
+export class MigrationChangedError extends MigrationHistoryError {
+  readonly code = 'DATABASE.MIGRATION_CHANGED';
+}
+
+export class MigrationFileMissingError extends MigrationHistoryError {
+  readonly code = 'DATABASE.MIGRATION_FILE_MISSING';
+}
+
+export class MigrationOutOfOrderError extends MigrationHistoryError {
+  readonly code = 'DATABASE.MIGRATION_OUT_OF_ORDER';
+}
+
+/** One error for a list of problems: the most serious kind decides its code, the message lists them all. */
+export function historyError(problems: HistoryProblem[]): MigrationHistoryError {
+  if (problems.some((p) => p.kind === 'missing')) {
+    return new MigrationFileMissingError(problems, 'Restore the file from version control; never delete an applied migration.');
+  }
+  if (problems.some((p) => p.kind === 'changed')) {
+    return new MigrationChangedError(
+      problems,
+      'Undo the edit and write a new migration, or if the change is deliberate and harmless (a comment, equivalent SQL): migrate repair --accept NAME.',
+    );
+  }
+  return new MigrationOutOfOrderError(problems, 'Rename the new migration so that it sorts after the last applied one (regenerate it with db:create-migration).');
+}
+
+export class NothingToRepairError extends DomainError {
+  readonly code = 'DATABASE.NOTHING_TO_REPAIR';
+  constructor(name: string) {
+    super(`${name} is not an applied migration whose file changed; repair --accept only records a deliberate edit`);
   }
 }

@@ -1,24 +1,37 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { hostname, userInfo } from 'node:os';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
-import { MigrationFailedError, PendingMigrationsError, UnknownMigrationError } from './migration.errors.js';
+import { CHECKSUMS_TABLE, findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
+import { historyError, MigrationFailedError, NothingToRepairError, PendingMigrationsError, UnknownMigrationError } from './migration.errors.js';
+import { runSql } from './sql.js';
+
+export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
 
 export interface AppliedMigration {
   name: string;
-  executedAt: Date;
+  executedAt: string;
+  durationMs: number | null;
+  checksum: ChecksumState;
+  repairedBy: string | null;
 }
 
 export interface MigrationStatus {
   applied: AppliedMigration[];
   pending: string[];
+  problems: HistoryProblem[];
 }
 
 /** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
 export type DownTarget = string | 0;
 
+const TRACKING = 'mikro_orm_migrations';
+
 /**
  * The one way the app, the command module and the tests apply and inspect migrations. With a lock target
- * (always, outside tests that drive one database alone), `up` and `down` run under the migration lock.
+ * (always, outside tests that drive one database alone), `up`, `down` and `repair` run under the
+ * migration lock. Every migration applied through here has the checksum of its SQL recorded in the same
+ * transaction, and nothing runs while the history shows an edited, missing or out-of-order migration.
  */
 export class MigrationService {
   constructor(
@@ -30,21 +43,37 @@ export class MigrationService {
     return this.orm.migrator as Migrator;
   }
 
+  private get em(): EntityManager {
+    return this.orm.em.fork();
+  }
+
+  /** Applied (with checksum state), pending, and what is wrong with the history. Reads, never writes. */
   async status(): Promise<MigrationStatus> {
-    const executed = await this.migrator.getExecuted();
-    const pending = await this.migrator.getPending();
+    const [applied, files] = await Promise.all([this.appliedRows(), readMigrationFiles(this.orm)]);
+    const problems = findProblems(applied, files);
+    const byName = new Map(files.map((f) => [f.name, f.checksum]));
+    const appliedNames = new Set(applied.map((a) => a.name));
     return {
-      applied: executed.map((row) => ({ name: row.name, executedAt: row.executed_at })),
-      pending: pending.map((m) => m.name),
+      applied: applied.map((row) => ({
+        name: row.name,
+        executedAt: row.executed_at,
+        durationMs: row.duration_ms,
+        checksum: !byName.has(row.name) ? 'missing' : row.checksum === null ? 'unrecorded' : row.checksum === byName.get(row.name) ? 'ok' : 'changed',
+        repairedBy: row.repaired_by,
+      })),
+      pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
+      problems,
     };
   }
 
   async pending(): Promise<string[]> {
-    return (await this.migrator.getPending()).map((m) => m.name);
+    return (await this.status()).pending;
   }
 
+  /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
   async assertNonePending(): Promise<void> {
-    const pending = await this.pending();
+    const { pending, problems } = await this.status();
+    if (problems.length > 0) throw historyError(problems);
     if (pending.length > 0) throw new PendingMigrationsError(pending);
   }
 
@@ -54,28 +83,51 @@ export class MigrationService {
    */
   async up(to?: string): Promise<string[]> {
     return this.locked(async () => {
+      const { files } = await this.verified();
       if (to !== undefined) await this.assertTarget(to, 'pending');
-      return this.run('up', to === undefined ? undefined : { to });
+      return this.run('up', files, to === undefined ? undefined : { to });
     });
   }
 
   /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
   async down(to?: DownTarget): Promise<string[]> {
     return this.locked(async () => {
+      const { files } = await this.verified();
       if (typeof to === 'string') await this.assertTarget(to, 'applied');
-      return this.run('down', to === undefined ? undefined : { to });
+      return this.run('down', files, to === undefined ? undefined : { to });
     });
   }
 
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.lock) return work();
-    const table = this.lock.trackingTable;
-    return withMigrationLock(this.lock, async () => {
-      // MikroORM's tracking table has no unique name: add one, so no migration can ever be logged twice.
-      await this.migrator.getStorage().ensureTable();
-      await this.orm.em.getConnection().execute(`create unique index if not exists "${table}_name_unique" on "${table}" (name)`);
-      return work();
+  /** Records a deliberate, harmless edit of an applied migration: its new checksum, who and when. */
+  async repair(name: string): Promise<void> {
+    await this.locked(async () => {
+      const files = await readMigrationFiles(this.orm);
+      const problem = findProblems(await this.appliedRows(), files).find((p) => p.name === name && p.kind === 'changed');
+      const file = files.find((f) => f.name === name);
+      if (!problem || !file) throw new NothingToRepairError(name);
+      const who = `${userInfo().username}@${hostname()}`;
+      await runSql(this.em, `update ${CHECKSUMS_TABLE} set checksum = ?, repaired_by = ?, repaired_at = now() where name = ?`, [file.checksum, who, name]);
     });
+  }
+
+  private async verified(): Promise<{ files: MigrationFile[] }> {
+    const files = await readMigrationFiles(this.orm);
+    const problems = findProblems(await this.appliedRows(), files);
+    if (problems.length > 0) throw historyError(problems);
+    return { files };
+  }
+
+  /** Applied migrations with what was recorded of them; `em` may be a transaction that just applied some. */
+  private async appliedRows(em: EntityManager = this.em): Promise<AppliedRow[]> {
+    await this.migrator.getStorage().ensureTable();
+    const [{ exists }] = await runSql<{ exists: boolean }>(em, `select to_regclass(?) is not null as exists`, [CHECKSUMS_TABLE]);
+    const executedAt = `to_char(t.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as executed_at`;
+    return runSql<AppliedRow>(
+      em,
+      exists
+        ? `select t.name, ${executedAt}, c.checksum, c.duration_ms, c.repaired_by from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) order by t.id`
+        : `select t.name, ${executedAt}, null as checksum, null as duration_ms, null as repaired_by from ${TRACKING} t order by t.id`,
+    );
   }
 
   // MikroORM ignores a `to` it cannot find among the migrations it would run, and then applies or reverts
@@ -86,20 +138,62 @@ export class MigrationService {
     if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
   }
 
-  private async run(direction: 'up' | 'down', options?: { to: string | 0 }): Promise<string[]> {
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.lock) return this.withInfrastructure(work);
+    return withMigrationLock(this.lock, () => this.withInfrastructure(work));
+  }
+
+  /** The tracking table gets a unique name (MikroORM's has none) and a checksum table beside it. */
+  private async withInfrastructure<T>(work: () => Promise<T>): Promise<T> {
+    await this.migrator.getStorage().ensureTable();
+    await runSql(this.em, `create unique index if not exists "${TRACKING}_name_unique" on "${TRACKING}" (name)`);
+    await runSql(
+      this.em,
+      `create table if not exists ${CHECKSUMS_TABLE} (name text primary key, checksum text not null, duration_ms integer,
+         recorded_at timestamptz not null default now(), repaired_by text, repaired_at timestamptz)`,
+    );
+    return work();
+  }
+
+  /** Runs the migrations and records their checksums (or forgets them, going down) in one transaction. */
+  private async run(direction: 'up' | 'down', files: MigrationFile[], options?: { to: string | 0 }): Promise<string[]> {
     let current: string | undefined;
-    const track = ({ name }: { name: string }) => {
+    const started = new Map<string, number>();
+    const durations = new Map<string, number>();
+    const before = ({ name }: { name: string }) => {
       current = name;
+      started.set(name, performance.now());
     };
-    const event = direction === 'up' ? 'migrating' : 'reverting';
-    this.migrator.on(event, track);
+    const after = ({ name }: { name: string }) => {
+      durations.set(name, Math.round(performance.now() - (started.get(name) ?? 0)));
+    };
+    const [begin, end] = direction === 'up' ? (['migrating', 'migrated'] as const) : (['reverting', 'reverted'] as const);
+    this.migrator.on(begin, before).on(end, after);
     try {
-      const done = direction === 'up' ? await this.migrator.up(options) : await this.migrator.down(options);
-      return done.map((m) => m.name);
+      return await this.em.transactional(async (tx) => {
+        const transaction = tx.getTransactionContext();
+        const done = direction === 'up' ? await this.migrator.up({ ...options, transaction }) : await this.migrator.down({ ...options, transaction });
+        const names = done.map((m) => m.name);
+        const checksums = new Map(files.map((f) => [f.name, f.checksum]));
+        if (direction === 'down' && names.length > 0) {
+          await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = any(?::text[])`, [names]);
+        }
+        // Newly applied migrations, and any applied before checksums were kept (trusted as they are now).
+        const record = (await this.appliedRows(tx)).filter((r) => r.checksum === null && checksums.has(r.name));
+        for (const row of record) {
+          await runSql(tx, `insert into ${CHECKSUMS_TABLE} (name, checksum, duration_ms) values (?, ?, ?) on conflict (name) do nothing`, [
+            row.name,
+            checksums.get(row.name),
+            durations.get(row.name) ?? null,
+          ]);
+        }
+        return names;
+      });
     } catch (error) {
+      if (error instanceof MigrationFailedError) throw error;
       throw new MigrationFailedError(current ?? '(before the first migration)', direction, error);
     } finally {
-      this.migrator.off(event, track);
+      this.migrator.off(begin, before).off(end, after);
     }
   }
 }

@@ -54,7 +54,8 @@ export class DatabaseHealthIndicator {
   async migrations(key: string) {
     const check = this.indicators.check(key);
     try {
-      const pending = await withTimeout(this.migrationService.pending(), this.config.database.connectTimeoutMs, 'reading migrations');
+      const { pending, problems } = await withTimeout(this.migrationService.status(), this.config.database.connectTimeoutMs, 'reading migrations');
+      if (problems.length > 0) return check.down({ pending: pending.length, problems });
       return pending.length === 0 ? check.up({ pending: 0 }) : check.down({ pending: pending.length, names: pending });
     } catch (error) {
       return check.down({ reason: reasonOf(error) });

@@ -79,13 +79,13 @@ export async function readCatalog(url: string): Promise<SchemaCatalog> {
   }
 }
 
-/** The catalog without the migrations tracking table, i.e. only what the migrations themselves own. */
+/** The catalog without the migration bookkeeping (tracking and checksum tables): what migrations own. */
 export function withoutTracking(catalog: SchemaCatalog, trackingTable: string): SchemaCatalog {
-  const drop = <T>(record: Record<string, T>) =>
-    Object.fromEntries(Object.entries(record).filter(([table]) => table !== trackingTable));
+  const bookkeeping = new Set([trackingTable, 'migration_checksums']);
+  const drop = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([table]) => !bookkeeping.has(table)));
   return {
     ...catalog,
-    tables: catalog.tables.filter((t) => t !== trackingTable),
+    tables: catalog.tables.filter((t) => !bookkeeping.has(t)),
     columns: drop(catalog.columns),
     constraints: drop(catalog.constraints),
     indexes: drop(catalog.indexes),

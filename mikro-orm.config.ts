@@ -50,7 +50,7 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
       application_name: 'pipeline-ledger',
       // Date arithmetic in SQL (series buckets of a day, now() - interval '7 days') must not depend on the
       // server's or database's default time zone, nor move across daylight-saving changes.
-      options: '-c TimeZone=UTC',
+      options: `-c TimeZone=UTC${config.database.lockTimeoutMs > 0 ? ` -c lock_timeout=${config.database.lockTimeoutMs}` : ''}`,
       ssl: sslOptions(url.searchParams.get('sslmode')),
     },
     extensions: [Migrator, SeedManager],

@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       accept: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const runner = await openMigrationRunner(config);
   try {
     await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
-    return await runMigrateCommand({ command, to: values.to, accept: values.accept, json: values.json ?? false }, runner.migrations, console.log);
+    return await runMigrateCommand({ command, to: values.to, accept: values.accept, json: values.json ?? false, dryRun: values['dry-run'] ?? false }, runner.migrations, console.log);
   } finally {
     await runner.close();
   }

@@ -17,6 +17,8 @@ export interface DatabaseConfig {
   statementTimeoutMs: number;
   /** How long boot keeps retrying an unreachable database before giving up. */
   bootRetryMs: number;
+  /** PostgreSQL lock_timeout for the session; 0 for none. Set for migrations only. */
+  lockTimeoutMs: number;
 }
 
 export interface MetricsConfig {
@@ -34,7 +36,17 @@ export interface AppConfig {
   metrics: MetricsConfig;
   logLevel: LogLevel;
   database: DatabaseConfig;
-  migrations: { onBoot: MigrationsOnBoot; lockTimeoutMs: number; dir: string | undefined };
+  migrations: {
+    onBoot: MigrationsOnBoot;
+    /** Wait for another migration run (the advisory lock). */
+    lockTimeoutMs: number;
+    /** Wait of each DDL statement for its table lock, and how often a run is retried after such a wait. */
+    ddlLockTimeoutMs: number;
+    ddlLockRetries: number;
+    /** statement_timeout of migration sessions; 0 for none. */
+    statementTimeoutMs: number;
+    dir: string | undefined;
+  };
   embedded: { dataDir: string; port: number };
 }
 
@@ -65,12 +77,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
       statementTimeoutMs: read.int('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
       bootRetryMs: read.int('DB_BOOT_RETRY_MS', 30_000, 0, 3_600_000),
+      lockTimeoutMs: 0,
     },
     // The embedded database belongs to this process alone, so applying migrations is safe by default;
     // a shared database defaults to refusing to start until someone has migrated it on purpose.
     migrations: {
       onBoot: read.oneOf('MIGRATIONS_ON_BOOT', MIGRATIONS_ON_BOOT, embedded ? 'up' : 'check'),
       lockTimeoutMs: read.int('MIGRATIONS_LOCK_TIMEOUT_MS', 60_000, 0, 3_600_000),
+      ddlLockTimeoutMs: read.int('MIGRATIONS_DDL_LOCK_TIMEOUT_MS', 5_000, 1, 600_000),
+      ddlLockRetries: read.int('MIGRATIONS_DDL_LOCK_RETRIES', 3, 0, 100),
+      statementTimeoutMs: read.int('MIGRATIONS_STATEMENT_TIMEOUT_MS', 0, 0, 86_400_000),
       // Another folder of migrations, e.g. a test's fixtures; default: migrations/ beside the ORM config.
       dir: read.raw('MIGRATIONS_DIR') === undefined ? undefined : resolve(read.string('MIGRATIONS_DIR', '')),
     },

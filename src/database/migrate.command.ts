@@ -4,8 +4,11 @@ import type { MigrationService, MigrationStatus } from './migration.service.js';
 export const MIGRATE_USAGE = `Usage: node dist/cli.js migrate <command> [options]
 
 Commands:
-  up [--to NAME]         apply pending migrations (up to and including NAME), all or nothing
-  down [--to NAME|0]     revert the last migration, every migration after NAME, or all of them (--to 0)
+  up [--to NAME] [--dry-run]
+                         apply pending migrations (up to and including NAME), all or nothing;
+                         --dry-run prints the SQL that would run, in order, and changes nothing
+  down [--to NAME|0] [--dry-run]
+                         revert the last migration, every migration after NAME, or all of them (--to 0)
   status [--json]        applied migrations (when, how long, checksum state) and pending ones
   check                  is the database up to date and its history intact? (for deploy pipelines)
   repair --accept NAME   record that the edit of an applied migration was deliberate
@@ -18,6 +21,7 @@ export interface MigrateArgs {
   to?: string;
   accept?: string;
   json: boolean;
+  dryRun?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -39,6 +43,16 @@ function printStatus(status: MigrationStatus, print: Print): void {
 
 /** Runs one `migrate` subcommand; returns the process exit code. */
 export async function runMigrateCommand(args: MigrateArgs, migrations: MigrationService, print: Print): Promise<number> {
+  if (args.dryRun && (args.command === 'up' || args.command === 'down')) {
+    const target = args.command === 'down' && args.to === '0' ? 0 : args.to;
+    const plan = await migrations.plan(args.command, target);
+    if (plan.length === 0) print(`-- dry run: nothing to ${args.command === 'up' ? 'apply' : 'revert'}`);
+    for (const step of plan) {
+      print(`-- ${step.name} (${args.command})`);
+      for (const statement of step.sql) print(statement.endsWith(';') ? statement : `${statement};`);
+    }
+    return EXIT.ok;
+  }
   switch (args.command) {
     case 'up': {
       const applied = await migrations.up(args.to);

@@ -11,6 +11,9 @@ export const CHECKSUMS_TABLE = 'migration_checksums';
 export interface MigrationFile {
   name: string;
   checksum: string;
+  /** The statements of up() and down(), in order. */
+  up: string[];
+  down: string[];
 }
 
 export type ProblemKind = 'changed' | 'missing' | 'out_of_order';
@@ -30,18 +33,16 @@ export interface AppliedRow {
 
 const NAME = /^(\d{8}_\d{6}_[a-z0-9_]+)\.(ts|js)$/;
 
+async function sqlOf(migration: Migration, method: 'up' | 'down'): Promise<string[]> {
+  migration.reset();
+  await migration[method]();
+  return migration.getQueries().map((q) => String(q).trim());
+}
+
 /** The SQL of a migration's up() and down(), whitespace-normalized, hashed: what "the migration" is. */
-async function checksumOf(migration: Migration): Promise<string> {
-  const sqlOf = async (method: 'up' | 'down') => {
-    migration.reset();
-    await migration[method]();
-    return migration
-      .getQueries()
-      .map((q) => String(q).trim().replace(/\s+/g, ' '))
-      .join('\n');
-  };
-  const text = `${await sqlOf('up')}\n-- down\n${await sqlOf('down')}`;
-  return createHash('sha256').update(text).digest('hex');
+function checksumOf(up: string[], down: string[]): string {
+  const normalized = (sql: string[]) => sql.map((q) => q.replace(/\s+/g, ' ')).join('\n');
+  return createHash('sha256').update(`${normalized(up)}\n-- down\n${normalized(down)}`).digest('hex');
 }
 
 /**
@@ -63,7 +64,9 @@ export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]
       | (new (driver: unknown, config: unknown) => Migration)
       | undefined;
     if (!MigrationClass) throw new Error(`${file} exports no migration class`);
-    out.push({ name, checksum: await checksumOf(new MigrationClass(orm.em.getDriver(), orm.config)) });
+    const migration = new MigrationClass(orm.em.getDriver(), orm.config);
+    const [up, down] = [await sqlOf(migration, 'up'), await sqlOf(migration, 'down')];
+    out.push({ name, checksum: checksumOf(up, down), up, down });
   }
   return out;
 }

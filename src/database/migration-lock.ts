@@ -10,6 +10,9 @@ export interface LockTarget {
   trackingTable: string;
   /** How long to wait for another runner to finish. */
   timeoutMs: number;
+  /** How often to retry a run whose DDL could not get its table lock within lock_timeout. */
+  ddlLockRetries: number;
+  ddlLockTimeoutMs: number;
 }
 
 export interface LockHolder {

@@ -14,6 +14,8 @@ export function lockTargetFor(config: AppConfig): LockTarget {
     schema: 'public',
     trackingTable: MIGRATIONS_TABLE,
     timeoutMs: config.migrations.lockTimeoutMs,
+    ddlLockRetries: config.migrations.ddlLockRetries,
+    ddlLockTimeoutMs: config.migrations.ddlLockTimeoutMs,
   };
 }
 

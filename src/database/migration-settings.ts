@@ -1,10 +1,18 @@
 import type { AppConfig } from '../config/app.config.js';
 
 /**
- * The settings migrations run with: no statement timeout (a backfill or an index build may take longer
- * than any request should) and a small pool of their own, so they never take connections from requests.
+ * The settings migrations run with: their own statement timeout (none by default: a backfill or an index
+ * build may take longer than any request should), a lock_timeout so that a DDL statement never queues for
+ * long behind a busy transaction while blocking the application's queries behind itself, and a small
+ * pool of their own, so they never take connections from requests.
  */
 export function forMigrations(config: AppConfig): AppConfig {
   const { pool } = config.database;
-  return { ...config, database: { ...config.database, statementTimeoutMs: 0, pool: { ...pool, min: 0, max: 2 } } };
+  const database = {
+    ...config.database,
+    statementTimeoutMs: config.migrations.statementTimeoutMs,
+    lockTimeoutMs: config.migrations.ddlLockTimeoutMs,
+    pool: { ...pool, min: 0, max: 2 },
+  };
+  return { ...config, database };
 }

@@ -69,6 +69,19 @@ export function historyError(problems: HistoryProblem[]): MigrationHistoryError 
   return new MigrationOutOfOrderError(problems, 'Rename the new migration so that it sorts after the last applied one (regenerate it with db:create-migration).');
 }
 
+export class MigrationLockBudgetError extends DomainError {
+  readonly code = 'DATABASE.MIGRATION_LOCK_BUDGET';
+  override readonly expose = true;
+  constructor(migration: string, attempts: number, lockTimeoutMs: number, cause: unknown) {
+    super(
+      `Migration ${migration} could not get the lock it needs within ${lockTimeoutMs} ms, ${attempts} time(s); ` +
+        'a long-running transaction holds it (see pg_stat_activity). Nothing was applied. ' +
+        'Retry when it is done, or raise MIGRATIONS_DDL_LOCK_TIMEOUT_MS / MIGRATIONS_DDL_LOCK_RETRIES.',
+      { cause },
+    );
+  }
+}
+
 export class NothingToRepairError extends DomainError {
   readonly code = 'DATABASE.NOTHING_TO_REPAIR';
   constructor(name: string) {

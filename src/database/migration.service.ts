@@ -3,7 +3,14 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
 import { CHECKSUMS_TABLE, findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
-import { historyError, MigrationFailedError, NothingToRepairError, PendingMigrationsError, UnknownMigrationError } from './migration.errors.js';
+import {
+  historyError,
+  MigrationFailedError,
+  MigrationLockBudgetError,
+  NothingToRepairError,
+  PendingMigrationsError,
+  UnknownMigrationError,
+} from './migration.errors.js';
 import { runSql } from './sql.js';
 
 export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
@@ -26,6 +33,14 @@ export interface MigrationStatus {
 export type DownTarget = string | 0;
 
 const TRACKING = 'mikro_orm_migrations';
+
+/** PostgreSQL's lock_not_available (55P03), anywhere in the chain of causes. */
+function lockNotAvailable(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '55P03') return true;
+  }
+  return false;
+}
 
 /**
  * The one way the app, the command module and the tests apply and inspect migrations. With a lock target
@@ -85,7 +100,7 @@ export class MigrationService {
     return this.locked(async () => {
       const { files } = await this.verified();
       if (to !== undefined) await this.assertTarget(to, 'pending');
-      return this.run('up', files, to === undefined ? undefined : { to });
+      return this.withLockRetries(() => this.run('up', files, to === undefined ? undefined : { to }));
     });
   }
 
@@ -94,8 +109,27 @@ export class MigrationService {
     return this.locked(async () => {
       const { files } = await this.verified();
       if (typeof to === 'string') await this.assertTarget(to, 'applied');
-      return this.run('down', files, to === undefined ? undefined : { to });
+      return this.withLockRetries(() => this.run('down', files, to === undefined ? undefined : { to }));
     });
+  }
+
+  /**
+   * What `up(to)` or `down(to)` would run, in order, without running it or taking the lock: the
+   * migrations and the SQL of each. Refuses a history that is not intact, as the real run would.
+   */
+  async plan(direction: 'up' | 'down', to?: DownTarget): Promise<{ name: string; sql: string[] }[]> {
+    const { files } = await this.verified();
+    const status = await this.status();
+    const byName = new Map(files.map((f) => [f.name, f]));
+    if (typeof to === 'string') await this.assertTarget(to, direction === 'up' ? 'pending' : 'applied');
+    let names: string[];
+    if (direction === 'up') {
+      names = typeof to === 'string' ? status.pending.slice(0, status.pending.indexOf(to) + 1) : status.pending;
+    } else {
+      const applied = status.applied.map((m) => m.name).reverse();
+      names = to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
+    }
+    return names.map((name) => ({ name, sql: byName.get(name)?.[direction] ?? [] }));
   }
 
   /** Records a deliberate, harmless edit of an applied migration: its new checksum, who and when. */
@@ -119,8 +153,13 @@ export class MigrationService {
 
   /** Applied migrations with what was recorded of them; `em` may be a transaction that just applied some. */
   private async appliedRows(em: EntityManager = this.em): Promise<AppliedRow[]> {
-    await this.migrator.getStorage().ensureTable();
-    const [{ exists }] = await runSql<{ exists: boolean }>(em, `select to_regclass(?) is not null as exists`, [CHECKSUMS_TABLE]);
+    // Reading creates nothing (a dry run changes nothing): no tracking table means nothing applied yet.
+    const [{ tracking, exists }] = await runSql<{ tracking: boolean; exists: boolean }>(
+      em,
+      `select to_regclass(?) is not null as tracking, to_regclass(?) is not null as exists`,
+      [TRACKING, CHECKSUMS_TABLE],
+    );
+    if (!tracking) return [];
     const executedAt = `to_char(t.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as executed_at`;
     return runSql<AppliedRow>(
       em,
@@ -136,6 +175,23 @@ export class MigrationService {
     const status = await this.status();
     const candidates = must === 'pending' ? status.pending : status.applied.map((m) => m.name);
     if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
+  }
+
+  /**
+   * A run whose DDL waited lock_timeout for its table lock has rolled back whole; try it again a bounded
+   * number of times, with jitter, so that it gets in between the application's transactions.
+   */
+  private async withLockRetries(work: () => Promise<string[]>): Promise<string[]> {
+    const retries = this.lock?.ddlLockRetries ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof MigrationFailedError) || !lockNotAvailable(error)) throw error;
+        if (attempt > retries) throw new MigrationLockBudgetError(error.migration, attempt, this.lock?.ddlLockTimeoutMs ?? 0, error);
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.random() * 300));
+      }
+    }
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {

@@ -30,6 +30,8 @@ export function runTs(entry: string, args: string[], env: Record<string, string>
 export interface RunningServer {
   /** Polls /health/ready until it answers 200 or `timeoutMs` passes; returns the last status (0: no answer). */
   waitReady(timeoutMs?: number): Promise<number>;
+  /** Polls /health/ready until it answers at all; returns that status (0: no answer within `timeoutMs`). */
+  firstAnswer(timeoutMs?: number): Promise<number>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -47,6 +49,15 @@ export function startServer(args: string[], port: number, env: Record<string, st
       const deadline = Date.now() + timeoutMs;
       let status = 0;
       while (status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+      }
+      return status;
+    },
+    async firstAnswer(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let status = 0;
+      while (status === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 150));
         status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
       }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS_TABLE } from '../mikro-orm.config.js';
 import { useOrmDatabase } from './support/orm.js';
-import { readCatalog, withoutTracking, type SchemaCatalog } from './support/schema-catalog.js';
+import { readCatalog, withoutTracking, type SchemaCatalog } from '../src/database/schema-catalog.js';
 import { sql } from './support/test-database.js';
 
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:

@@ -7,6 +7,8 @@ import { loadConfig, type AppConfig } from './src/config/app.config.js';
 import { migrationFileName } from './src/database/migration-file-name.js';
 import { resolveDatabaseUrl } from './src/database/embedded-credentials.js';
 import { forMigrations } from './src/database/migration-settings.js';
+import { lockedMigrator } from './src/database/locked-migrator.js';
+import { lockTargetFor } from './src/database/migration-orm.js';
 import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
 import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
@@ -83,5 +85,9 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
 }
 
 // For the mikro-orm CLI. A factory, so that importing this file (as the app does) reads no environment
-// and opens nothing; migration settings, because that CLI is mostly used to migrate.
-export default () => buildOrmOptions(forMigrations(loadConfig()));
+// and opens nothing; migration settings, because that CLI is mostly used to migrate, and a migrator whose
+// up and down go through the project's runner, so `npx mikro-orm migration:up` takes the migration lock.
+export default () => {
+  const config = forMigrations(loadConfig());
+  return buildOrmOptions(config, { extensions: [lockedMigrator(lockTargetFor(config)), SeedManager] });
+};

@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config/app.config.js';
 import { DomainError } from './common/domain-error.js';
 import { resolveDatabaseUrl } from './database/embedded-credentials.js';
+import { lintMigrations } from './database/lint-migrations.js';
+import { detectDrift } from './database/migration-drift.js';
 import { openMigrationRunner } from './database/migration-orm.js';
-import { EXIT, MIGRATE_USAGE, runMigrateCommand, UsageError } from './database/migrate.command.js';
+import { EXIT, MIGRATE_USAGE, runLintCommand, runMigrateCommand, UsageError } from './database/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       to: { type: 'string' },
       accept: { type: 'string' },
+      since: { type: 'string' },
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -33,10 +36,12 @@ async function main(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
   const config = loadConfig();
+  const args = { command, to: values.to, accept: values.accept, since: values.since, json: values.json ?? false, dryRun: values['dry-run'] ?? false };
+  if (command === 'lint') return runLintCommand(args, (since) => lintMigrations(config, since), console.log);
   const runner = await openMigrationRunner(config);
   try {
     await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
-    return await runMigrateCommand({ command, to: values.to, accept: values.accept, json: values.json ?? false, dryRun: values['dry-run'] ?? false }, runner.migrations, console.log);
+    return await runMigrateCommand(args, { migrations: runner.migrations, drift: () => detectDrift(config, runner.migrations) }, console.log);
   } finally {
     await runner.close();
   }

@@ -1,26 +1,18 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { MIGRATIONS_TABLE } from '../mikro-orm.config.js';
 import { runTs } from './support/spawn.js';
-import { createTestDatabase, sql, type TestDatabase } from './support/test-database.js';
+import { useEmptyDatabases } from './support/empty-databases.js';
+import { sql, type TestDatabase } from './support/test-database.js';
 
 const DIR = 'test/fixtures/lock-budget-migrations';
 const FIRST = '20260301_000000_create_busy_table';
 const SECOND = '20260301_000001_alter_busy_table';
 
 describe('dry runs and the lock budget', () => {
-  const dbs: TestDatabase[] = [];
-  const fresh = async () => {
-    const db = await createTestDatabase({ empty: true });
-    dbs.push(db);
-    return db;
-  };
+  const fresh = useEmptyDatabases();
   const migrate = (db: TestDatabase, args: string[], env: Record<string, string> = {}) =>
     runTs('src/cli.ts', ['migrate', ...args], { DATABASE_URL: db.url, MIGRATIONS_DIR: DIR, ...env });
-
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
 
   it('up --dry-run prints the SQL that would run, in order, and changes nothing', async () => {
     const db = await fresh();

@@ -6,23 +6,15 @@ import { migrationLockKey } from '../src/database/migration-lock.js';
 import { freePort } from './support/disposable-postgres.js';
 import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { runTs, startServer } from './support/spawn.js';
-import { createTestDatabase, sql, type TestDatabase } from './support/test-database.js';
+import { useEmptyDatabases } from './support/empty-databases.js';
+import { sql, type TestDatabase } from './support/test-database.js';
 
 const SLOW = 'test/fixtures/slow-migrations';
 const migrate = (db: TestDatabase, env: Record<string, string> = {}) =>
   runTs('src/cli.ts', ['migrate', 'up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: SLOW, ...env }, 60_000);
 
 describe('the migration lock', () => {
-  const dbs: TestDatabase[] = [];
-  const fresh = async () => {
-    const db = await createTestDatabase({ empty: true });
-    dbs.push(db);
-    return db;
-  };
-
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const fresh = useEmptyDatabases();
 
   it('eight processes migrating one database at once: each migration runs once, all exit 0', async () => {
     const db = await fresh();
@@ -33,6 +25,22 @@ describe('the migration lock', () => {
     const tracked = await sql<{ name: string }>(db.url, `select name from ${MIGRATIONS_TABLE} order by id`);
     expect(tracked.map((r) => r.name)).toEqual(['20260101_000000_create_fixture_table', '20260101_000001_fill_fixture_table']);
     expect(await sql(db.url, 'select id, note from fixture_rows')).toEqual([{ id: 1, note: 'written once' }]);
+  });
+
+  it('four `npx mikro-orm migration:up` at once go through the same lock: each migration once, checksums recorded', async () => {
+    const db = await fresh();
+    const cli = (args: string[]) => runTs('node_modules/@mikro-orm/cli/cli.js', args, { DATABASE_URL: db.url, MIGRATIONS_DIR: SLOW }, 60_000);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => cli(['migration:up'])));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const tracked = await sql<{ name: string }>(db.url, `select name from ${MIGRATIONS_TABLE} order by id`);
+    expect(tracked.map((r) => r.name)).toEqual(['20260101_000000_create_fixture_table', '20260101_000001_fill_fixture_table']);
+    expect(await sql(db.url, 'select count(*)::int as n from migration_checksums')).toEqual([{ n: 2 }]);
+    expect(await sql(db.url, 'select id, note from fixture_rows')).toEqual([{ id: 1, note: 'written once' }]);
+    // Options the runner cannot honour under the lock are refused, not ignored.
+    const only = await cli(['migration:down', '--only', '20260101_000000_create_fixture_table']);
+    expect(only.code).not.toBe(0);
+    expect(only.output).toContain('under the migration lock only --to is supported');
+    expect(await sql(db.url, `select count(*)::int as n from ${MIGRATIONS_TABLE}`)).toEqual([{ n: 2 }]);
   });
 
   it('several app processes booting with MIGRATIONS_ON_BOOT=up: all become ready, each migration applied once', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { findProblems, type AppliedRow } from './migration-history.js';
 
 const row = (name: string, checksum: string | null = 'c-' + name): AppliedRow => ({ name, checksum, executed_at: '', duration_ms: null, repaired_by: null });
-const file = (name: string, checksum = 'c-' + name) => ({ name, checksum, up: [], down: [] });
+const file = (name: string, checksum = 'c-' + name) => ({ name, path: '', checksum, up: [], down: [], transactional: true });
 
 describe('findProblems', () => {
   it('finds nothing in an untouched history, with migrations pending after it', () => {

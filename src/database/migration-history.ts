@@ -10,10 +10,14 @@ export const CHECKSUMS_TABLE = 'migration_checksums';
 
 export interface MigrationFile {
   name: string;
+  /** Where the file is: the lint reads its comments. */
+  path: string;
   checksum: string;
   /** The statements of up() and down(), in order. */
   up: string[];
   down: string[];
+  /** false for a migration that overrides isTransactional(): it runs outside any transaction. */
+  transactional: boolean;
 }
 
 export type ProblemKind = 'changed' | 'missing' | 'out_of_order';
@@ -66,7 +70,7 @@ export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]
     if (!MigrationClass) throw new Error(`${file} exports no migration class`);
     const migration = new MigrationClass(orm.em.getDriver(), orm.config);
     const [up, down] = [await sqlOf(migration, 'up'), await sqlOf(migration, 'down')];
-    out.push({ name, checksum: checksumOf(up, down), up, down });
+    out.push({ name, path: join(dir, file), checksum: checksumOf(up, down), up, down, transactional: migration.isTransactional() });
   }
   return out;
 }

@@ -13,6 +13,8 @@ export interface LockTarget {
   /** How often to retry a run whose DDL could not get its table lock within lock_timeout. */
   ddlLockRetries: number;
   ddlLockTimeoutMs: number;
+  /** statement_timeout of the lock connection, where non-transactional migrations run; 0 for none. */
+  statementTimeoutMs: number;
 }
 
 export interface LockHolder {
@@ -58,11 +60,20 @@ async function holderOf(client: pg.Client, key: bigint): Promise<LockHolder | un
  * Runs `work` holding a session-level advisory lock on a connection of its own (not from a pool), so that
  * of several processes migrating one database at once, one runs and the others wait, then find nothing
  * left to do. Waiting is bounded; a holder killed with SIGKILL releases the lock with its connection.
+ * `work` gets that connection: non-transactional migrations run on it, outside any transaction, with the
+ * same lock and statement timeouts as the pooled migration sessions.
  */
-export async function withMigrationLock<T>(target: LockTarget, work: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(target: LockTarget, work: (session: pg.Client) => Promise<T>): Promise<T> {
   const url = new URL(target.url);
   const key = migrationLockKey(url.pathname.slice(1), target.schema, target.trackingTable);
-  const client = new pg.Client({ connectionString: target.url, ssl: target.ssl, application_name: 'pipeline-ledger migrate' });
+  const client = new pg.Client({
+    connectionString: target.url,
+    ssl: target.ssl,
+    application_name: 'pipeline-ledger migrate',
+    lock_timeout: target.ddlLockTimeoutMs,
+    statement_timeout: target.statementTimeoutMs,
+    options: '-c TimeZone=UTC',
+  });
   await client.connect();
   try {
     const deadline = Date.now() + target.timeoutMs;
@@ -73,7 +84,7 @@ export async function withMigrationLock<T>(target: LockTarget, work: () => Promi
       await sleep(100 + Math.random() * 150);
     }
     try {
-      return await work();
+      return await work(client);
     } finally {
       await client.query('select pg_advisory_unlock($1)', [key.toString()]).catch(() => undefined);
     }

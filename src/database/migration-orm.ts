@@ -16,6 +16,7 @@ export function lockTargetFor(config: AppConfig): LockTarget {
     timeoutMs: config.migrations.lockTimeoutMs,
     ddlLockRetries: config.migrations.ddlLockRetries,
     ddlLockTimeoutMs: config.migrations.ddlLockTimeoutMs,
+    statementTimeoutMs: config.migrations.statementTimeoutMs,
   };
 }
 

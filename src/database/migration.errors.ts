@@ -14,20 +14,26 @@ export class PendingMigrationsError extends DomainError {
 
 export class MigrationFailedError extends DomainError {
   readonly code = 'DATABASE.MIGRATION_FAILED';
+  /**
+   * @param outcome what the failure left behind, for the message; by default the run was one transaction.
+   * @param retryable the failed part was rolled back whole, so running it again is safe.
+   */
   constructor(
     readonly migration: string,
     readonly direction: 'up' | 'down',
     cause: unknown,
+    outcome = 'the whole run was rolled back',
+    readonly retryable = true,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Migration ${migration} failed (${direction}); the whole run was rolled back: ${reason}`, { cause });
+    super(`Migration ${migration} failed (${direction}); ${outcome}: ${reason}`, { cause });
   }
 }
 
 export class UnknownMigrationError extends DomainError {
   readonly code = 'DATABASE.UNKNOWN_MIGRATION';
-  constructor(name: string, must: 'pending' | 'applied', candidates: string[]) {
-    super(`No ${must} migration named "${name}". ${must === 'pending' ? 'Pending' : 'Applied'} migrations: ${candidates.join(', ') || '(none)'}`);
+  constructor(name: string, must: 'pending' | 'applied' | 'committed', candidates: string[]) {
+    super(`No ${must} migration named "${name}". ${must[0].toUpperCase()}${must.slice(1)} migrations: ${candidates.join(', ') || '(none)'}`);
   }
 }
 

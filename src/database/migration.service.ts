@@ -1,4 +1,5 @@
 import { hostname, userInfo } from 'node:os';
+import type pg from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
@@ -11,6 +12,7 @@ import {
   PendingMigrationsError,
   UnknownMigrationError,
 } from './migration.errors.js';
+import { MigrationRun, TRACKING, type Direction } from './migration-run.js';
 import { runSql } from './sql.js';
 
 export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
@@ -31,8 +33,6 @@ export interface MigrationStatus {
 
 /** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
 export type DownTarget = string | 0;
-
-const TRACKING = 'mikro_orm_migrations';
 
 /** PostgreSQL's lock_not_available (55P03), anywhere in the chain of causes. */
 function lockNotAvailable(error: unknown): boolean {
@@ -85,6 +85,12 @@ export class MigrationService {
     return (await this.status()).pending;
   }
 
+  /** Refuses a history with an edited, missing or out-of-order migration. */
+  async assertIntact(): Promise<void> {
+    const { problems } = await this.status();
+    if (problems.length > 0) throw historyError(problems);
+  }
+
   /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
   async assertNonePending(): Promise<void> {
     const { pending, problems } = await this.status();
@@ -93,23 +99,24 @@ export class MigrationService {
   }
 
   /**
-   * Applies pending migrations (up to and including `to`) in one all-or-nothing transaction. What is
-   * pending is read after the lock is taken, so a runner that waited for another finds nothing left.
+   * Applies pending migrations (up to and including `to`): all or nothing, but for non-transactional
+   * migrations, before which what ran so far commits (see MigrationRun). What is pending is read after
+   * the lock is taken, so a runner that waited for another finds nothing left.
    */
   async up(to?: string): Promise<string[]> {
-    return this.locked(async () => {
+    return this.locked(async (session) => {
       const { files } = await this.verified();
       if (to !== undefined) await this.assertTarget(to, 'pending');
-      return this.withLockRetries(() => this.run('up', files, to === undefined ? undefined : { to }));
+      return this.withLockRetries(async () => new MigrationRun(this.orm, files, session).execute('up', await this.toRun('up', to)));
     });
   }
 
   /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
   async down(to?: DownTarget): Promise<string[]> {
-    return this.locked(async () => {
+    return this.locked(async (session) => {
       const { files } = await this.verified();
       if (typeof to === 'string') await this.assertTarget(to, 'applied');
-      return this.withLockRetries(() => this.run('down', files, to === undefined ? undefined : { to }));
+      return this.withLockRetries(async () => new MigrationRun(this.orm, files, session).execute('down', await this.toRun('down', to)));
     });
   }
 
@@ -117,19 +124,23 @@ export class MigrationService {
    * What `up(to)` or `down(to)` would run, in order, without running it or taking the lock: the
    * migrations and the SQL of each. Refuses a history that is not intact, as the real run would.
    */
-  async plan(direction: 'up' | 'down', to?: DownTarget): Promise<{ name: string; sql: string[] }[]> {
+  async plan(direction: Direction, to?: DownTarget): Promise<{ name: string; transactional: boolean; sql: string[] }[]> {
     const { files } = await this.verified();
-    const status = await this.status();
     const byName = new Map(files.map((f) => [f.name, f]));
     if (typeof to === 'string') await this.assertTarget(to, direction === 'up' ? 'pending' : 'applied');
-    let names: string[];
-    if (direction === 'up') {
-      names = typeof to === 'string' ? status.pending.slice(0, status.pending.indexOf(to) + 1) : status.pending;
-    } else {
-      const applied = status.applied.map((m) => m.name).reverse();
-      names = to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
-    }
-    return names.map((name) => ({ name, sql: byName.get(name)?.[direction] ?? [] }));
+    return (await this.toRun(direction, to)).map((name) => ({
+      name,
+      transactional: byName.get(name)?.transactional ?? true,
+      sql: byName.get(name)?.[direction] ?? [],
+    }));
+  }
+
+  /** The migrations a run would apply or revert, in the order it would, read from the database now. */
+  private async toRun(direction: Direction, to?: DownTarget): Promise<string[]> {
+    const status = await this.status();
+    if (direction === 'up') return typeof to === 'string' ? status.pending.slice(0, status.pending.indexOf(to) + 1) : status.pending;
+    const applied = status.applied.map((m) => m.name).reverse();
+    return to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
   }
 
   /** Records a deliberate, harmless edit of an applied migration: its new checksum, who and when. */
@@ -187,16 +198,17 @@ export class MigrationService {
       try {
         return await work();
       } catch (error) {
-        if (!(error instanceof MigrationFailedError) || !lockNotAvailable(error)) throw error;
+        if (!(error instanceof MigrationFailedError) || !error.retryable || !lockNotAvailable(error)) throw error;
         if (attempt > retries) throw new MigrationLockBudgetError(error.migration, attempt, this.lock?.ddlLockTimeoutMs ?? 0, error);
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.random() * 300));
       }
     }
   }
 
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.lock) return this.withInfrastructure(work);
-    return withMigrationLock(this.lock, () => this.withInfrastructure(work));
+  /** `work` gets the lock connection, for non-transactional migrations; without a lock they use the pool. */
+  private async locked<T>(work: (session?: pg.Client) => Promise<T>): Promise<T> {
+    if (!this.lock) return this.withInfrastructure(() => work());
+    return withMigrationLock(this.lock, (session) => this.withInfrastructure(() => work(session)));
   }
 
   /** The tracking table gets a unique name (MikroORM's has none) and a checksum table beside it. */
@@ -209,47 +221,5 @@ export class MigrationService {
          recorded_at timestamptz not null default now(), repaired_by text, repaired_at timestamptz)`,
     );
     return work();
-  }
-
-  /** Runs the migrations and records their checksums (or forgets them, going down) in one transaction. */
-  private async run(direction: 'up' | 'down', files: MigrationFile[], options?: { to: string | 0 }): Promise<string[]> {
-    let current: string | undefined;
-    const started = new Map<string, number>();
-    const durations = new Map<string, number>();
-    const before = ({ name }: { name: string }) => {
-      current = name;
-      started.set(name, performance.now());
-    };
-    const after = ({ name }: { name: string }) => {
-      durations.set(name, Math.round(performance.now() - (started.get(name) ?? 0)));
-    };
-    const [begin, end] = direction === 'up' ? (['migrating', 'migrated'] as const) : (['reverting', 'reverted'] as const);
-    this.migrator.on(begin, before).on(end, after);
-    try {
-      return await this.em.transactional(async (tx) => {
-        const transaction = tx.getTransactionContext();
-        const done = direction === 'up' ? await this.migrator.up({ ...options, transaction }) : await this.migrator.down({ ...options, transaction });
-        const names = done.map((m) => m.name);
-        const checksums = new Map(files.map((f) => [f.name, f.checksum]));
-        if (direction === 'down' && names.length > 0) {
-          await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = any(?::text[])`, [names]);
-        }
-        // Newly applied migrations, and any applied before checksums were kept (trusted as they are now).
-        const record = (await this.appliedRows(tx)).filter((r) => r.checksum === null && checksums.has(r.name));
-        for (const row of record) {
-          await runSql(tx, `insert into ${CHECKSUMS_TABLE} (name, checksum, duration_ms) values (?, ?, ?) on conflict (name) do nothing`, [
-            row.name,
-            checksums.get(row.name),
-            durations.get(row.name) ?? null,
-          ]);
-        }
-        return names;
-      });
-    } catch (error) {
-      if (error instanceof MigrationFailedError) throw error;
-      throw new MigrationFailedError(current ?? '(before the first migration)', direction, error);
-    } finally {
-      this.migrator.off(begin, before).off(end, after);
-    }
   }
 }

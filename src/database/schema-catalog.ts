@@ -18,8 +18,8 @@ function group(rows: { table: string; item: string }[]): Record<string, string[]
   return out;
 }
 
-export async function readCatalog(url: string): Promise<SchemaCatalog> {
-  const client = new pg.Client({ connectionString: url });
+export async function readCatalog(url: string, ssl: false | { rejectUnauthorized: boolean } = false): Promise<SchemaCatalog> {
+  const client = new pg.Client({ connectionString: url, ssl });
   await client.connect();
   try {
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;

@@ -1,0 +1,118 @@
+// The migration test kit's contract with a project, and the plumbing its checks share. The kit imports
+// nothing of the project but the schema catalog reader, so that another MikroORM-on-PostgreSQL project can
+// take test/kit/ (and src/database/schema-catalog.ts) as they are.
+import { readCatalog, type SchemaCatalog } from '../../src/database/schema-catalog.js';
+
+/** How the project applies migrations. Names are the migration names the project tracks, without extension. */
+export interface KitRunner {
+  /** Migrations not applied yet, in the order `up()` would apply them. */
+  pending(): Promise<string[]>;
+  /** Applied migrations, oldest first. */
+  applied(): Promise<string[]>;
+  /** Applies pending migrations up to and including `to` (all of them without it); returns those applied, in order. */
+  up(to?: string): Promise<string[]>;
+  /** Reverts the last migration, those applied after `to` (which stays), or all for 0; returns those reverted, newest first. */
+  down(to?: string | 0): Promise<string[]>;
+}
+
+export interface OpenedRunner extends KitRunner {
+  close(): Promise<void>;
+}
+
+export interface KitDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Rows written with the schema as it was at migration `at`, which must read back the same at head. */
+export interface DataSurvivalFixture {
+  /** What the rows are; part of the test's name and of its failure message. */
+  name: string;
+  /** The migration after which the rows are written; it must not be the last one. */
+  at: string;
+  write(url: string): Promise<void>;
+  /** Throws (e.g. a failed expect) when the rows did not survive. */
+  verify(url: string): Promise<void>;
+}
+
+export interface MigrationKitOptions {
+  /** The project, in test names. */
+  name: string;
+  /** A new, EMPTY database for each check; dropped when the check ends. */
+  createDatabase(): Promise<KitDatabase>;
+  openRunner(url: string): Promise<OpenedRunner>;
+  /** The folder of migration files, read to check the history without the runner. */
+  migrationsDir: string;
+  /** Tables the runner keeps for itself (tracking, checksums): left out of every schema comparison. */
+  bookkeepingTables?: string[];
+  /** What every migration name must match. Default: YYYYMMDD_HHMMSS_slug. */
+  namePattern?: RegExp;
+  /** The part of a name that says when it was written; no two migrations may share it. */
+  timestampPattern?: RegExp;
+  /** Which files in migrationsDir are migrations. Default: .ts/.js (and .mts/.cjs...) files, not .d.ts, not dotfiles. */
+  isMigrationFile?(fileName: string): boolean;
+  /** Migrations that only move data: up/down/up expects them to leave the schema as it was. */
+  dataOnly?: string[];
+  dataSurvival?: DataSurvivalFixture[];
+  /** The SQL that would bring the database at head in line with the entities; '' when they match. */
+  entitiesMatch?(url: string): Promise<string>;
+  /** Per test; a full run per check can outlast jest's default of 5 s. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_NAME_PATTERN = /^\d{8}_\d{6}_[a-z0-9_]+$/;
+export const DEFAULT_TIMESTAMP_PATTERN = /^\d{8}_\d{6}/;
+
+export function isMigrationSource(fileName: string): boolean {
+  return /^[^.].*\.[cm]?[jt]s$/.test(fileName) && !/\.d\.[cm]?ts$/.test(fileName);
+}
+
+/** A check's failure: says which migration (or fixture) and what went wrong, then the detail (often a diff). */
+export class KitFailure extends Error {
+  constructor(subject: string, what: string, detail = '') {
+    super(`${subject}: ${what}${detail ? `\n\n${detail}` : ''}`);
+    this.name = 'KitFailure';
+  }
+}
+
+/** Runs `work`; any error it throws (a failed expect included) is reported against `subject`. */
+export async function step<T>(subject: string, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new KitFailure(subject, what, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * What the migrations own: the catalog without the bookkeeping tables and what hangs off them. A serial id's
+ * sequence is named after its table (mikro_orm_migrations_id_seq), which is how it is recognised here.
+ */
+export async function ownedCatalog(url: string, bookkeeping: string[]): Promise<SchemaCatalog> {
+  const catalog = await readCatalog(url);
+  const kept = (table: string) => !bookkeeping.includes(table);
+  const drop = (record: Record<string, string[]>) => Object.fromEntries(Object.entries(record).filter(([table]) => kept(table)));
+  return {
+    ...catalog,
+    tables: catalog.tables.filter(kept),
+    columns: drop(catalog.columns),
+    constraints: drop(catalog.constraints),
+    indexes: drop(catalog.indexes),
+    sequences: catalog.sequences.filter((s) => !bookkeeping.some((table) => s.startsWith(`${table}_`))),
+  };
+}
+
+/** Every check starts from a database of its own, empty, and leaves nothing behind whatever happens. */
+export async function withFreshRunner<T>(options: MigrationKitOptions, work: (runner: KitRunner, url: string) => Promise<T>): Promise<T> {
+  const db = await options.createDatabase();
+  try {
+    const runner = await options.openRunner(db.url);
+    try {
+      return await work(runner, db.url);
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    await db.drop();
+  }
+}

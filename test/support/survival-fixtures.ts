@@ -1,0 +1,137 @@
+// Rows written at an older schema version, for the migration kit's data-survival checks. They are plain SQL,
+// not the seeders' factories: the factories build today's entities, and these rows must fit the schema as it
+// was at the migration they are written after.
+import { expect } from '@jest/globals';
+import pg from 'pg';
+import type { DataSurvivalFixture } from '../kit/kit-options.js';
+import { sql } from './test-database.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * What a row reads back as at head for each column a fixture leaves out. A later migration that adds a
+ * column makes `select *` return it, and the verification fails until its default is stated here: the
+ * fixtures then prove that existing rows get it.
+ */
+const AT_HEAD: Record<string, { key: string; defaults: Row }> = {
+  pipeline_executions: {
+    key: 'execution_id',
+    defaults: {
+      status: 'running',
+      completed_at: null,
+      input_file: null,
+      row_counts: {},
+      error_details: null,
+      attempt: 1,
+      created_at: expect.any(Date),
+      updated_at: expect.any(Date),
+    },
+  },
+  pipeline_execution_events: { key: 'event_id', defaults: { occurred_at: expect.any(Date), payload: {} } },
+  data_quality_metrics: { key: 'metric_id', defaults: { metadata: {}, execution_id: null, created_at: expect.any(Date) } },
+  idempotency_keys: { key: 'scope, key', defaults: { response_status: null, response_body: null, created_at: expect.any(Date) } },
+};
+
+async function insertRows(url: string, table: string, rows: Row[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const row of rows) {
+      // pg sends plain objects as JSON (jsonb columns) and Dates as timestamps.
+      const columns = Object.keys(row);
+      const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+      await client.query(`insert into ${table} (${columns.join(', ')}) values (${placeholders})`, Object.values(row));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows per table, listed in key order; verified with `select *`, so every column at head is compared. */
+function survival(name: string, at: string, tables: Record<string, Row[]>): DataSurvivalFixture {
+  return {
+    name,
+    at,
+    write: async (url) => {
+      for (const [table, rows] of Object.entries(tables)) await insertRows(url, table, rows);
+    },
+    verify: async (url) => {
+      for (const [table, rows] of Object.entries(tables)) {
+        const { key, defaults } = AT_HEAD[table];
+        // Keyed by table, so that a failure says which table's rows changed.
+        const actual = await sql(url, `select * from ${table} order by ${key}`);
+        expect({ [table]: actual }).toEqual({ [table]: rows.map((r) => ({ ...defaults, ...r })) });
+      }
+      // Written in one statement each, created_at = updated_at; the touch trigger moves updated_at on any
+      // UPDATE, so a migration that rewrote these rows (even to the same values) shows here.
+      expect(await sql(url, 'select execution_id from pipeline_executions where updated_at <> created_at')).toEqual([]);
+    },
+  };
+}
+
+const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const at = (iso: string) => new Date(iso);
+const metric = (n: number, pipeline: string, type: string, value: number, recordedAt: string, more: Row = {}): Row => ({
+  metric_id: id(n),
+  pipeline_name: pipeline,
+  metric_type: type,
+  metric_value: value,
+  recorded_at: at(recordedAt),
+  ...more,
+});
+
+export const SURVIVAL_FIXTURES: DataSurvivalFixture[] = [
+  survival('executions in each state and their metrics, linked and not', '20261121_132715_create_core_tables', {
+    pipeline_executions: [
+      {
+        execution_id: id(1),
+        pipeline_name: 'orders_daily',
+        status: 'succeeded',
+        started_at: at('2026-11-01T02:00:00Z'),
+        completed_at: at('2026-11-01T02:05:30Z'),
+        input_file: 's3://landing/orders/2026-11-01.csv',
+        row_counts: { read: 1200, written: 1187, rejected: 13 },
+      },
+      {
+        execution_id: id(2),
+        pipeline_name: 'orders_daily',
+        status: 'failed',
+        started_at: at('2026-11-02T02:00:00Z'),
+        completed_at: at('2026-11-02T02:00:09Z'),
+        error_details: 'upstream timeout',
+        attempt: 3,
+      },
+      // Every other column left to its default.
+      { execution_id: id(3), pipeline_name: 'refunds', started_at: at('2026-11-03T08:30:00Z') },
+    ],
+    data_quality_metrics: [
+      metric(11, 'orders_daily', 'row_count', 1187, '2026-11-01T02:05:30Z', { metadata: { source: 'orders' }, execution_id: id(1) }),
+      metric(12, 'orders_daily', 'null_ratio', 0.0125, '2026-11-01T02:05:31Z'),
+      metric(13, 'refunds', 'freshness_seconds', -42.5, '2026-11-03T08:31:00Z'),
+    ],
+  }),
+  survival('an execution with its event history', '20261121_134343_add_execution_events_and_listing_indexes', {
+    pipeline_executions: [
+      {
+        execution_id: id(21),
+        pipeline_name: 'invoices',
+        status: 'cancelled',
+        started_at: at('2026-11-04T10:00:00Z'),
+        completed_at: at('2026-11-04T10:01:00Z'),
+        input_file: 'invoices.parquet',
+      },
+    ],
+    pipeline_execution_events: [
+      { event_id: id(31), execution_id: id(21), type: 'create', occurred_at: at('2026-11-04T09:59:59Z'), payload: { by: 'scheduler' } },
+      { event_id: id(32), execution_id: id(21), type: 'start', occurred_at: at('2026-11-04T10:00:00Z') },
+      { event_id: id(33), execution_id: id(21), type: 'cancel', occurred_at: at('2026-11-04T10:01:00Z'), payload: { reason: 'operator request' } },
+    ],
+  }),
+  survival('idempotency keys and a metric series', '20261121_140112_add_listing_indexes_and_idempotency_keys', {
+    idempotency_keys: [
+      { scope: 'executions', key: 'key-a', request_hash: 'a'.repeat(64), response_status: 201, response_body: { executionId: id(41) } },
+      { scope: 'metrics', key: 'key-b', request_hash: 'b'.repeat(64) },
+    ],
+    data_quality_metrics: [1, 2, 3].map((n) => metric(50 + n, 'orders_daily', 'row_count', 1000 * n, `2026-11-0${n}T00:00:00Z`)),
+  }),
+];

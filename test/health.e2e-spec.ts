@@ -27,7 +27,7 @@ describe('health probes', () => {
     const res = await request(t.app.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.details.database.status).toBe('up');
-    expect(res.body.details.migrations).toEqual({ status: 'up', pending: 0 });
+    expect(res.body.details.migrations).toEqual({ status: 'up', applied: COMMITTED_MIGRATIONS.length, pending: 0 });
   });
 
   it('an unknown route answers 404 as application/problem+json', async () => {
@@ -58,6 +58,7 @@ describe('readiness with a migration pending', () => {
     expect(res.body.checks.database.status).toBe('up');
     expect(res.body.checks.migrations).toEqual({
       status: 'down',
+      applied: 0,
       pending: COMMITTED_MIGRATIONS.length,
       names: COMMITTED_MIGRATIONS,
     });

@@ -54,9 +54,10 @@ export class DatabaseHealthIndicator {
   async migrations(key: string) {
     const check = this.indicators.check(key);
     try {
-      const { pending, problems } = await withTimeout(this.migrationService.status(), this.config.database.connectTimeoutMs, 'reading migrations');
-      if (problems.length > 0) return check.down({ pending: pending.length, problems });
-      return pending.length === 0 ? check.up({ pending: 0 }) : check.down({ pending: pending.length, names: pending });
+      const { applied, pending, problems } = await withTimeout(this.migrationService.status(), this.config.database.connectTimeoutMs, 'reading migrations');
+      const counts = { applied: applied.length, pending: pending.length };
+      if (problems.length > 0) return check.down({ ...counts, problems });
+      return pending.length === 0 ? check.up(counts) : check.down({ ...counts, names: pending });
     } catch (error) {
       return check.down({ reason: reasonOf(error) });
     }

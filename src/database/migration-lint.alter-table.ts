@@ -23,15 +23,20 @@ export function checkAlterTable(c: Cursor, ctx: LintContext, concurrently: (what
   for (const tokens of splitTopLevel(c.rest(), ',')) {
     const action = new Cursor(tokens);
     if (action.accept('detach', 'partition') && hasWords(tokens, 'concurrently')) hits.push(...concurrently('DETACH PARTITION … CONCURRENTLY'));
-    else if (!isNew) hits.push(...checkAction(action, table));
+    else if (!isNew) hits.push(...checkAction(action, table, ctx));
     else trackRename(action, ctx);
   }
   return hits;
 }
 
-function checkAction(c: Cursor, table: TableName): Hit[] {
+function checkAction(c: Cursor, table: TableName, ctx: LintContext): Hit[] {
   const on = `"${table.display}"`;
-  if (c.accept('add')) return checkAdd(c, on);
+  if (c.accept('add')) return checkAdd(c, on, ctx);
+  if (c.accept('validate', 'constraint')) {
+    const name = c.name();
+    if (!name || !ctx.transactional || !ctx.notValid.has(name.key)) return [];
+    return [{ rule: 'validate-in-same-transaction', message: `validates constraint "${name.display}" of ${on} in the transaction that added it` }];
+  }
   if (c.accept('drop')) {
     if (c.isWord('constraint')) return [];
     c.accept('column');
@@ -69,9 +74,10 @@ function trackRename(c: Cursor, ctx: LintContext): void {
   if (renamed) ctx.created.add(renamed.key);
 }
 
-function checkAdd(c: Cursor, on: string): Hit[] {
+function checkAdd(c: Cursor, on: string, ctx: LintContext): Hit[] {
   if (c.accept('constraint')) {
     const name = c.name();
+    if (name && hasWords(c.rest(), 'not', 'valid')) ctx.notValid.add(name.key);
     return checkConstraint(c.rest(), `constraint "${name?.display}" on ${on}`);
   }
   const next = c.rest()[0];

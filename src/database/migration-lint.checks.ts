@@ -11,6 +11,10 @@ export interface Hit {
 export interface LintContext {
   /** Tables created earlier in this migration's up(): new and empty, and unknown to any running release. */
   created: Set<string>;
+  /** Indexes created earlier in this migration: dropping one again locks nothing anyone uses. */
+  createdIndexes: Set<string>;
+  /** Constraints added NOT VALID earlier in this migration, whose ADD still holds its lock in a transaction. */
+  notValid: Set<string>;
   transactional: boolean;
   /** The statement shares its addSql() string with others, which PostgreSQL runs as one implicit transaction. */
   sharesString: boolean;
@@ -31,6 +35,7 @@ export function checkStatement(tokens: Token[], ctx: LintContext): Hit[] {
   else if (c.accept('alter', 'table')) hits.push(...checkAlterTable(c, ctx, concurrently));
   else if (c.accept('drop', 'table')) hits.push(...checkDropTable(c, ctx));
   else if (c.accept('drop', 'index', 'concurrently')) hits.push(...concurrently('DROP INDEX CONCURRENTLY'));
+  else if (c.accept('drop', 'index')) hits.push(...checkDropIndex(c, ctx));
   // REINDEX takes CONCURRENTLY after its object kind or, since PostgreSQL 14, among its options in parentheses.
   else if (c.accept('reindex') && tokens.some((t) => t.type === 'word' && t.value === 'concurrently')) hits.push(...concurrently('REINDEX CONCURRENTLY'));
   else if (c.accept('vacuum')) hits.push(...concurrently('VACUUM'));
@@ -62,7 +67,10 @@ function checkCreate(c: Cursor, ctx: LintContext, concurrently: (what: string) =
 function checkCreateIndex(c: Cursor, ctx: LintContext, concurrently: (what: string) => Hit[]): Hit[] {
   const isConcurrent = c.accept('concurrently');
   c.accept('if', 'not', 'exists');
-  if (!c.isWord('on')) c.name();
+  if (!c.isWord('on')) {
+    const index = c.name();
+    if (index) ctx.createdIndexes.add(index.key);
+  }
   if (!c.accept('on')) return [];
   c.accept('only');
   const table = c.name();
@@ -79,6 +87,18 @@ function checkDropTable(c: Cursor, ctx: LintContext): Hit[] {
     const table = c.name();
     if (!table) break;
     if (!ctx.created.delete(table.key)) hits.push({ rule: 'drop-table', message: `drops table "${table.display}"` });
+  } while (c.acceptOp(','));
+  return hits;
+}
+
+/** `DROP INDEX [IF EXISTS] a, b [CASCADE]`: one finding per index that existed before this migration. */
+function checkDropIndex(c: Cursor, ctx: LintContext): Hit[] {
+  c.accept('if', 'exists');
+  const hits: Hit[] = [];
+  do {
+    const index = c.name();
+    if (!index) break;
+    if (!ctx.createdIndexes.delete(index.key)) hits.push({ rule: 'drop-index-not-concurrently', message: `drops index "${index.display}" without CONCURRENTLY` });
   } while (c.acceptOp(','));
   return hits;
 }

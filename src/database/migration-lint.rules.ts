@@ -5,9 +5,11 @@
 export type LintRuleId =
   | 'add-column-not-null-without-default'
   | 'create-index-not-concurrently'
+  | 'drop-index-not-concurrently'
   | 'concurrently-in-transaction'
   | 'add-foreign-key-without-not-valid'
   | 'add-check-without-not-valid'
+  | 'validate-in-same-transaction'
   | 'set-not-null'
   | 'alter-column-type'
   | 'drop-column'
@@ -31,6 +33,10 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
     summary: 'CREATE INDEX blocks every write to the table until the index is built',
     safeAlternative: 'CREATE INDEX CONCURRENTLY in a migration of its own whose isTransactional() returns false',
   },
+  'drop-index-not-concurrently': {
+    summary: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on the table; in a transaction it is held to the end of the run',
+    safeAlternative: 'DROP INDEX CONCURRENTLY in a migration of its own whose isTransactional() returns false',
+  },
   'concurrently-in-transaction': {
     summary: 'PostgreSQL refuses this statement inside a transaction block, so the migration fails',
     safeAlternative:
@@ -44,6 +50,10 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
   'add-check-without-not-valid': {
     summary: 'adding a validated CHECK scans the whole table under an ACCESS EXCLUSIVE lock',
     safeAlternative: 'ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later migration',
+  },
+  'validate-in-same-transaction': {
+    summary: 'validating a constraint in the transaction that added it NOT VALID keeps the ADD\'s lock through the whole scan',
+    safeAlternative: 'VALIDATE CONSTRAINT in a later migration, applied by a later run (or in a non-transactional migration)',
   },
   'set-not-null': {
     summary: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock',

@@ -118,11 +118,13 @@ export class MigrationRun {
     try {
       for (const statement of file[direction]) await this.exec(statement);
     } catch (error) {
+      await this.resetSession();
       const outcome =
         'it runs outside a transaction, so its statements that completed stay done and it is not recorded as ' +
         `${direction === 'up' ? 'applied' : 'reverted'}${this.committedSoFar()}${await this.invalidIndexes()}`;
       throw new MigrationFailedError(name, direction, error, outcome, false);
     }
+    await this.resetSession();
     await this.orm.em.fork().transactional(async (tx) => {
       if (direction === 'up') {
         await runSql(tx, `insert into ${TRACKING} (name) values (?)`, [name]);
@@ -133,6 +135,15 @@ export class MigrationRun {
       }
     });
     this.done.push(name);
+  }
+
+  /**
+   * A SET in a non-transactional migration lasts for the session: back to the lock connection's own
+   * settings (its lock and statement timeouts were given at connect, so RESET ALL restores them), so that
+   * one migration's settings never leak into the next.
+   */
+  private async resetSession(): Promise<void> {
+    await this.session?.query('reset all').catch(() => undefined);
   }
 
   private async exec(statement: string): Promise<void> {

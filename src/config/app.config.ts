@@ -28,9 +28,21 @@ export interface MetricsConfig {
   batchBodyLimitBytes: number;
 }
 
+export interface SecurityConfig {
+  /** Requests a key may make per window; 0 disables the limit. */
+  rateLimit: { max: number; windowMs: number };
+  /** Origins allowed to call the API from a browser; empty: CORS off (no CORS headers at all). */
+  corsOrigins: string[];
+  /** Where the admin key created on first start is written (mode 0600). */
+  adminKeyFile: string;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
+  security: SecurityConfig;
+  /** How long SIGTERM waits for requests in flight before closing anyway. */
+  shutdownGraceMs: number;
   /** Largest request body for every route but the metrics batch. */
   bodyLimitBytes: number;
   metrics: MetricsConfig;
@@ -46,6 +58,8 @@ export interface AppConfig {
     /** statement_timeout of migration sessions; 0 for none. */
     statementTimeoutMs: number;
     dir: string | undefined;
+    /** The owner role's URL, for migrations when the service runs as a less privileged role; else DATABASE_URL. */
+    url: URL | undefined;
   };
   embedded: { dataDir: string; port: number };
 }
@@ -61,9 +75,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const poolMax = read.int('DB_POOL_MAX', 10, 1, 1000);
   if (poolMin > poolMax) read.problems.push(`DB_POOL_MIN (${poolMin}) must not exceed DB_POOL_MAX (${poolMax})`);
 
+  const dataDir = resolve(read.string('DATA_DIR', '.data'));
   const config: AppConfig = {
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, 0, 65535),
+    security: {
+      rateLimit: { max: read.int('RATE_LIMIT_MAX', 1200, 0, 1_000_000), windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000) },
+      corsOrigins: read.list('CORS_ORIGINS'),
+      adminKeyFile: resolve(dataDir, read.string('ADMIN_KEY_FILE', 'admin-api-key')),
+    },
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     metrics: {
       maxFutureSkewMs: read.int('METRICS_MAX_FUTURE_SKEW_MS', 300_000, 0, 86_400_000),
@@ -89,9 +110,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       statementTimeoutMs: read.int('MIGRATIONS_STATEMENT_TIMEOUT_MS', 0, 0, 86_400_000),
       // Another folder of migrations, e.g. a test's fixtures; default: migrations/ beside the ORM config.
       dir: read.raw('MIGRATIONS_DIR') === undefined ? undefined : resolve(read.string('MIGRATIONS_DIR', '')),
+      url: read.postgresUrl('MIGRATIONS_DATABASE_URL'),
     },
     embedded: {
-      dataDir: resolve(read.string('DATA_DIR', '.data')),
+      dataDir,
       port: read.int('EMBEDDED_PG_PORT', 54329, 1, 65535),
     },
   };

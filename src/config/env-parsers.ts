@@ -75,6 +75,14 @@ export class EnvReader {
     return url;
   }
 
+  /** A comma-separated list; unset or empty is an empty list. */
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
   }

@@ -13,6 +13,7 @@ import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
 import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
+import { ApiKey } from './src/auth/api-key.entity.js';
 
 // This file is the one source of ORM settings for the app, the mikro-orm CLI and the tests. It sits at the
 // root of both the sources and dist/, so migrations/ and seeders/ are found beside it in either layout,
@@ -21,7 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const runningTs = import.meta.url.endsWith('.ts');
 const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey, ApiKey];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 /**
@@ -89,5 +90,6 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
 // up and down go through the project's runner, so `npx mikro-orm migration:up` takes the migration lock.
 export default () => {
   const config = forMigrations(loadConfig());
-  return buildOrmOptions(config, { extensions: [lockedMigrator(lockTargetFor(config)), SeedManager] });
+  const { url: _url, ssl: _ssl, ...lock } = lockTargetFor(config);
+  return buildOrmOptions(config, { extensions: [lockedMigrator(lock), SeedManager] });
 };

@@ -47,12 +47,12 @@ async function main(): Promise<void> {
   try {
     const payloads = Array.from({ length: BATCHES }, (_, i) => JSON.stringify({ metrics: batch(i) }));
     // Warm both paths up, then measure them back to back on the same database.
-    await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payloads[0] });
+    await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: app.headers, body: payloads[0] });
     await insertWithPg(direct, batch(0));
 
     const viaApi = () =>
       pool(BATCHES / 2, CONCURRENCY, async (i) => {
-        const res = await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payloads[i] });
+        const res = await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: app.headers, body: payloads[i] });
         if (res.status !== 201) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
       });
     const viaPg = () => pool(BATCHES / 2, CONCURRENCY, (i) => insertWithPg(direct, batch(i)));
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const to = new Date().toISOString();
     const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
     const get = (path: string) => async () => {
-      const res = await fetch(`${app.base}${path}`);
+      const res = await fetch(`${app.base}${path}`, { headers: app.headers });
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       await res.arrayBuffer();
     };

@@ -1,7 +1,9 @@
 // Shared pieces of the benchmark scripts: a database to run against, the built app as a child process,
 // and latency statistics. Benchmarks run on loopback only and stop by themselves.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, startDisposablePostgres } from '../test/support/disposable-postgres.js';
 
@@ -38,14 +40,17 @@ export function migrate(url: string): void {
 export interface RunningApp {
   base: string;
   process: ChildProcess;
+  /** Authorization and JSON headers for its API: the first key the app created on its fresh database. */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** The built app, as production runs it. */
+/** The built app, as production runs it, on a fresh database: it creates its first API key, which we use. */
 export async function startApp(url: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATIONS_ON_BOOT: 'check', ...env },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -53,7 +58,13 @@ export async function startApp(url: string, env: Record<string, string> = {}): P
     const status = await fetch(`${base}/health/ready`).then((r) => r.status, () => 0);
     if (status === 200) {
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      return { base, process: child, stop: async () => void (child.kill('SIGTERM'), await exited) };
+      const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+      const stop = async () => {
+        child.kill('SIGTERM');
+        await exited;
+        rmSync(dataDir, { recursive: true, force: true });
+      };
+      return { base, process: child, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

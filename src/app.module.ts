@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { QualityModule } from './quality/quality.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuditModule, QualityModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AuditModule, QualityModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -8,12 +8,15 @@ import { detectDrift } from './database/migration-drift.js';
 import { openMigrationRunner } from './database/migration-orm.js';
 import { EXIT, MIGRATE_USAGE, runLintCommand, runMigrateCommand, UsageError } from './database/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
+import { API_KEYS_USAGE, ApiKeysUsageError, runApiKeysCommand } from './auth/api-keys.command.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
 
-${MIGRATE_USAGE}`;
+${MIGRATE_USAGE}
 
-/** The command module: `migrate …` now; later groups (api-keys, …) dispatch from here too. */
+${API_KEYS_USAGE}`;
+
+/** The command module: `migrate …` and `api-keys …`. */
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -22,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       accept: { type: 'string' },
       since: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
       json: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -32,10 +37,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (group !== 'migrate') throw new UsageError(`unknown command group "${group}"`);
-  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (group !== 'migrate' && group !== 'api-keys') throw new UsageError(`unknown command group "${group}"`);
+  const [id, ...rest] = group === 'api-keys' && command === 'revoke' ? extra : [undefined, ...extra];
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
 
   const config = loadConfig();
+  if (group === 'api-keys') {
+    return runApiKeysCommand({ command, name: values.name, scopes: values.scopes, id, json: values.json ?? false }, config, console.log);
+  }
   const args = { command, to: values.to, accept: values.accept, since: values.since, json: values.json ?? false, dryRun: values['dry-run'] ?? false };
   if (command === 'lint') return runLintCommand(args, (since) => lintMigrations(config, since), console.log);
   const runner = await openMigrationRunner(config);
@@ -50,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ApiKeysUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }

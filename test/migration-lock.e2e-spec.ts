@@ -99,7 +99,7 @@ describe('the migration lock', () => {
     it('gives up after MIGRATIONS_LOCK_TIMEOUT_MS naming the holder, and changes nothing', async () => {
       const run = await migrate(db, { MIGRATIONS_LOCK_TIMEOUT_MS: '1000' });
       expect(run.code).toBe(1);
-      expect(run.output).toMatch(/held the migration lock for more than 1000 ms \(pid \d+, application_name "someone else", since /);
+      expect(run.output).toMatch(/held the migration lock for more than 1000 ms \(pid \d+, application_name "someone else", connected since /);
       expect(await sql(db.url, `select to_regclass('fixture_rows') as t`)).toEqual([{ t: null }]);
     });
   });

@@ -8,6 +8,7 @@ import { sql, type TestDatabase } from './support/test-database.js';
 
 const MIXED = 'test/fixtures/mixed-migrations';
 const FAILING = 'test/fixtures/failing-concurrent-migrations';
+const HISTORY = 'test/fixtures/history-migrations';
 const [CREATE, INDEX_KIND, ADD_NOTE, INDEX_NOTE] = [
   '20260401_000000_create_events',
   '20260401_000001_index_events_kind',
@@ -101,8 +102,30 @@ describe('mixed runs: transactional and non-transactional migrations in one run'
     const run = withRunner(db, FAILING, (r) => r.migrations.up());
     await expect(run).rejects.toThrow(/Migration 20260402_000001_unique_codes failed \(up\); it runs outside a transaction/);
     await expect(run).rejects.toThrow(/completed before it stay done \(20260402_000000_create_codes\)/);
-    await expect(run).rejects.toThrow(/invalid indexes left behind, drop them before retrying: codes_code_unique/);
+    await expect(run).rejects.toThrow(/it left invalid indexes behind, drop them before retrying: codes_code_unique/);
     expect(await tracked(db)).toEqual(['20260402_000000_create_codes']);
     expect(await sql(db.url, 'select name from migration_checksums')).toEqual([{ name: '20260402_000000_create_codes' }]);
+    // Run again: IF NOT EXISTS now skips the invalid index without an error, and still it is not recorded as done.
+    const again = withRunner(db, FAILING, (r) => r.migrations.up());
+    await expect(again).rejects.toThrow(/index codes_code_unique is INVALID/);
+    expect(await tracked(db)).toEqual(['20260402_000000_create_codes']);
+    // Once the duplicates are gone and the invalid index dropped, the migration goes through.
+    await sql(db.url, `delete from codes where id = 2`);
+    await sql(db.url, `drop index codes_code_unique`);
+    expect(await withRunner(db, FAILING, (r) => r.migrations.up())).toEqual(['20260402_000001_unique_codes']);
+  });
+
+  it('migrations applied by another tool get their checksums trusted on the next up, even with nothing to apply', async () => {
+    const db = await fresh();
+    const orm = await MikroORM.init(buildOrmOptions(loadConfig({ DATABASE_URL: db.url, MIGRATIONS_DIR: HISTORY }), { logger: () => undefined }));
+    try {
+      await orm.migrator.up(); // stock MikroORM: no checksum table at all
+    } finally {
+      await orm.close(true);
+    }
+    expect(await sql(db.url, `select to_regclass('migration_checksums') as t`)).toEqual([{ t: null }]);
+    expect(await withRunner(db, HISTORY, (r) => r.migrations.up())).toEqual([]);
+    const status = await withRunner(db, HISTORY, (r) => r.migrations.status());
+    expect(status.applied.map((m) => m.checksum)).toEqual(['ok', 'ok']);
   });
 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/access.decorator.js';
 import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../common/schemas.js';
 import { CreateExecutionDto } from './dto/create-execution.dto.js';
 import { ExecutionEventDto } from './dto/execution-event.dto.js';
@@ -17,6 +18,7 @@ const idOf = (params: ExecutionIdParams) => params.execution_id.toLowerCase();
 const tags = ['executions'];
 
 @Controller('v1/executions')
+@RequireScope('read')
 export class ExecutionsController {
   constructor(
     @Inject(ExecutionsService) private readonly executions: ExecutionsService,
@@ -24,6 +26,7 @@ export class ExecutionsController {
   ) {}
 
   @Post()
+  @RequireScope('ingest')
   @RouteSchema({
     tags,
     summary: 'Record a run',
@@ -67,6 +70,7 @@ export class ExecutionsController {
   }
 
   @Post(':execution_id/events')
+  @RequireScope('ingest')
   @HttpCode(201)
   @RouteSchema({
     tags,

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { Type } from '@sinclair/typebox';
+import { RequireScope } from '../auth/access.decorator.js';
 import { COMMON_PROBLEMS, problemResponse } from '../common/schemas.js';
 import { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
 import { PipelineParams, PipelineQuery } from './dto/pipeline.query.js';
@@ -9,6 +10,7 @@ import { PipelinesService } from './pipelines.service.js';
 const tags = ['pipelines'];
 
 @Controller('v1/pipelines')
+@RequireScope('read')
 export class PipelinesController {
   constructor(@Inject(PipelinesService) private readonly pipelines: PipelinesService) {}
 

@@ -10,6 +10,8 @@ export abstract class DomainError extends Error {
   readonly extensions: Record<string, unknown> = {};
   /** Whether the message is safe to show even on a 5xx (it describes no internals). */
   readonly expose: boolean = false;
+  /** Response headers the answer must carry (WWW-Authenticate on a 401, Retry-After on a 429). */
+  readonly headers: Record<string, string> = {};
   /** Whether answering it needs no log line (e.g. a failed probe, which its indicator logs on change). */
   readonly quiet: boolean = false;
 

@@ -76,6 +76,7 @@ export const ProblemSchema = Type.Object(
     instance: Type.Optional(Type.String()),
     code: Type.Optional(Type.String({ description: 'Stable machine-readable reason, e.g. AUDIT.ILLEGAL_TRANSITION' })),
     errors: Type.Optional(Type.Array(InvalidParam, { description: 'Each invalid input, for 400 responses' })),
+    request_id: Type.Optional(Type.String({ description: 'The X-Request-Id of the request: quote it to find its log lines' })),
   },
   { additionalProperties: true, title: 'Problem' },
 );
@@ -88,6 +89,9 @@ export function problemResponse(description: string) {
 /** The error responses every /v1 route can give, on top of its own. */
 export const COMMON_PROBLEMS = {
   400: problemResponse('Invalid input: unknown fields or parameters, wrong types, bad formats. `errors` lists each.'),
+  401: problemResponse('No API key, or not a valid one (unknown, malformed or revoked). Send Authorization: Bearer <key>.'),
+  403: problemResponse('The API key lacks the scope this route needs (required_scope says which).'),
+  429: problemResponse("Over the key's rate limit; retry after the Retry-After delay."),
   500: problemResponse('Unexpected failure; the body carries no internals.'),
   503: problemResponse('The database is unavailable; retry after the Retry-After delay.'),
 };

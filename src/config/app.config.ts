@@ -80,7 +80,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, 0, 65535),
     security: {
-      rateLimit: { max: read.int('RATE_LIMIT_MAX', 1200, 0, 1_000_000), windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000) },
+      rateLimit: { max: read.int('RATE_LIMIT_MAX', 6000, 0, 1_000_000), windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000) },
       corsOrigins: read.list('CORS_ORIGINS'),
       adminKeyFile: resolve(dataDir, read.string('ADMIN_KEY_FILE', 'admin-api-key')),
     },

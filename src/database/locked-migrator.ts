@@ -1,13 +1,13 @@
 import type { EntityManager, MigrateOptions, MigrationInfo, MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
+import { sslOptions } from '../../mikro-orm.config.js';
 import type { LockTarget } from './migration-lock.js';
+import { runnerCalls } from './migration-run.js';
 import { MigrationService } from './migration.service.js';
 
 type UpDown = string | string[] | MigrateOptions | undefined;
 
-/** The project's runner calls MikroORM's migrator with its own transaction; nobody else does. */
-const fromRunner = (options: UpDown) => typeof options === 'object' && !Array.isArray(options) && options.transaction !== undefined;
 
 /** The one option the runner takes from the mikro-orm CLI: --to (a name, or 0 going down). */
 function targetOf(options: UpDown): string | 0 | undefined {
@@ -25,7 +25,7 @@ function targetOf(options: UpDown): string | 0 | undefined {
  * migration:up | down | fresh` run through the project's runner (the lock, checksums, mixed runs, the lock
  * budget) instead of around it. The runner's own calls reach MikroORM's migrator unchanged.
  */
-export function lockedMigrator(lock: LockTarget) {
+export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>) {
   const LockedMigrator = class extends Migrator {
     static override register(orm: MikroORM): void {
       orm.config.registerExtension('@mikro-orm/migrator', () => new LockedMigrator(orm.em, orm as PostgresOrm));
@@ -39,15 +39,21 @@ export function lockedMigrator(lock: LockTarget) {
     }
 
     override async up(options?: UpDown): Promise<MigrationInfo[]> {
-      if (fromRunner(options)) return super.up(options);
+      if (runnerCalls.getStore()) return super.up(options);
       const to = targetOf(options);
       if (to === 0) throw new Error('up --to 0 means nothing; omit --to to apply every pending migration');
-      return (await new MigrationService(this.orm, lock).up(to)).map((name) => ({ name }));
+      return (await this.lockedRunner().up(to)).map((name) => ({ name }));
     }
 
     override async down(options?: UpDown): Promise<MigrationInfo[]> {
-      if (fromRunner(options)) return super.down(options as never);
-      return (await new MigrationService(this.orm, lock).down(targetOf(options))).map((name) => ({ name }));
+      if (runnerCalls.getStore()) return super.down(options as never);
+      return (await this.lockedRunner().down(targetOf(options))).map((name) => ({ name }));
+    }
+
+    /** Locks the database this ORM is configured for (a caller may have changed clientUrl), not the environment's. */
+    private lockedRunner(): MigrationService {
+      const url = this.orm.config.get('clientUrl') as string;
+      return new MigrationService(this.orm, { ...settings, url, ssl: sslOptions(new URL(url).searchParams.get('sslmode')) });
     }
   };
   // MikroORM.init adds its stock Migrator unless an extension named "Migrator" is already configured.

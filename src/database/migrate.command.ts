@@ -1,5 +1,4 @@
-import type { DriftReport } from './migration-drift.js';
-import { formatDrift } from './migration-drift.js';
+import { formatDrift, type DriftReport } from './drift-compare.js';
 import { formatFindings, type LintReport } from './migration-lint.js';
 import { historyError } from './migration.errors.js';
 import type { MigrationService, MigrationStatus } from './migration.service.js';

@@ -4,79 +4,34 @@ import type { AppConfig } from '../config/app.config.js';
 import { sslOptions } from '../../mikro-orm.config.js';
 import { resolveDatabaseUrl } from './embedded-credentials.js';
 import { openMigrationRunner } from './migration-orm.js';
+import { forMigrations } from './migration-settings.js';
 import { TRACKING } from './migration-run.js';
 import type { MigrationService } from './migration.service.js';
-import { readCatalog, withoutTracking, type SchemaCatalog } from './schema-catalog.js';
+import { readCatalog, withoutTracking } from './schema-catalog.js';
+import { compareCatalogs, type DriftReport } from './drift-compare.js';
+import { clientConnection } from './pg-connection.js';
+import { DomainError } from '../common/domain-error.js';
 
-export type DriftObject = 'table' | 'column' | 'constraint' | 'index' | 'trigger' | 'function' | 'type' | 'sequence';
-
-export interface DriftDifference {
-  object: DriftObject;
-  /** table.column, table.constraint, index name, …: what differs. */
-  name: string;
-  /** As the applied migrations build it; null when they do not build it. */
-  expected: string | null;
-  /** As the live database has it; null when it is missing there. */
-  live: string | null;
-}
-
-export interface DriftReport {
-  /** The last applied migration the scratch database was built up to (null: none applied). */
-  appliedThrough: string | null;
-  differences: DriftDifference[];
-}
-
-export class DriftScratchDatabaseError extends Error {
+export class DriftScratchDatabaseError extends DomainError {
   readonly code = 'DATABASE.DRIFT_SCRATCH_DATABASE';
-  constructor(name: string, cause: unknown) {
+  override readonly expose = true;
+  constructor(name: string, what: 'create' | 'build', cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `could not create the scratch database "${name}" that drift detection rebuilds the schema in: ` +
-        `${cause instanceof Error ? cause.message : String(cause)}. The migration role needs CREATEDB on this server.`,
+      what === 'create'
+        ? `could not create the scratch database "${name}" that drift detection rebuilds the schema in: ${reason}. The migration role needs CREATEDB on this server.`
+        : `rebuilding the applied migrations in the scratch database "${name}" failed (the live database was not touched): ${reason}`,
       { cause },
     );
   }
 }
 
-/**
- * The name of a catalog item: items name their object first ("name type …" for columns, "name: …" for
- * constraints and indexes), but for triggers, which are their CREATE TRIGGER statement.
- */
-function keyOf(item: string): string {
-  const trigger = /^CREATE (?:CONSTRAINT )?TRIGGER (\S+)/.exec(item);
-  return trigger ? trigger[1] : item.split(/:? /, 1)[0];
-}
-
-/** Every difference between two lists of items, paired by name. */
-function diffItems(object: DriftObject, prefix: string, expected: string[], live: string[]): DriftDifference[] {
-  const want = new Map(expected.map((i) => [keyOf(i), i]));
-  const have = new Map(live.map((i) => [keyOf(i), i]));
-  const out: DriftDifference[] = [];
-  for (const key of new Set([...want.keys(), ...have.keys()])) {
-    const [e, l] = [want.get(key) ?? null, have.get(key) ?? null];
-    if (e !== l) out.push({ object, name: prefix + key, expected: e, live: l });
+export class DriftRaceError extends DomainError {
+  readonly code = 'DATABASE.DRIFT_RACE';
+  override readonly expose = true;
+  constructor() {
+    super('migrations were applied or reverted while drift detection ran; run it again');
   }
-  return out;
-}
-
-/** What differs between the schema the migrations build and the live one, object by object. */
-export function compareCatalogs(expected: SchemaCatalog, live: SchemaCatalog): DriftDifference[] {
-  const perTable = (object: DriftObject, pick: (c: SchemaCatalog) => Record<string, string[]>) => {
-    const tables = new Set([...Object.keys(pick(expected)), ...Object.keys(pick(live))]);
-    return [...tables].sort().flatMap((t) => diffItems(object, object === 'index' ? '' : `${t}.`, pick(expected)[t] ?? [], pick(live)[t] ?? []));
-  };
-  const tablesOnlyOnOneSide = new Set(diffItems('table', '', expected.tables, live.tables).map((d) => d.name));
-  // A table missing on one side is one difference, not one per column, constraint and index of it.
-  const notInMissingTable = (d: DriftDifference) => d.object === 'index' || !tablesOnlyOnOneSide.has(d.name.split('.')[0]);
-  return [
-    ...diffItems('table', '', expected.tables, live.tables),
-    ...perTable('column', (c) => c.columns).filter(notInMissingTable),
-    ...perTable('constraint', (c) => c.constraints).filter(notInMissingTable),
-    ...perTable('index', (c) => c.indexes),
-    ...diffItems('trigger', '', expected.triggers, live.triggers),
-    ...diffItems('function', '', expected.functions, live.functions),
-    ...diffItems('type', '', expected.types, live.types),
-    ...diffItems('sequence', '', expected.sequences, live.sequences),
-  ];
 }
 
 /**
@@ -86,49 +41,53 @@ export function compareCatalogs(expected: SchemaCatalog, live: SchemaCatalog): D
  * what the migrations build is only meaningful when they are the ones that ran.
  */
 export async function detectDrift(config: AppConfig, migrations: MigrationService): Promise<DriftReport> {
-  const { applied } = await migrations.status();
   await migrations.assertIntact();
-  const appliedThrough = applied.length > 0 ? applied[applied.length - 1].name : null;
-  const liveUrl = resolveDatabaseUrl(config);
+  const appliedNow = async () => (await migrations.status()).applied.map((m) => m.name).join();
+  const applied = await appliedNow();
+  const appliedThrough = applied === '' ? null : (applied.split(',').pop() as string);
+  // The owner's URL: creating the scratch database needs CREATEDB, which the service's own role lacks.
+  const liveUrl = resolveDatabaseUrl(forMigrations(config));
   const ssl = sslOptions(liveUrl.searchParams.get('sslmode'));
-  const scratch = `${liveUrl.pathname.slice(1).slice(0, 40)}_drift_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: liveUrl.toString(), ssl, application_name: 'pipeline-ledger drift' });
+  const live = decodeURIComponent(liveUrl.pathname.slice(1));
+  const scratch = `${live.slice(0, 40)}_drift_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ ...clientConnection(liveUrl.toString(), ssl), application_name: 'pipeline-ledger drift' });
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
-    await admin.query(`create database "${scratch}" template template0`).catch((error: unknown) => {
-      throw new DriftScratchDatabaseError(scratch, error);
+    await admin.query(`create database "${scratch.replace(/"/g, '""')}" template template0`).catch((error: unknown) => {
+      throw new DriftScratchDatabaseError(scratch, 'create', error);
     });
     try {
       const scratchUrl = new URL(liveUrl);
-      scratchUrl.pathname = `/${scratch}`;
-      const runner = await openMigrationRunner({ ...config, database: { ...config.database, url: scratchUrl } });
-      try {
-        if (appliedThrough) await runner.migrations.up(appliedThrough);
-      } finally {
-        await runner.close();
-      }
-      const [expected, live] = await Promise.all([readCatalog(scratchUrl.toString(), ssl), readCatalog(liveUrl.toString(), ssl)]);
-      return { appliedThrough, differences: compareCatalogs(withoutTracking(expected, TRACKING), withoutTracking(live, TRACKING)) };
+      scratchUrl.pathname = `/${encodeURIComponent(scratch)}`;
+      await rebuild(config, scratchUrl, appliedThrough).catch((error: unknown) => {
+        throw new DriftScratchDatabaseError(scratch, 'build', error);
+      });
+      const [expected, current] = await Promise.all([readCatalog(scratchUrl.toString(), ssl), readCatalog(liveUrl.toString(), ssl)]);
+      // A deploy in between would show up as drift: compare only what was read against one history.
+      if ((await appliedNow()) !== applied) throw new DriftRaceError();
+      return { appliedThrough, differences: compareCatalogs(withoutTracking(expected, TRACKING), withoutTracking(current, TRACKING)) };
     } finally {
-      await admin.query(`drop database if exists "${scratch}" with (force)`);
+      // Never let a failed cleanup hide the real outcome; a leftover *_drift_* database is named in the warning.
+      await admin.query(`drop database if exists "${scratch.replace(/"/g, '""')}" with (force)`).catch((error: unknown) => {
+        process.emitWarning(`could not drop the scratch database "${scratch}": ${(error as Error).message}`);
+      });
     }
   } finally {
-    await admin.end();
+    await admin.end().catch(() => undefined);
   }
 }
 
-/** Lines for the command: one per difference, saying which side has what. */
-export function formatDrift(report: DriftReport): string[] {
-  const through = report.appliedThrough ?? '(no migration applied)';
-  if (report.differences.length === 0) return [`no drift: the live schema is exactly what the applied migrations build (through ${through})`];
-  return [
-    `drift: ${report.differences.length} difference(s) between the schema the applied migrations build (through ${through}) and the live database`,
-    ...report.differences.map((d) =>
-      d.expected === null
-        ? `  ${d.object} ${d.name}: in the live database, not built by any migration: ${d.live}`
-        : d.live === null
-          ? `  ${d.object} ${d.name}: built by the migrations, missing in the live database: ${d.expected}`
-          : `  ${d.object} ${d.name}: differs\n      migrations: ${d.expected}\n      live:       ${d.live}`,
-    ),
-  ];
+/** The applied migrations, through the same runner (non-transactional ones run as they did), in the scratch database. */
+async function rebuild(config: AppConfig, scratchUrl: URL, through: string | null): Promise<void> {
+  const runner = await openMigrationRunner({
+    ...config,
+    database: { ...config.database, url: scratchUrl },
+    migrations: { ...config.migrations, url: scratchUrl },
+  });
+  try {
+    if (through) await runner.migrations.up(through);
+  } finally {
+    await runner.close();
+  }
 }

@@ -93,6 +93,10 @@ function checkConstraint(definition: Token[], what: string): Hit[] {
   const kind = definition[0]?.value;
   if (kind === 'foreign') return [{ rule: 'add-foreign-key-without-not-valid', message: `adds foreign key ${what} without NOT VALID` }];
   if (kind === 'check') return [{ rule: 'add-check-without-not-valid', message: `adds check ${what} without NOT VALID` }];
+  // UNIQUE / PRIMARY KEY build their index under ACCESS EXCLUSIVE, unless an index built concurrently is adopted.
+  if ((kind === 'unique' || kind === 'primary') && !hasWords(definition, 'using', 'index')) {
+    return [{ rule: 'add-unique-constraint', message: `adds ${kind === 'unique' ? 'unique' : 'primary key'} ${what}, building its index under an exclusive lock` }];
+  }
   return [];
 }
 

@@ -40,7 +40,6 @@ export function checkStatement(tokens: Token[], ctx: LintContext): Hit[] {
   else if (c.accept('reindex') && tokens.some((t) => t.type === 'word' && t.value === 'concurrently')) hits.push(...concurrently('REINDEX CONCURRENTLY'));
   else if (c.accept('vacuum')) hits.push(...concurrently('VACUUM'));
   else if (c.accept('set')) hits.push(...checkSet(c));
-  else if (c.accept('reset')) hits.push(...checkReset(c));
   return hits;
 }
 
@@ -103,21 +102,18 @@ function checkDropIndex(c: Cursor, ctx: LintContext): Hit[] {
   return hits;
 }
 
-/** `SET [SESSION | LOCAL] lock_timeout { = | TO } { 0 | '0' | DEFAULT }`, and the same for statement_timeout. */
+/**
+ * `SET [SESSION | LOCAL] lock_timeout { = | TO } 0`, and the same for statement_timeout. `TO DEFAULT` and
+ * RESET are fine: the runner gives its timeouts at connect, so the session's default is the runner's value.
+ */
 function checkSet(c: Cursor): Hit[] {
   if (!c.accept('session')) c.accept('local');
   const setting = c.next();
   if (!setting || !isTimeoutName(setting)) return [];
   if (!c.acceptOp('=') && !c.accept('to')) return [];
   const value = c.next();
-  const off = value?.type === 'word' ? value.value === 'default' : value !== undefined && ZERO.test(value.value);
+  const off = value !== undefined && value.type !== 'word' && ZERO.test(value.value);
   return off ? [{ rule: 'missing-timeout', message: `sets ${setting.value} to ${value?.value}, which turns it off` }] : [];
-}
-
-function checkReset(c: Cursor): Hit[] {
-  const setting = c.next();
-  if (!setting || !(isTimeoutName(setting) || (setting.type === 'word' && setting.value === 'all'))) return [];
-  return [{ rule: 'missing-timeout', message: `resets ${setting.value}, back to the server default (none unless configured)` }];
 }
 
 /** `select set_config('lock_timeout', '0', …)` anywhere in a statement. */

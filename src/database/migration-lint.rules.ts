@@ -9,6 +9,7 @@ export type LintRuleId =
   | 'concurrently-in-transaction'
   | 'add-foreign-key-without-not-valid'
   | 'add-check-without-not-valid'
+  | 'add-unique-constraint'
   | 'validate-in-same-transaction'
   | 'set-not-null'
   | 'alter-column-type'
@@ -50,6 +51,11 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
   'add-check-without-not-valid': {
     summary: 'adding a validated CHECK scans the whole table under an ACCESS EXCLUSIVE lock',
     safeAlternative: 'ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later migration',
+  },
+  'add-unique-constraint': {
+    summary: 'ADD UNIQUE / PRIMARY KEY builds its index while holding an ACCESS EXCLUSIVE lock: no reads or writes for the whole build',
+    safeAlternative:
+      'CREATE UNIQUE INDEX CONCURRENTLY in a non-transactional migration, then ALTER TABLE … ADD CONSTRAINT name UNIQUE USING INDEX name in the next',
   },
   'validate-in-same-transaction': {
     summary: 'validating a constraint in the transaction that added it NOT VALID keeps the ADD\'s lock through the whole scan',

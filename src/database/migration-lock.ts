@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
+import { clientConnection } from './pg-connection.js';
 
 export interface LockTarget {
   /** The database to migrate, as the ORM connects to it. */
@@ -29,7 +30,7 @@ export class MigrationLockTimeoutError extends DomainError {
   constructor(timeoutMs: number, holder: LockHolder | undefined) {
     super(
       `another migration run held the migration lock for more than ${timeoutMs} ms` +
-        (holder ? ` (pid ${holder.pid}, application_name "${holder.application_name}", since ${holder.since ?? 'unknown'})` : '') +
+        (holder ? ` (pid ${holder.pid}, application_name "${holder.application_name}", connected since ${holder.since ?? 'unknown'})` : '') +
         '; raise MIGRATIONS_LOCK_TIMEOUT_MS or find out why that run is slow',
     );
   }
@@ -67,14 +68,19 @@ export async function withMigrationLock<T>(target: LockTarget, work: (session: p
   const url = new URL(target.url);
   const key = migrationLockKey(url.pathname.slice(1), target.schema, target.trackingTable);
   const client = new pg.Client({
-    connectionString: target.url,
-    ssl: target.ssl,
+    ...clientConnection(target.url, target.ssl),
     application_name: 'pipeline-ledger migrate',
     lock_timeout: target.ddlLockTimeoutMs,
     statement_timeout: target.statementTimeoutMs,
     options: '-c TimeZone=UTC',
   });
+  // An error on an idle client (the server ended the session) would otherwise crash the process; the
+  // next query on it fails instead, and the run with it.
+  client.on('error', () => undefined);
   await client.connect();
+  // PostgreSQL 14+ may end idle sessions (idle_session_timeout); this one idles through long transactional
+  // segments on the pool, and ending it would release the lock mid-run. Older servers lack the setting.
+  await client.query('set idle_session_timeout = 0').catch(() => undefined);
   try {
     const deadline = Date.now() + target.timeoutMs;
     for (;;) {

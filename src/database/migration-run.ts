@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
@@ -7,6 +8,9 @@ import { runSql } from './sql.js';
 
 export type Direction = 'up' | 'down';
 export const TRACKING = 'mikro_orm_migrations';
+
+/** Set while the runner calls MikroORM's migrator, so that the migrator the CLI gets (locked-migrator.ts) lets those calls through. */
+export const runnerCalls = new AsyncLocalStorage<true>();
 
 export interface Segment {
   transactional: boolean;
@@ -34,12 +38,13 @@ export function segmentsOf(names: string[], files: Map<string, MigrationFile>): 
  */
 export class MigrationRun {
   private readonly files: Map<string, MigrationFile>;
-  private readonly done: string[] = [];
 
+  /** `done` collects what this run committed, across the attempts of a retried run. */
   constructor(
     private readonly orm: MikroORM,
     files: MigrationFile[],
     private readonly session?: pg.Client,
+    private readonly done: string[] = [],
   ) {
     this.files = new Map(files.map((f) => [f.name, f]));
   }
@@ -49,6 +54,7 @@ export class MigrationRun {
       if (segment.transactional) await this.inTransaction(direction, segment.names);
       else await this.outside(direction, segment.names[0]);
     }
+    if (direction === 'up') await this.recordUnrecorded();
     return this.done;
   }
 
@@ -76,10 +82,12 @@ export class MigrationRun {
     try {
       await this.orm.em.fork().transactional(async (tx) => {
         const options = { migrations: names, transaction: tx.getTransactionContext() };
-        const ran = direction === 'up' ? await this.migrator.up(options) : await this.migrator.down(options);
-        if (direction === 'down') await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = any(?::text[])`, [ran.map((m) => m.name)]);
-        else await this.recordChecksums(tx, ran.map((m) => m.name), durations);
-        this.done.push(...ran.map((m) => m.name));
+        const ran = (await runnerCalls.run(true, () => (direction === 'up' ? this.migrator.up(options) : this.migrator.down(options)))).map((m) => m.name);
+        // MikroORM filters what it is given by what it sees applied; anything else than all of them is a bug, not a success.
+        if (ran.join() !== names.join()) throw new Error(`MikroORM ran ${ran.join(', ') || 'nothing'} instead of ${names.join(', ')}`);
+        if (direction === 'down') await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = any(?::text[])`, [ran]);
+        else for (const name of ran) await this.recordChecksum(tx, name, durations.get(name) ?? null);
+        this.done.push(...ran);
       });
     } catch (error) {
       const outcome = this.done.length === 0 ? 'the whole run was rolled back' : `its transaction was rolled back${this.committedSoFar()}`;
@@ -90,18 +98,20 @@ export class MigrationRun {
   }
 
   /**
-   * Checksums of the migrations just applied (replacing any row left behind by a schema drop that kept
-   * this table), and of any applied before checksums were kept (trusted as they are now).
+   * Migrations applied before checksums were kept (or by another tool) get their current checksum, trusted
+   * as they are now: once, under the lock, at the end of every `up`, even one with nothing to apply.
    */
-  private async recordChecksums(tx: EntityManager, ran: string[], durations: Map<string, number>): Promise<void> {
-    for (const name of ran) await this.recordChecksum(tx, name, durations.get(name) ?? null);
-    const unrecorded = await runSql<{ name: string }>(
-      tx,
-      `select t.name from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) where c.name is null order by t.id`,
-    );
-    for (const { name } of unrecorded) if (this.files.has(name)) await this.recordChecksum(tx, name, null);
+  private async recordUnrecorded(): Promise<void> {
+    await this.orm.em.fork().transactional(async (tx) => {
+      const unrecorded = await runSql<{ name: string }>(
+        tx,
+        `select t.name from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) where c.name is null order by t.id`,
+      );
+      for (const { name } of unrecorded) if (this.files.has(name)) await this.recordChecksum(tx, name, null);
+    });
   }
 
+  /** Replaces any row left behind by a schema drop that kept this table (`migration:fresh`). */
   private async recordChecksum(tx: EntityManager, name: string, durationMs: number | null): Promise<void> {
     await runSql(
       tx,
@@ -115,15 +125,23 @@ export class MigrationRun {
   private async outside(direction: Direction, name: string): Promise<void> {
     const file = this.files.get(name) as MigrationFile;
     const started = performance.now();
+    const failed = async (error: unknown) => {
+      await this.resetSession();
+      const invalid = await this.invalidIndexesIn(file[direction]);
+      const outcome =
+        'it runs outside a transaction, so its statements that completed stay done and it is not recorded as ' +
+        `${direction === 'up' ? 'applied' : 'reverted'}${this.committedSoFar()}` +
+        (invalid.length ? `; it left invalid indexes behind, drop them before retrying: ${invalid.join(', ')}` : '');
+      return new MigrationFailedError(name, direction, error, outcome, false);
+    };
     try {
       for (const statement of file[direction]) await this.exec(statement);
     } catch (error) {
-      await this.resetSession();
-      const outcome =
-        'it runs outside a transaction, so its statements that completed stay done and it is not recorded as ' +
-        `${direction === 'up' ? 'applied' : 'reverted'}${this.committedSoFar()}${await this.invalidIndexes()}`;
-      throw new MigrationFailedError(name, direction, error, outcome, false);
+      throw await failed(error);
     }
+    // CREATE INDEX CONCURRENTLY IF NOT EXISTS skips an invalid index a failed build left: never record that as done.
+    const invalid = await this.invalidIndexesIn(file[direction]);
+    if (invalid.length > 0) throw await failed(new Error(`index ${invalid.join(', ')} is INVALID (a failed concurrent build)`));
     await this.resetSession();
     await this.orm.em.fork().transactional(async (tx) => {
       if (direction === 'up') {
@@ -151,17 +169,15 @@ export class MigrationRun {
     else await this.orm.em.getConnection().execute(statement);
   }
 
-  /** A failed CREATE INDEX CONCURRENTLY leaves an invalid index behind, which must be dropped before a retry. */
-  private async invalidIndexes(): Promise<string> {
-    try {
-      const rows = await runSql<{ name: string }>(
-        this.orm.em.fork(),
-        `select i.indexrelid::regclass::text as name from pg_index i join pg_class c on c.oid = i.indexrelid
-         join pg_namespace n on n.oid = c.relnamespace where not i.indisvalid and n.nspname = current_schema()`,
-      );
-      return rows.length === 0 ? '' : `; invalid indexes left behind, drop them before retrying: ${rows.map((r) => r.name).join(', ')}`;
-    } catch {
-      return '';
-    }
+  /** Invalid indexes this migration's SQL names: a failed CREATE INDEX CONCURRENTLY leaves one behind. */
+  private async invalidIndexesIn(statements: string[]): Promise<string[]> {
+    const sql = statements.join('\n').toLowerCase();
+    const rows = await runSql<{ name: string }>(
+      this.orm.em.fork(),
+      `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+       join pg_namespace n on n.oid = c.relnamespace where not i.indisvalid and n.nspname = current_schema()`,
+    ).catch(() => []);
+    const escape = (name: string) => name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return rows.map((r) => r.name).filter((index) => new RegExp(`(^|[^a-z0-9_$])${escape(index)}($|[^a-z0-9_$])`).test(sql));
   }
 }

@@ -78,10 +78,13 @@ export function historyError(problems: HistoryProblem[]): MigrationHistoryError 
 export class MigrationLockBudgetError extends DomainError {
   readonly code = 'DATABASE.MIGRATION_LOCK_BUDGET';
   override readonly expose = true;
-  constructor(migration: string, attempts: number, lockTimeoutMs: number, cause: unknown) {
+  constructor(migration: string, attempts: number, lockTimeoutMs: number, cause: unknown, committed: string[] = []) {
     super(
       `Migration ${migration} could not get the lock it needs within ${lockTimeoutMs} ms, ${attempts} time(s); ` +
-        'a long-running transaction holds it (see pg_stat_activity). Nothing was applied. ' +
+        'a long-running transaction holds it (see pg_stat_activity). ' +
+        (committed.length === 0
+          ? 'Nothing was applied. '
+          : `It was rolled back; what this run committed before it (ahead of a non-transactional migration) stays applied: ${committed.join(', ')}. `) +
         'Retry when it is done, or raise MIGRATIONS_DDL_LOCK_TIMEOUT_MS / MIGRATIONS_DDL_LOCK_RETRIES.',
       { cause },
     );

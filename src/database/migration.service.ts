@@ -6,13 +6,12 @@ import { withMigrationLock, type LockTarget } from './migration-lock.js';
 import { CHECKSUMS_TABLE, findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
 import {
   historyError,
-  MigrationFailedError,
-  MigrationLockBudgetError,
   NothingToRepairError,
   PendingMigrationsError,
   UnknownMigrationError,
 } from './migration.errors.js';
 import { MigrationRun, TRACKING, type Direction } from './migration-run.js';
+import { withLockRetries } from './migration-retries.js';
 import { runSql } from './sql.js';
 
 export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
@@ -33,14 +32,6 @@ export interface MigrationStatus {
 
 /** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
 export type DownTarget = string | 0;
-
-/** PostgreSQL's lock_not_available (55P03), anywhere in the chain of causes. */
-function lockNotAvailable(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '55P03') return true;
-  }
-  return false;
-}
 
 /**
  * The one way the app, the command module and the tests apply and inspect migrations. With a lock target
@@ -107,7 +98,7 @@ export class MigrationService {
     return this.locked(async (session) => {
       const { files } = await this.verified();
       if (to !== undefined) await this.assertTarget(to, 'pending');
-      return this.withLockRetries(async () => new MigrationRun(this.orm, files, session).execute('up', await this.toRun('up', to)));
+      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('up', await this.toRun('up', to)));
     });
   }
 
@@ -116,7 +107,7 @@ export class MigrationService {
     return this.locked(async (session) => {
       const { files } = await this.verified();
       if (typeof to === 'string') await this.assertTarget(to, 'applied');
-      return this.withLockRetries(async () => new MigrationRun(this.orm, files, session).execute('down', await this.toRun('down', to)));
+      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('down', await this.toRun('down', to)));
     });
   }
 
@@ -188,21 +179,8 @@ export class MigrationService {
     if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
   }
 
-  /**
-   * A run whose DDL waited lock_timeout for its table lock has rolled back whole; try it again a bounded
-   * number of times, with jitter, so that it gets in between the application's transactions.
-   */
-  private async withLockRetries(work: () => Promise<string[]>): Promise<string[]> {
-    const retries = this.lock?.ddlLockRetries ?? 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (!(error instanceof MigrationFailedError) || !error.retryable || !lockNotAvailable(error)) throw error;
-        if (attempt > retries) throw new MigrationLockBudgetError(error.migration, attempt, this.lock?.ddlLockTimeoutMs ?? 0, error);
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.random() * 300));
-      }
-    }
+  private retried(work: (done: string[]) => Promise<string[]>): Promise<string[]> {
+    return withLockRetries(this.lock?.ddlLockRetries ?? 0, this.lock?.ddlLockTimeoutMs ?? 0, work);
   }
 
   /** `work` gets the lock connection, for non-transactional migrations; without a lock they use the pool. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clientConnection } from './pg-connection.js';
 
 /** Everything a migration can create in the public schema, read from the catalog, in a stable order. */
 export interface SchemaCatalog {
@@ -19,7 +20,7 @@ function group(rows: { table: string; item: string }[]): Record<string, string[]
 }
 
 export async function readCatalog(url: string, ssl: false | { rejectUnauthorized: boolean } = false): Promise<SchemaCatalog> {
-  const client = new pg.Client({ connectionString: url, ssl });
+  const client = new pg.Client(clientConnection(url, ssl));
   await client.connect();
   try {
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
@@ -51,14 +52,24 @@ export async function readCatalog(url: string, ssl: false | { rejectUnauthorized
       `select pg_get_triggerdef(t.oid) as item from pg_trigger t join pg_class c on c.oid = t.tgrelid
        join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and not t.tgisinternal order by 1`,
     );
+    // "name(arguments): md5 of the definition": overloads stay apart, and a changed body is a difference.
     const functions = await q<{ item: string }>(
-      `select p.proname as item from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      `select p.proname || '(' || pg_get_function_identity_arguments(p.oid) || '): '
+              || case when p.prokind in ('f', 'p') then md5(pg_get_functiondef(p.oid)) else p.prokind::text end as item
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
        where n.nspname = 'public' order by 1`,
     );
+    // "name: enum(labels…)", "name: domain of <type> <constraints>", "name: composite": values count.
     const types = await q<{ item: string }>(
-      `select t.typname as item from pg_type t join pg_namespace n on n.oid = t.typnamespace
+      `select t.typname || ': ' || case t.typtype
+                when 'e' then 'enum(' || (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid) || ')'
+                when 'd' then 'domain of ' || format_type(t.typbasetype, t.typtypmod) || case when t.typnotnull then ' not null' else '' end
+                  || coalesce(' default ' || t.typdefault, '')
+                  || coalesce((select ' ' || string_agg(pg_get_constraintdef(k.oid), ' ' order by k.conname) from pg_constraint k where k.contypid = t.oid), '')
+                else 'composite' end as item
+       from pg_type t join pg_namespace n on n.oid = t.typnamespace
        where n.nspname = 'public' and t.typtype in ('e', 'd', 'c')
-         and not exists (select 1 from pg_class c where c.reltype = t.oid) order by 1`,
+         and not exists (select 1 from pg_class c where c.reltype = t.oid and c.relkind <> 'c') order by 1`,
     );
     const sequences = await q<{ item: string }>(
       `select c.relname as item from pg_class c join pg_namespace n on n.oid = c.relnamespace

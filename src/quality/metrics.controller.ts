@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/access.decorator.js';
 import type { RouteLimits } from '../common/route-limits.js';
 import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../common/schemas.js';
 import type { StoredResponse } from '../idempotency/idempotency.service.js';
@@ -25,10 +26,12 @@ function send<T>(reply: FastifyReply, result: StoredResponse<T>): T {
 }
 
 @Controller('v1/metrics')
+@RequireScope('read')
 export class MetricsController {
   constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}
 
   @Post()
+  @RequireScope('ingest')
   @RouteSchema({
     tags,
     summary: 'Record one metric',
@@ -46,6 +49,7 @@ export class MetricsController {
   }
 
   @Post('batch')
+  @RequireScope('ingest')
   @RouteConfig(BATCH_LIMITS)
   @RouteSchema({
     tags,

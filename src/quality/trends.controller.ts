@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
+import { RequireScope } from '../auth/access.decorator.js';
 import { COMMON_PROBLEMS } from '../common/schemas.js';
 import { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
 import { TrendsService } from './trends.service.js';
@@ -7,6 +8,7 @@ import { TrendsService } from './trends.service.js';
 const tags = ['metrics'];
 
 @Controller('v1/metrics')
+@RequireScope('read')
 export class TrendsController {
   constructor(@Inject(TrendsService) private readonly trends: TrendsService) {}
 

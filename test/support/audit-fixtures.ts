@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { keyOf } from './app.js';
 import { sql } from './test-database.js';
 
 export interface Execution {
@@ -15,7 +16,12 @@ export interface Execution {
   attempt: number;
 }
 
-export const http = (app: NestFastifyApplication) => request(app.getHttpServer());
+/** Requests to the app with its suite's API key (every scope); use request() directly to test auth itself. */
+export function http(app: NestFastifyApplication) {
+  const agent = request.agent(app.getHttpServer());
+  const key = keyOf(app);
+  return key === undefined ? agent : agent.set('authorization', `Bearer ${key}`);
+}
 
 /** Records a run through the API; `status` beyond pending/running is reached through real transitions. */
 export async function recordRun(

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
+import { http } from './audit-fixtures.js';
 
 export interface MalformedCase {
   name: string;
@@ -22,7 +22,7 @@ export interface MalformedCase {
  */
 export async function expectRejected(app: NestFastifyApplication, c: MalformedCase, rows: () => Promise<unknown>): Promise<void> {
   const before = await rows();
-  let req = request(app.getHttpServer())[c.method](c.path);
+  let req = http(app)[c.method](c.path);
   if (c.query) req = req.query(c.query);
   for (const [name, value] of Object.entries(c.headers ?? {})) req = req.set(name, value);
   if (typeof c.body === 'string') req = req.set('content-type', c.type ?? 'application/json').send(c.body);

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request, { type Response } from 'supertest';
+import type { Response } from 'supertest';
+import { http } from './audit-fixtures.js';
 import type { OpenApiContract } from './openapi.js';
 
 /**
@@ -17,7 +18,7 @@ export async function walkPages(
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: Response = await request(app.getHttpServer())
+    const res: Response = await http(app)
       .get(path)
       .query(cursor ? { ...query, cursor } : query)
       .expect(200);

@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import type { ApiKeyScope } from './api-key.entity.js';
+
+export const ACCESS = 'pipeline-ledger:access';
+export type Access = ApiKeyScope | 'public';
+
+/** The scope a route needs; routes that declare none need `admin`, so a forgotten one fails closed. */
+export const RequireScope = (scope: ApiKeyScope) => SetMetadata(ACCESS, scope);
+
+/** No key needed (health probes). */
+export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);

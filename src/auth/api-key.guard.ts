@@ -1,0 +1,48 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { ACCESS, type Access } from './access.decorator.js';
+import { bearerToken } from './api-key-format.js';
+import { ApiKeysService, type Principal } from './api-keys.service.js';
+import { InsufficientScopeError, InvalidApiKeyError, MissingApiKeyError, RateLimitedError } from './auth.errors.js';
+import { RateLimiter } from './rate-limiter.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API key the request was made with, once the guard has accepted it. */
+    principal?: Principal;
+  }
+}
+
+/**
+ * Every route needs `Authorization: Bearer <key>` with the scope it declares, except those marked
+ * @Public(). Missing or unknown key: 401; known key without the scope: 403; over the key's rate: 429.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limiter = new RateLimiter(config.security.rateLimit.max, config.security.rateLimit.windowMs);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'admin';
+    if (access === 'public') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) throw new MissingApiKeyError();
+    const principal = await this.keys.authenticate(token);
+    if (!principal) throw new InvalidApiKeyError();
+    const wait = this.limiter.take(principal.id);
+    if (wait > 0) throw new RateLimitedError(wait);
+    if (!principal.scopes.includes(access)) throw new InsufficientScopeError(access);
+    request.principal = principal;
+    return true;
+  }
+}

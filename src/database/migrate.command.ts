@@ -7,7 +7,8 @@ export const MIGRATE_USAGE = `Usage: node dist/cli.js migrate <command> [options
 
 Commands:
   up [--to NAME] [--dry-run]
-                         apply pending migrations (up to and including NAME), all or nothing;
+                         apply pending migrations (up to and including NAME), all or nothing but for
+                         what commits before a non-transactional migration;
                          --dry-run prints the SQL that would run, in order, and changes nothing
   down [--to NAME|0] [--dry-run]
                          revert the last migration, every migration after NAME, or all of them (--to 0)
@@ -15,7 +16,8 @@ Commands:
   check                  is the database up to date and its history intact? (for deploy pipelines)
   repair --accept NAME   record that the edit of an applied migration was deliberate
   drift [--json]         rebuild what the applied migrations produce in a scratch database and compare
-                         it with the live schema (tables, columns, types, defaults, indexes, constraints)
+                         it with the live schema (tables, columns, constraints, indexes, triggers,
+                         functions, types, sequences)
   lint [--since NAME] [--json]
                          check the migrations (or those after NAME) for DDL that is unsafe on a busy
                          database; needs no database connection

@@ -19,8 +19,9 @@ export default tseslint.config(
     },
   },
   {
-    // The config loader itself, and test/tooling code that sets up environments for child processes.
-    files: ['src/config/app.config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.js'],
+    // The config loaders themselves (the service's, db:roles'), and test/tooling code that sets up environments
+    // for child processes.
+    files: ['src/config/app.config.ts', 'src/config/roles.config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -9,15 +9,23 @@ import { openMigrationRunner } from './database/migration-orm.js';
 import { EXIT, MIGRATE_USAGE, runLintCommand, runMigrateCommand, UsageError } from './database/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 import { API_KEYS_USAGE, ApiKeysUsageError, runApiKeysCommand } from './auth/api-keys.command.js';
+import { ConfigError } from './config/env-parsers.js';
+import { loadRolesConfig } from './config/roles.config.js';
+import { ROLES_USAGE, runRolesCommand } from './database/roles.command.js';
+import { forMigrations } from './database/migration-settings.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
 
 ${MIGRATE_USAGE}
 
-${API_KEYS_USAGE}`;
+${API_KEYS_USAGE}
+
+${ROLES_USAGE.replace('npm run db:roles [-- --reassign] [--no-createdb]', 'node dist/cli.js db roles [--reassign] [--no-createdb]   (npm run db:roles)')}`;
 
 /** The command module: `migrate …` and `api-keys …`. */
 async function main(argv: string[]): Promise<number> {
+  // `db roles` parses its own options, and reads its own (admin) configuration.
+  if (argv[0] === 'db' && argv[1] === 'roles') return runRolesCommand(argv.slice(2), () => loadRolesConfig(), console.log);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return runLintCommand(args, (since) => lintMigrations(config, since), console.log);
   const runner = await openMigrationRunner(config);
   try {
-    await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(config), (m) => console.error(m));
+    // The runner connects as the owner role when MIGRATIONS_DATABASE_URL is set: name that database.
+    await waitForDatabase(runner.orm, config.database, resolveDatabaseUrl(forMigrations(config)), (m) => console.error(m));
     return await runMigrateCommand(args, { migrations: runner.migrations, drift: () => detectDrift(config, runner.migrations) }, console.log);
   } finally {
     await runner.close();
@@ -59,12 +68,14 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ApiKeysUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ApiKeysUsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
     const code = (error as { code?: unknown }).code;
-    console.error(error instanceof DomainError ? `${String(code)}: ${error.message}` : error instanceof Error ? error.message : String(error));
+    // Domain errors and the roles command's coded errors print their stable code first; driver errors do not.
+    const coded = error instanceof DomainError || (typeof code === 'string' && /^[A-Z]+\.[A-Z_]+$/.test(code));
+    console.error(coded ? `${String(code)}: ${(error as Error).message}` : error instanceof Error ? error.message : String(error));
     // A history that is not intact has its own exit code, so a deploy pipeline can tell it apart.
     process.exit(/^DATABASE\.MIGRATION_(CHANGED|FILE_MISSING|OUT_OF_ORDER)$/.test(String((error as { code?: unknown }).code)) ? EXIT.history : EXIT.failed);
   },

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app.config.js';
-import { nestLogLevels } from './common/log-levels.js';
+import { registerHttpSecurity } from './common/http-security.js';
+import { createRootLogger, loggingModule, type RootLogger } from './common/logging.js';
 import { registerOpenApi } from './common/openapi.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './common/request-id.js';
 import { configureValidation } from './common/validation.js';
 import { applyRouteLimits } from './common/route-limits.js';
 
@@ -20,16 +24,33 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-/** Builds the HTTP application exactly as production runs it; the e2e suites use this too. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: nestLogLevels(config.logLevel),
+/**
+ * Builds the HTTP application exactly as production runs it; the e2e suites use this too. `log` is the
+ * process's root logger (main.ts has logged through it already); by default one at LOG_LEVEL.
+ */
+export async function createApp(config: AppConfig, log: RootLogger = createRootLogger(config.logLevel)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // request.id is the caller's X-Request-Id if acceptable, else a UUID; Fastify's own header option
+    // would take any value verbatim.
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    // On close, idle keep-alive sockets are closed at once; requests in flight still finish (main.ts).
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>({ imports: [loggingModule(log), AppModule.forRoot(config)] }, adapter, {
+    // Nest's own start-up lines wait for the pino logger instead of going to its text console logger.
+    bufferLogs: true,
     abortOnError: false,
     // Fastify's own JSON parser only: Nest's would also accept form-encoded bodies, which must answer 415.
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
+  // Now, not when init() ends: boot waits for the database and runs migrations, and says so as it goes.
+  app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+  await registerHttpSecurity(app, config.security.corsOrigins);
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

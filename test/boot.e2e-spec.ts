@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './support/disposable-postgres.js';
+import { logText } from './support/logs.js';
 import { COMMITTED_MIGRATIONS } from './support/migrations.js';
 import { runTs, startServer } from './support/spawn.js';
 import { createTestDatabase, publicTables, sql, type TestDatabase } from './support/test-database.js';
@@ -26,8 +27,8 @@ describe('booting src/main.ts', () => {
   it('exits 1 naming every invalid variable and what it accepts', async () => {
     const run = await runTs('src/main.ts', [], { DATA_DIR: dataDir, DB_POOL_MAX: 'lots', MIGRATIONS_ON_BOOT: 'sometimes' });
     expect(run.code).toBe(1);
-    expect(run.output).toContain('DB_POOL_MAX must be an integer from 1 to 1000 (got "lots")');
-    expect(run.output).toContain('MIGRATIONS_ON_BOOT must be one of up, check, off (got "sometimes")');
+    expect(logText(run.output)).toContain('DB_POOL_MAX must be an integer from 1 to 1000 (got "lots")');
+    expect(logText(run.output)).toContain('MIGRATIONS_ON_BOOT must be one of up, check, off (got "sometimes")');
   });
 
   it('retries an unreachable database for DB_BOOT_RETRY_MS, then exits 1 naming host, port and database but not the password', async () => {
@@ -55,7 +56,7 @@ describe('booting src/main.ts', () => {
     const run = await runTs('src/main.ts', [], { DATABASE_URL: db.url, MIGRATIONS_ON_BOOT: 'up', PORT: '0' });
     expect(run.code).toBe(1);
     expect(run.output).toContain(`Migration ${INITIAL} failed (up)`);
-    expect(run.output).toContain('relation "data_quality_metrics" already exists');
+    expect(logText(run.output)).toContain('relation "data_quality_metrics" already exists');
     expect(await publicTables(db.url)).not.toContain('pipeline_executions');
     await sql(db.url, 'drop table data_quality_metrics');
   });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { nestLogLevels } from './log-levels.js';
+import { LOG_LEVELS } from '../config/app.config.js';
+import { pinoLevel } from './log-levels.js';
 
-describe('nestLogLevels', () => {
-  it('maps info to Nest "log" and keeps every more severe level', () => {
-    expect(nestLogLevels('info')).toEqual(['fatal', 'error', 'warn', 'log']);
-  });
-
-  it('keeps only fatal for fatal and everything for verbose', () => {
-    expect(nestLogLevels('fatal')).toEqual(['fatal']);
-    expect(nestLogLevels('verbose')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
+describe('pinoLevel', () => {
+  it('maps verbose to trace and keeps every other level', () => {
+    expect(LOG_LEVELS.map(pinoLevel)).toEqual(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
   });
 });

@@ -1,10 +1,8 @@
-import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogLevel } from '../config/app.config.js';
 
-const NEST_LEVELS: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+export type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
-/** Nest levels at or above LOG_LEVEL; Nest calls "info" "log". */
-export function nestLogLevels(level: LogLevel): NestLogLevel[] {
-  const wanted = level === 'info' ? 'log' : level;
-  return NEST_LEVELS.slice(0, NEST_LEVELS.indexOf(wanted) + 1);
+/** LOG_LEVEL as pino names it: Nest's "verbose" is pino's "trace" (nestjs-pino sends Logger.verbose there). */
+export function pinoLevel(level: LogLevel): PinoLevel {
+  return level === 'verbose' ? 'trace' : level;
 }

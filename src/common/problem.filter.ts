@@ -7,7 +7,8 @@ const logger = new Logger('Errors');
 
 /** Sends `error` as application/problem+json. Nest routes Fastify's own errors (parsing, validation) here too. */
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const problem = { ...toProblem(error), instance: request.url };
+  // request_id: what a caller quotes to support, and what every log line of this request carries.
+  const problem = { ...toProblem(error), instance: request.url, request_id: request.id };
   if (problem.status >= 500 && !(error instanceof DomainError && error.quiet)) {
     // A domain error or an outage is a known condition: one line, no stack. Anything else is a bug.
     if (error instanceof DomainError || problem.status === 503) {
@@ -17,6 +18,7 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
     }
   }
   if (problem.status === 503) void reply.header('retry-after', '5');
+  if (error instanceof DomainError) for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
 }
 

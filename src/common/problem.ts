@@ -6,6 +6,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   code?: string;
+  /** The request's X-Request-Id (set by the error filter): the key to its log lines. */
+  request_id?: string;
   [extension: string]: unknown;
 }
 

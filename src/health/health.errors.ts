@@ -8,11 +8,11 @@ export class NotReadyError extends DomainError {
   override readonly quiet = true;
   override readonly extensions: Record<string, unknown>;
 
-  constructor(checks: HealthIndicatorResult) {
+  constructor(checks: HealthIndicatorResult, detail?: string) {
     const down = Object.entries(checks)
       .filter(([, result]) => result.status !== 'up')
       .map(([name]) => name);
-    super(`not ready: ${down.join(', ') || 'a check'} failed`);
+    super(`not ready: ${detail ?? `${down.join(', ') || 'a check'} failed`}`);
     this.extensions = { checks };
   }
 }

@@ -1,0 +1,49 @@
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+// The API answers JSON only: nothing in a response may load, run or be framed.
+const API_CSP = { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] };
+
+// Swagger UI at /docs loads its scripts, styles and the spec from this origin and sets inline styles.
+// No upgrade-insecure-requests: the service is often reached over plain HTTP (localhost, behind a proxy).
+const DOCS_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+const isDocsRoute = (url: string) => url === '/docs' || url.startsWith('/docs/');
+
+/** Headers browsers may send to us and read from our answers when CORS is on. */
+const CORS_POLICY = {
+  methods: ['GET', 'POST'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+  exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+};
+
+/**
+ * Helmet's security headers on every response, with a CSP per kind of route; CORS for exactly
+ * `corsOrigins`, and none at all (not even on a preflight) when it is empty. Call before any route exists.
+ */
+export async function registerHttpSecurity(app: NestFastifyApplication, corsOrigins: string[]): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // A route's own helmet options, which @fastify/helmet's onRoute hook (added after this one) picks up.
+  fastify.addHook('onRoute', (route) => {
+    if (isDocsRoute(route.url)) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } };
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    frameguard: { action: 'deny' },
+  });
+  if (corsOrigins.length === 0) return;
+  const allowed = new Set(corsOrigins);
+  // A function rather than the list: for an origin it refuses, @fastify/cors then adds no CORS header at
+  // all and leaves preflights unanswered (404), exactly as when CORS is off.
+  app.enableCors({ origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)), ...CORS_POLICY });
+}

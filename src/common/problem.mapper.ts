@@ -40,15 +40,23 @@ export function invalidParams(error: FastifyValidationError): InvalidParam[] {
   });
 }
 
-// Errors PostgreSQL raises when it is unreachable, restarting or cancelled the statement on a timeout.
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '57014', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+// Errors of a database that is unreachable, restarting or out of resources, or that gave up on a statement
+// (statement_timeout 57014, lock_timeout 55P03): SQLSTATE classes 08 (connection), 53 (insufficient
+// resources) and 57 (operator intervention: shutdown, cannot connect now, cancelled), and the socket's
+// errors. MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code.
+const UNAVAILABLE_CODES = new Set(['55P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const UNAVAILABLE_CLASSES = /^(08|53|57)[0-9A-Z]{3}$/;
+// The pg driver's own errors carry no code. "is not queryable": a statement on a pooled connection whose
+// server went away between two statements of a transaction. "Query read timeout": query_timeout, the
+// client-side backstop to statement_timeout for a server that stops answering.
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|is not queryable|Query read timeout/;
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException || error instanceof LockWaitTimeoutException) return true;
   const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CLASSES.test(code))) return true;
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(message);
+  return UNAVAILABLE_MESSAGES.test(message);
 }
 
 /** Maps anything thrown while serving a request to the problem the client sees. No internals leak. */

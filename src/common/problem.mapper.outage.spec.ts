@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { toProblem } from './problem.mapper.js';
+
+// What runSql throws: the driver's error as MikroORM's PostgreSQL converter hands it on. Most outage errors
+// are not typed by it (no ConnectionException for class 08), so the mapper has to know them by code or text.
+const converted = (error: Error) => new PostgreSqlPlatform().getExceptionConverter().convertException(error);
+const pgError = (code: string, message = `pg ${code}`) => Object.assign(new Error(message), { code });
+
+describe('toProblem during a database outage', () => {
+  it.each([
+    ['connection failure (class 08)', pgError('08006')],
+    ['protocol violation (class 08)', pgError('08P01')],
+    ['server shutting down', pgError('57P01', 'terminating connection due to administrator command')],
+    ['server starting up', pgError('57P03', 'the database system is starting up')],
+    ['statement_timeout', pgError('57014', 'canceling statement due to statement timeout')],
+    ['lock_timeout', pgError('55P03', 'canceling statement due to lock timeout')],
+    ['too many connections', pgError('53300')],
+    ['out of memory', pgError('53200')],
+    ['host unreachable', pgError('EHOSTUNREACH')],
+    ['DNS failure', pgError('EAI_AGAIN')],
+    ['a statement on a connection that died mid-transaction', new Error('Client has encountered a connection error and is not queryable')],
+    ['the client-side query_timeout backstop', new Error('Query read timeout')],
+    ['the connection closed under a query', new Error('Connection terminated unexpectedly')],
+  ])('%s: 503 DATABASE.UNAVAILABLE, not 500', (_, error) => {
+    expect(toProblem(converted(error))).toMatchObject({ status: 503, code: 'DATABASE.UNAVAILABLE' });
+  });
+
+  it('keeps other SQLSTATEs out: a syntax error is still a 500', () => {
+    expect(toProblem(converted(pgError('42601'))).status).toBe(500);
+    expect(toProblem(converted(pgError('XX000'))).status).toBe(500);
+  });
+});

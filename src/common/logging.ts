@@ -81,6 +81,8 @@ export function loggingModule(root: RootLogger): DynamicModule {
       // an Error of its own here ("failed with status code 500") whose stack points into pino-http.
       customErrorObject: (_req, _res, _error, { err: _err, ...fields }: Record<string, unknown>) => fields,
       customLogLevel: (req, res, error) => {
+        // A 503 is a known condition (the database is away), already logged once by the error filter.
+        if (res.statusCode === 503) return 'warn';
         if (error || res.statusCode >= 500) return 'error';
         return isProbe(req) && res.statusCode < 400 ? 'debug' : 'info';
       },

@@ -15,6 +15,8 @@ describe('toProblem during a database outage', () => {
     ['server starting up', pgError('57P03', 'the database system is starting up')],
     ['statement_timeout', pgError('57014', 'canceling statement due to statement timeout')],
     ['lock_timeout', pgError('55P03', 'canceling statement due to lock timeout')],
+    ['a deadlock victim', pgError('40P01', 'deadlock detected')],
+    ['a serialization failure', pgError('40001', 'could not serialize access due to concurrent update')],
     ['too many connections', pgError('53300')],
     ['out of memory', pgError('53200')],
     ['host unreachable', pgError('EHOSTUNREACH')],

@@ -41,10 +41,11 @@ export function invalidParams(error: FastifyValidationError): InvalidParam[] {
 }
 
 // Errors of a database that is unreachable, restarting or out of resources, or that gave up on a statement
-// (statement_timeout 57014, lock_timeout 55P03): SQLSTATE classes 08 (connection), 53 (insufficient
+// (statement_timeout 57014, lock_timeout 55P03), or chose this transaction as a deadlock or serialization
+// victim (40P01, 40001: nothing was written, a retry succeeds): SQLSTATE classes 08 (connection), 53 (insufficient
 // resources) and 57 (operator intervention: shutdown, cannot connect now, cancelled), and the socket's
 // errors. MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code.
-const UNAVAILABLE_CODES = new Set(['55P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const UNAVAILABLE_CODES = new Set(['55P03', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 const UNAVAILABLE_CLASSES = /^(08|53|57)[0-9A-Z]{3}$/;
 // The pg driver's own errors carry no code. "is not queryable": a statement on a pooled connection whose
 // server went away between two statements of a transaction. "Query read timeout": query_timeout, the

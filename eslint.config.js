@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.tmp/', 'migrations/.snapshot.json'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.tmp/', 'bench/results/', 'migrations/.snapshot.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

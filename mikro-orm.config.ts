@@ -14,6 +14,7 @@ import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.ent
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
 import { ApiKey } from './src/auth/api-key.entity.js';
+import { LineageEvent } from './src/lineage/lineage-event.entity.js';
 
 // This file is the one source of ORM settings for the app, the mikro-orm CLI and the tests. It sits at the
 // root of both the sources and dist/, so migrations/ and seeders/ are found beside it in either layout,
@@ -22,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const runningTs = import.meta.url.endsWith('.ts');
 const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey, ApiKey];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey, ApiKey, LineageEvent];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 /**

@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { QualityModule } from './quality/quality.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { LineageModule } from './lineage/lineage.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AuditModule, QualityModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

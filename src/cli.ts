@@ -13,6 +13,7 @@ import { ConfigError } from './config/env-parsers.js';
 import { loadRolesConfig } from './config/roles.config.js';
 import { ROLES_USAGE, runRolesCommand } from './database/roles.command.js';
 import { forMigrations } from './database/migration-settings.js';
+import { LINEAGE_USAGE, LineageUsageError, runLineageCommand } from './lineage/lineage.command.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]
 
@@ -20,9 +21,11 @@ ${MIGRATE_USAGE}
 
 ${API_KEYS_USAGE}
 
+${LINEAGE_USAGE}
+
 ${ROLES_USAGE.replace('npm run db:roles [-- --reassign] [--no-createdb]', 'node dist/cli.js db roles [--reassign] [--no-createdb]   (npm run db:roles)')}`;
 
-/** The command module: `migrate …` and `api-keys …`. */
+/** The command module: `migrate …`, `api-keys …`, `lineage …` and `db roles`. */
 async function main(argv: string[]): Promise<number> {
   // `db roles` parses its own options, and reads its own (admin) configuration.
   if (argv[0] === 'db' && argv[1] === 'roles') return runRolesCommand(argv.slice(2), () => loadRolesConfig(), console.log);
@@ -45,11 +48,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (group !== 'migrate' && group !== 'api-keys') throw new UsageError(`unknown command group "${group}"`);
+  if (group !== 'migrate' && group !== 'api-keys' && group !== 'lineage') throw new UsageError(`unknown command group "${group}"`);
   const [id, ...rest] = group === 'api-keys' && command === 'revoke' ? extra : [undefined, ...extra];
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
 
   const config = loadConfig();
+  if (group === 'lineage') return runLineageCommand(command, config, console.log);
   if (group === 'api-keys') {
     return runApiKeysCommand({ command, name: values.name, scopes: values.scopes, id, json: values.json ?? false }, config, console.log);
   }
@@ -68,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ApiKeysUsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ApiKeysUsageError || error instanceof LineageUsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }

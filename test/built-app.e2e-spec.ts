@@ -79,4 +79,27 @@ describe('the compiled build (dist/)', () => {
       expect(await server.stop()).toBe(0);
     }
   });
+
+  it('node dist/main.js validates OpenLineage events with the schemas it ships, and dist/cli.js replays them', async () => {
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'warn' };
+    const created = node(['dist/cli.js', 'api-keys', 'create', '--name', 'built app', '--scopes', 'ingest', '--json'], env);
+    const { key } = JSON.parse(created.stdout.trim().split('\n').pop() as string) as { key: string };
+    const port = await freePort();
+    const server = startServer(['dist/main.js'], port, { DATABASE_URL: db.url }, image);
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/lineage`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const run = { runId: '01936f00-0000-7000-8000-0000000b0117', facets: { parent: { _producer: 'https://p', _schemaURL: 'https://s', run: {}, job: { namespace: 'a', name: 'b' } } } };
+    const event = { eventType: 'COMPLETE', eventTime: '2026-11-20T10:00:00Z', producer: 'https://p', run, job: { namespace: 'airflow', name: 'built' } };
+    try {
+      expect(await server.waitReady()).toBe(200);
+      // The parent facet's schema (a file under dist/src/lineage/openlineage) refuses a parent run without runId.
+      expect((await post(event)).status).toBe(400);
+      expect((await post({ ...event, run: { runId: run.runId } })).status).toBe(201);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const replay = node(['dist/cli.js', 'lineage', 'replay'], env);
+    expect(replay.stdout).toMatch(/replayed 1 event\(s\) in \d+ ms: 1 applied, 0 late, 0 stored; 1 execution\(s\) rebuilt/);
+    expect(replay.status).toBe(0);
+  });
 });

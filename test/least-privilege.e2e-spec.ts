@@ -120,6 +120,7 @@ describe('least-privilege database roles', () => {
     expect(again.output).toContain(`runtime role ${APP.name} (the service's DATABASE_URL): exists; LOGIN; password unchanged`);
     expect(again.output).toContain('  mikro_orm_migrations: SELECT\n');
     expect(again.output).toContain('  pipeline_execution_events: INSERT, SELECT\n');
+    expect(again.output).toContain('  lineage_events: INSERT, SELECT\n');
     expect(again.output).toContain('  idempotency_keys: DELETE, INSERT, SELECT, UPDATE\n');
     expect(again.code).toBe(0);
     const drift = await runTs('src/cli.ts', ['migrate', 'drift'], { DATABASE_URL: appUrl, MIGRATIONS_DATABASE_URL: ownerUrl }, 60_000);
@@ -140,6 +141,7 @@ describe('least-privilege database roles', () => {
       'delete from pipeline_executions': '42501',
       'update data_quality_metrics set metric_value = 0': '42501',
       'delete from pipeline_execution_events': '42501',
+      'delete from lineage_events': '42501',
       'select count(*) from migration_checksums': 'ok',
       'delete from idempotency_keys where false': 'ok',
     };
@@ -172,6 +174,8 @@ describe('least-privilege database roles', () => {
       expect((await call('POST', '/v1/metrics', metric, { 'idempotency-key': 'least-privilege-1' })).status).toBe(201);
       expect((await call('GET', `/v1/executions/${id}`)).body).toMatchObject({ execution_id: id, status: 'succeeded', row_counts: { read: 1, written: 1 } });
       expect((await call('GET', `/v1/metrics?execution_id=${id}`)).body).toMatchObject({ data: [{ metric_type: 'row_count', metric_value: 1 }] });
+      const lineage = { eventType: 'COMPLETE', eventTime: new Date().toISOString(), producer: 'https://example.com/p', run: { runId: randomUUID() }, job: { namespace: 'airflow', name: 'least_privilege' } };
+      expect((await call('POST', '/api/v1/lineage', lineage)).body).toMatchObject({ effect: 'applied' });
     } finally {
       await server.stop();
     }

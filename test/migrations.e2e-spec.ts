@@ -7,7 +7,7 @@ import { sql } from './support/test-database.js';
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
 // it comes with a migration, reviewed like code.
 const HEAD = {
-  tables: ['api_keys', 'data_quality_metrics', 'idempotency_keys', 'migration_checksums', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
+  tables: ['api_keys', 'data_quality_metrics', 'idempotency_keys', 'lineage_events', 'migration_checksums', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
   columns: {
     api_keys: [
       'id uuid not null',
@@ -31,6 +31,7 @@ const HEAD = {
       'attempt integer not null default 1',
       'created_at timestamp with time zone not null default now()',
       'updated_at timestamp with time zone not null default now()',
+      'parent_execution_id uuid null',
     ],
     pipeline_execution_events: [
       'event_id uuid not null',
@@ -46,6 +47,19 @@ const HEAD = {
       'response_status integer null',
       'response_body jsonb null',
       'created_at timestamp with time zone not null default now()',
+    ],
+    lineage_events: [
+      'id uuid not null',
+      'event_hash text not null',
+      'received_at timestamp with time zone not null default now()',
+      'event_time timestamp with time zone not null',
+      'kind text not null',
+      'event_type text null',
+      'run_id uuid null',
+      'job_namespace text null',
+      'job_name text null',
+      'producer text not null',
+      'payload jsonb not null',
     ],
     data_quality_metrics: [
       'metric_id uuid not null',
@@ -78,7 +92,15 @@ const HEAD = {
       'pipeline_execution_events_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE CASCADE',
       "pipeline_execution_events_payload_is_object: CHECK ((jsonb_typeof(payload) = 'object'::text))",
       'pipeline_execution_events_pkey: PRIMARY KEY (event_id)',
-      "pipeline_execution_events_type_known: CHECK ((type = ANY (ARRAY['create'::text, 'start'::text, 'progress'::text, 'succeed'::text, 'fail'::text, 'cancel'::text])))",
+      "pipeline_execution_events_type_known: CHECK ((type = ANY (ARRAY['create'::text, 'start'::text, 'progress'::text, 'succeed'::text, 'fail'::text, 'cancel'::text, 'late'::text])))",
+    ],
+    lineage_events: [
+      'lineage_events_event_hash_unique: UNIQUE (event_hash)',
+      "lineage_events_event_type_known: CHECK (((event_type IS NULL) OR (event_type = ANY (ARRAY['START'::text, 'RUNNING'::text, 'COMPLETE'::text, 'ABORT'::text, 'FAIL'::text, 'OTHER'::text]))))",
+      "lineage_events_kind_known: CHECK ((kind = ANY (ARRAY['run'::text, 'job'::text, 'dataset'::text])))",
+      "lineage_events_payload_is_object: CHECK ((jsonb_typeof(payload) = 'object'::text))",
+      'lineage_events_pkey: PRIMARY KEY (id)',
+      "lineage_events_run_id_iff_run: CHECK (((kind = 'run'::text) = (run_id IS NOT NULL)))",
     ],
     idempotency_keys: ['idempotency_keys_pkey: PRIMARY KEY (scope, key)'],
     data_quality_metrics: [
@@ -98,6 +120,7 @@ const HEAD = {
     pipeline_executions: [
       "pipeline_executions_active_status_started_idx: CREATE INDEX pipeline_executions_active_status_started_idx ON public.pipeline_executions USING btree (status, started_at) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]))",
       'pipeline_executions_input_file_idx: CREATE INDEX pipeline_executions_input_file_idx ON public.pipeline_executions USING btree (input_file, started_at, execution_id)',
+      'pipeline_executions_parent_started_idx: CREATE INDEX pipeline_executions_parent_started_idx ON public.pipeline_executions USING btree (parent_execution_id, started_at, execution_id) WHERE (parent_execution_id IS NOT NULL)',
       'pipeline_executions_pipeline_started_idx: CREATE INDEX pipeline_executions_pipeline_started_idx ON public.pipeline_executions USING btree (pipeline_name, started_at, execution_id)',
       'pipeline_executions_pkey: CREATE UNIQUE INDEX pipeline_executions_pkey ON public.pipeline_executions USING btree (execution_id)',
       'pipeline_executions_started_idx: CREATE INDEX pipeline_executions_started_idx ON public.pipeline_executions USING btree (started_at, execution_id)',
@@ -111,6 +134,11 @@ const HEAD = {
     pipeline_execution_events: [
       'pipeline_execution_events_history_idx: CREATE INDEX pipeline_execution_events_history_idx ON public.pipeline_execution_events USING btree (execution_id, occurred_at, event_id)',
       'pipeline_execution_events_pkey: CREATE UNIQUE INDEX pipeline_execution_events_pkey ON public.pipeline_execution_events USING btree (event_id)',
+    ],
+    lineage_events: [
+      'lineage_events_event_hash_unique: CREATE UNIQUE INDEX lineage_events_event_hash_unique ON public.lineage_events USING btree (event_hash)',
+      'lineage_events_pkey: CREATE UNIQUE INDEX lineage_events_pkey ON public.lineage_events USING btree (id)',
+      'lineage_events_run_received_idx: CREATE INDEX lineage_events_run_received_idx ON public.lineage_events USING btree (run_id, received_at) WHERE (run_id IS NOT NULL)',
     ],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_idx: CREATE INDEX data_quality_metrics_execution_id_idx ON public.data_quality_metrics USING btree (execution_id)',

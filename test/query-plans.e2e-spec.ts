@@ -18,6 +18,8 @@ function seqScans(node: PlanNode): string[] {
 }
 
 const ROWS = 200_000;
+/** md5('dag run 7') as a UUID: the parent of 20 of the generated runs. */
+const PARENT = 'ac92767a-145b-9b66-2085-cfee4d11ecb7';
 
 /** Every listing query the API issues, on 200,000 executions: each must be served by an index. */
 describe('query plans of the audit API', () => {
@@ -37,11 +39,13 @@ describe('query plans of the audit API', () => {
     const started = Date.now();
     // 200 pipelines of skewed sizes, 30 days of history, mostly successes; generated in SQL.
     await orm.em.getConnection().execute(`
-      insert into pipeline_executions (execution_id, pipeline_name, status, started_at, completed_at, error_details, input_file, row_counts)
+      insert into pipeline_executions (execution_id, pipeline_name, status, started_at, completed_at, error_details, input_file, row_counts, parent_execution_id)
       select gen_random_uuid(), 'pipe_' || floor(200 * power(random(), 2))::int, s.status, s.started_at,
              case when s.status in ('pending', 'running') then null else s.started_at + interval '5 minutes' end,
              case when s.status = 'failed' then 'boom' end,
-             'file_' || (i % 1000) || '.csv', jsonb_build_object('read', i)
+             'file_' || (i % 1000) || '.csv', jsonb_build_object('read', i),
+             -- One run in five is a task of one of 2,000 DAG runs, as OpenLineage's parent facet reports.
+             case when i % 5 = 0 then md5('dag run ' || ((i / 5) % 2000))::uuid end
       from generate_series(1, ${ROWS}) i
       cross join lateral (
         select now() - (i * interval '13 seconds') as started_at,
@@ -81,6 +85,10 @@ describe('query plans of the audit API', () => {
     ['by input file', { inputFile: 'file_42.csv' }, '-started_at'],
     ['by an input file nobody read', { inputFile: 'nope.csv' }, '-started_at'],
     ['with errors', { hasError: true }, '-started_at'],
+    ['children of a parent run', { parentExecutionId: PARENT }, 'started_at'],
+    ['children of a parent run, newest first', { parentExecutionId: PARENT }, '-started_at'],
+    ['children of a parent run by status', { parentExecutionId: PARENT, statuses: ['failed', 'running'] }, '-started_at'],
+    ['children of a run that has none', { parentExecutionId: '00000000-0000-7000-8000-000000000000' }, '-started_at'],
     ['without errors', { hasError: false }, 'started_at'],
   ];
 

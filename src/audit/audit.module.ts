@@ -6,13 +6,17 @@ import { PipelineExecutionEvent } from './pipeline-execution-event.entity.js';
 import { PipelineExecution } from './pipeline-execution.entity.js';
 import { PipelinesController } from './pipelines.controller.js';
 import { PipelinesService } from './pipelines.service.js';
+import { RunReportsService } from './run-reports.service.js';
 import { TransitionsService } from './transitions.service.js';
 
-/** Pipeline executions: the audit log. Owns pipeline_executions and pipeline_execution_events. */
+/**
+ * Pipeline executions: the audit log. Owns pipeline_executions and pipeline_execution_events. Other features
+ * record runs through RunReportsService (runs reported by OpenLineage producers).
+ */
 @Module({
   imports: [MikroOrmModule.forFeature([PipelineExecution, PipelineExecutionEvent])],
   controllers: [ExecutionsController, PipelinesController],
-  providers: [ExecutionsService, TransitionsService, PipelinesService],
-  exports: [ExecutionsService],
+  providers: [ExecutionsService, TransitionsService, PipelinesService, RunReportsService],
+  exports: [ExecutionsService, RunReportsService],
 })
 export class AuditModule {}

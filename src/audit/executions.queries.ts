@@ -13,6 +13,7 @@ export const EXECUTION_COLUMNS = [
   'e.row_counts',
   'e.error_details',
   'e.attempt',
+  'e.parent_execution_id',
   isoColumn('e.created_at'),
   isoColumn('e.updated_at'),
 ].join(', ');
@@ -49,6 +50,7 @@ export interface ListFilters {
   startedBefore?: string;
   hasError?: boolean;
   inputFile?: string;
+  parentExecutionId?: string;
   after?: { startedAt: string; id: string };
 }
 
@@ -61,6 +63,7 @@ export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, lim
   if (filters.startedBefore !== undefined) where.add('e.started_at < ?::timestamptz', filters.startedBefore);
   if (filters.hasError !== undefined) where.add(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
   if (filters.inputFile !== undefined) where.add('e.input_file = ?', filters.inputFile);
+  if (filters.parentExecutionId !== undefined) where.add('e.parent_execution_id = ?::uuid', filters.parentExecutionId);
   const after = filters.after && { time: filters.after.startedAt, id: filters.after.id };
   return keysetPageSql(
     { from: `select ${EXECUTION_COLUMNS} from pipeline_executions e`, timeColumn: 'e.started_at', idColumn: 'e.execution_id', desc: sort === '-started_at', after, limit },

@@ -73,6 +73,7 @@ export class ExecutionsService {
         startedBefore: query.started_before,
         hasError: query.has_error,
         inputFile: query.input_file,
+        parentExecutionId: query.parent_execution_id?.toLowerCase(),
         after,
       },
       sort,

@@ -28,6 +28,12 @@ import { ExecutionStatus } from './execution-status.js';
   properties: ['status', 'startedAt'],
   where: `status in ('pending', 'running')`,
 })
+// Listing the runs a parent run started (parent_execution_id=…): only child runs have a parent.
+@Index({
+  name: 'pipeline_executions_parent_started_idx',
+  properties: ['parentExecutionId', 'startedAt', 'id'],
+  where: 'parent_execution_id is not null',
+})
 // Kept by the database so that bulk updates through the query builder cannot forget it.
 @Trigger({
   name: 'pipeline_executions_touch_updated_at',
@@ -63,6 +69,14 @@ export class PipelineExecution {
 
   @Property({ type: 'integer', defaultRaw: '1' })
   attempt: number = 1;
+
+  /**
+   * The run that started this one, as OpenLineage's parent facet reports it (an Airflow task's DAG run).
+   * Not a foreign key: events arrive in any order, so a child is often recorded before its parent, and a
+   * parent may never report itself.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  parentExecutionId: string | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

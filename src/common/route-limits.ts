@@ -12,8 +12,11 @@ export class TooManyItemsError extends DomainError {
 export interface RouteLimits {
   /** Use the larger body limit meant for batch uploads. */
   largeBody?: boolean;
-  /** Refuse (413) a body whose array `field` has more than `limit` items, before validating each one. */
-  maxItems?: { field: string; limit: number };
+  /**
+   * Refuse (413) a body whose array `field` has more than `limit` items, before validating each one;
+   * without `field`, the body itself is the array.
+   */
+  maxItems?: { field?: string; limit: number };
 }
 
 export function applyRouteLimits(fastify: FastifyInstance, largeBodyLimit: number): void {
@@ -23,8 +26,8 @@ export function applyRouteLimits(fastify: FastifyInstance, largeBodyLimit: numbe
     const maxItems = limits?.maxItems;
     if (!maxItems) return;
     const check = async (request: { body: unknown }) => {
-      const items = (request.body as Record<string, unknown> | null)?.[maxItems.field];
-      if (Array.isArray(items) && items.length > maxItems.limit) throw new TooManyItemsError(maxItems.field, maxItems.limit, items.length);
+      const items = maxItems.field === undefined ? request.body : (request.body as Record<string, unknown> | null)?.[maxItems.field];
+      if (Array.isArray(items) && items.length > maxItems.limit) throw new TooManyItemsError(maxItems.field ?? 'the body', maxItems.limit, items.length);
     };
     const existing = route.preValidation;
     route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), check] : [check];

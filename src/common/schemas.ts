@@ -36,6 +36,22 @@ export const PipelineName = Type.String({
   example: 'orders_daily_etl',
 });
 
+/** The longest pipeline name the ledger holds: OpenLineage ones are "namespace/job name" (see the README). */
+export const PIPELINE_NAME_MAX_LENGTH = 512;
+
+/**
+ * Any pipeline name the ledger may hold, for filters, path parameters and responses: the REST API's
+ * (PipelineName) and OpenLineage's "namespace/job name", which may hold spaces and any Unicode. Not blank,
+ * no NUL. Names are compared exactly as stored (no case folding, no Unicode normalisation).
+ */
+export const StoredPipelineName = Type.String({
+  minLength: 1,
+  maxLength: PIPELINE_NAME_MAX_LENGTH,
+  pattern: '^\\s*[^\\s\\u0000][^\\u0000]*$',
+  description: `A pipeline name as recorded: any characters but NUL, not blank, at most ${PIPELINE_NAME_MAX_LENGTH}; e.g. orders_daily_etl or airflow/orders_dag.load 🕷`,
+  example: 'orders_daily_etl',
+});
+
 const RowCount = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 export const RowCounts = Type.Unsafe<Record<string, number>>({

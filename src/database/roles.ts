@@ -25,6 +25,8 @@ export const NARROWED_TABLES: Readonly<Record<string, string>> = {
   // A run's history and the quality measurements are append-only.
   pipeline_execution_events: 'SELECT, INSERT',
   data_quality_metrics: 'SELECT, INSERT',
+  // The raw OpenLineage events everything else is derived from; only `lineage replay` (the owner) deletes.
+  lineage_events: 'SELECT, INSERT',
 };
 
 export interface RolesOptions {

@@ -23,6 +23,9 @@ export const INSERT_METRICS = `
   from jsonb_to_recordset(?::jsonb) as x(metric_id uuid, pipeline_name text, metric_type text, metric_value float8,
                                          recorded_at timestamptz, execution_id uuid, metadata jsonb)`;
 
+/** The metrics one source derived for some executions (served by the execution_id index). */
+export const DELETE_DERIVED_METRICS = `delete from data_quality_metrics where execution_id = any(?::uuid[]) and metadata->>'source' = ?`;
+
 export const EXISTING_EXECUTIONS = `select execution_id from pipeline_executions where execution_id = any(?::uuid[])`;
 
 export interface MetricFilters {

@@ -23,6 +23,7 @@ const AT_HEAD: Record<string, { key: string; defaults: Row }> = {
       row_counts: {},
       error_details: null,
       attempt: 1,
+      parent_execution_id: null,
       created_at: expect.any(Date),
       updated_at: expect.any(Date),
     },
@@ -30,6 +31,7 @@ const AT_HEAD: Record<string, { key: string; defaults: Row }> = {
   pipeline_execution_events: { key: 'event_id', defaults: { occurred_at: expect.any(Date), payload: {} } },
   data_quality_metrics: { key: 'metric_id', defaults: { metadata: {}, execution_id: null, created_at: expect.any(Date) } },
   idempotency_keys: { key: 'scope, key', defaults: { response_status: null, response_body: null, created_at: expect.any(Date) } },
+  lineage_events: { key: 'id', defaults: { received_at: expect.any(Date), event_type: null, run_id: null, job_namespace: null, job_name: null } },
 };
 
 async function insertRows(url: string, table: string, rows: Row[]): Promise<void> {
@@ -133,5 +135,37 @@ export const SURVIVAL_FIXTURES: DataSurvivalFixture[] = [
       { scope: 'metrics', key: 'key-b', request_hash: 'b'.repeat(64) },
     ],
     data_quality_metrics: [1, 2, 3].map((n) => metric(50 + n, 'orders_daily', 'row_count', 1000 * n, `2026-11-0${n}T00:00:00Z`)),
+  }),
+  // Written between the migration that widens the history's CHECK (NOT VALID) and the one that validates it.
+  survival('a reported run, its late history entry and its raw event', '20261122_115752_add_openlineage_ingestion', {
+    pipeline_executions: [
+      {
+        execution_id: id(61),
+        pipeline_name: 'airflow prod/orders_dag.load 🕷',
+        status: 'succeeded',
+        started_at: at('2026-11-05T01:00:00Z'),
+        completed_at: at('2026-11-05T01:10:00Z'),
+        row_counts: { 'output:pg://db/public.orders': 10 },
+        parent_execution_id: id(60),
+      },
+    ],
+    pipeline_execution_events: [
+      { event_id: id(62), execution_id: id(61), type: 'late', occurred_at: at('2026-11-05T01:11:00Z'), payload: { source: 'openlineage', event_type: 'RUNNING' } },
+    ],
+    lineage_events: [
+      {
+        id: id(62),
+        event_hash: 'c'.repeat(64),
+        event_time: at('2026-11-05T01:05:00Z'),
+        kind: 'run',
+        event_type: 'RUNNING',
+        run_id: id(61),
+        job_namespace: 'airflow prod',
+        job_name: 'orders_dag.load 🕷',
+        producer: 'https://github.com/apache/airflow',
+        payload: { eventType: 'RUNNING', run: { runId: id(61) } },
+      },
+      { id: id(63), event_hash: 'd'.repeat(64), event_time: at('2026-11-05T02:00:00Z'), kind: 'dataset', producer: 'https://example.com', payload: { dataset: { namespace: 'pg', name: 't' } } },
+    ],
   }),
 ];

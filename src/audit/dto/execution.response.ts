@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, StoredRowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { StoredPipelineName, StoredRowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 import { EVENT_TYPES } from '../pipeline-execution-event.entity.js';
 
@@ -8,7 +8,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 export const ExecutionResponse = Type.Object(
   {
     execution_id: Uuid,
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     status: StringEnum(Object.values(ExecutionStatus)),
     started_at: Timestamp,
     completed_at: Nullable(Timestamp),
@@ -16,6 +16,9 @@ export const ExecutionResponse = Type.Object(
     row_counts: StoredRowCounts,
     error_details: Nullable(Type.String()),
     attempt: Type.Integer(),
+    parent_execution_id: Type.Union([Uuid, Type.Null()], {
+      description: 'The run that started this one (OpenLineage parent facet), which may not be recorded itself; null for none.',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit, PipelineName, StringEnum, Text, Timestamp } from '../../common/schemas.js';
+import { Cursor, Limit, StoredPipelineName, StringEnum, Text, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
 export const EXECUTION_SORTS = ['started_at', '-started_at'] as const;
@@ -7,7 +7,7 @@ export type ExecutionSort = (typeof EXECUTION_SORTS)[number];
 
 export const ListExecutionsQuery = Type.Object(
   {
-    pipeline_name: Type.Optional(PipelineName),
+    pipeline_name: Type.Optional(StoredPipelineName),
     status: Type.Optional(
       Type.Array(StringEnum(Object.values(ExecutionStatus)), { minItems: 1, maxItems: 5, uniqueItems: true, description: 'Repeat for several: ?status=failed&status=cancelled' }),
     ),
@@ -15,6 +15,7 @@ export const ListExecutionsQuery = Type.Object(
     started_before: Type.Optional({ ...Timestamp, description: 'Runs started before this time (exclusive).' }),
     has_error: Type.Optional(Type.Boolean({ description: 'true: only runs with error_details; false: only runs without.' })),
     input_file: Type.Optional(Text({ maxLength: 2048 })),
+    parent_execution_id: Type.Optional({ ...Uuid, description: 'Only the runs this run started (e.g. the tasks of an Airflow DAG run).' }),
     sort: Type.Optional(StringEnum(EXECUTION_SORTS, { default: '-started_at' })),
     limit: Type.Optional(Limit(500, 50)),
     cursor: Type.Optional(Cursor),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -7,7 +7,7 @@ const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
 export const PipelineSummaryResponse = Type.Object(
   {
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     window: Type.String(),
     last_execution: Type.Object(
       { execution_id: Uuid, status: StringEnum(Object.values(ExecutionStatus)), started_at: Timestamp },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName } from '../../common/schemas.js';
+import { StoredPipelineName } from '../../common/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 
 export const PipelineQuery = Type.Object(
@@ -12,5 +12,5 @@ export const PipelineQuery = Type.Object(
 );
 export type PipelineQuery = Static<typeof PipelineQuery>;
 
-export const PipelineParams = Type.Object({ pipeline_name: PipelineName }, { additionalProperties: false });
+export const PipelineParams = Type.Object({ pipeline_name: StoredPipelineName }, { additionalProperties: false });
 export type PipelineParams = Static<typeof PipelineParams>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit, PipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Cursor, Limit, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const METRIC_SORTS = ['recorded_at', '-recorded_at'] as const;
@@ -7,7 +7,7 @@ export type MetricSort = (typeof METRIC_SORTS)[number];
 
 export const ListMetricsQuery = Type.Object(
   {
-    pipeline_name: Type.Optional(PipelineName),
+    pipeline_name: Type.Optional(StoredPipelineName),
     metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true, description: 'Repeat for several.' })),
     execution_id: Type.Optional(Uuid),
     recorded_after: Type.Optional({ ...Timestamp, description: 'At or after (inclusive).' }),

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+import { StoredPipelineName, Timestamp, Uuid } from '../../common/schemas.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const MetricResponse = Type.Object(
   {
     metric_id: Uuid,
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     metric_type: MetricType,
     metric_value: Type.Number(),
     recorded_at: Timestamp,

@@ -1,17 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 import { MetricResponse } from './metric.response.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const LatestQuery = Type.Object(
-  { pipeline_name: PipelineName, metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true })) },
+  { pipeline_name: StoredPipelineName, metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true })) },
   { additionalProperties: false },
 );
 export type LatestQuery = Static<typeof LatestQuery>;
 
 export const LatestResponse = Type.Object(
-  { pipeline_name: PipelineName, data: Type.Array(MetricResponse, { description: 'The newest metric of each type, by type.' }) },
+  { pipeline_name: StoredPipelineName, data: Type.Array(MetricResponse, { description: 'The newest metric of each type, by type.' }) },
   { additionalProperties: false },
 );
 export type LatestResponse = Static<typeof LatestResponse>;
@@ -23,7 +23,7 @@ export type Aggregate = (typeof AGGREGATES)[number];
 
 export const SeriesQuery = Type.Object(
   {
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     metric_type: MetricType,
     from: Type.Optional({ ...Timestamp, description: 'Start (inclusive), rounded down to a bucket boundary; default `to` minus 30 days.' }),
     to: Type.Optional({ ...Timestamp, description: 'End (exclusive); default now.' }),
@@ -45,7 +45,7 @@ const Point = Type.Object(
 
 export const SeriesResponse = Type.Object(
   {
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     metric_type: MetricType,
     bucket: StringEnum(BUCKETS),
     agg: StringEnum(AGGREGATES),
@@ -59,7 +59,7 @@ export type SeriesResponse = Static<typeof SeriesResponse>;
 
 export const AnomaliesQuery = Type.Object(
   {
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     metric_type: MetricType,
     training: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '14d', description: 'The history, just before the detection window, that points are compared with.' })),
     detection: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '2d', description: 'The recent points to score: the last `detection`.' })),
@@ -83,7 +83,7 @@ const ScoredPoint = Type.Object(
 
 export const AnomaliesResponse = Type.Object(
   {
-    pipeline_name: PipelineName,
+    pipeline_name: StoredPipelineName,
     metric_type: MetricType,
     training: Type.String(),
     detection: Type.String(),

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../database/sql.js';
+import type { ExecutionResponse } from './dto/execution.response.js';
+import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
+import type { ExecutionStatus } from './execution-status.js';
+import { DELETE_EXECUTIONS, INSERT_REPORTED, LOCK_EXECUTION, MERGE_REPORT, WRITTEN_ELSEWHERE } from './run-reports.queries.js';
+
+/**
+ * A run event reported by another system (an OpenLineage producer) rather than requested through the API:
+ * it may arrive late, twice or out of order, so it is merged, never refused (see MERGE_REPORT).
+ */
+export interface RunReport {
+  executionId: string;
+  pipelineName: string;
+  /** What the event says happened; its target status comes from the state machine. */
+  transition: TransitionType;
+  /** When it happened (RFC 3339): the start or completion time it brings. */
+  at: string;
+  rowCounts: Record<string, number>;
+  errorDetails: string | null;
+  parentExecutionId: string | null;
+  /** The run's history entry for this event: its id (one entry per reported event), when it arrived, what it says. */
+  entry: { id: string; occurredAt: string; payload: Record<string, unknown> & { source: string } };
+}
+
+export interface RunReportResult {
+  execution: ExecutionResponse;
+  /** false: the run had already ended, so the event only got a `late` history entry. */
+  applied: boolean;
+}
+
+/** Executions as other systems report them. Exported by AuditModule for the OpenLineage ingestion. */
+@Injectable()
+export class RunReportsService {
+  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+
+  /**
+   * Applies one report. Must run in a transaction (`em`'s): the execution's row is locked first, so that
+   * whether the run was still open when this report arrived is known exactly, and two reports for one run
+   * arriving together are applied one after the other, neither lost.
+   */
+  async apply(report: RunReport, em: EntityManager = this.em): Promise<RunReportResult> {
+    const status = TRANSITIONS[report.transition].to;
+    const completedAt = isTerminal(status) ? report.at : null;
+    const counts = JSON.stringify(report.rowCounts);
+    const entry = (type: string) => [report.entry.id, type, report.entry.occurredAt, JSON.stringify(report.entry.payload)];
+    for (;;) {
+      const [locked] = await runSql<{ status: ExecutionStatus }>(em, LOCK_EXECUTION, [report.executionId]);
+      if (locked) {
+        const open = !isTerminal(locked.status);
+        const [execution] = await runSql<ExecutionResponse>(em, MERGE_REPORT, [
+          status, completedAt, report.errorDetails, counts, counts, report.at, report.parentExecutionId, report.executionId,
+          ...entry(open ? report.transition : 'late'),
+        ]);
+        return { execution, applied: open };
+      }
+      const [created] = await runSql<ExecutionResponse>(em, INSERT_REPORTED, [
+        report.executionId, report.pipelineName, status, report.at, completedAt, counts, report.errorDetails, report.parentExecutionId,
+        ...entry(report.transition),
+      ]);
+      if (created) return { execution: created, applied: true };
+      // A concurrent report created the run first (and has committed): lock it and merge into it.
+    }
+  }
+
+  /** Of `ids`, the executions that were also written through the API, not only by reports from `source`. */
+  async writtenElsewhere(ids: string[], source: string, em: EntityManager = this.em): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await runSql<{ execution_id: string }>(em, WRITTEN_ELSEWHERE, [ids, source])).map((r) => r.execution_id);
+  }
+
+  /** Deletes executions and their history, to rebuild them from their reports (the lineage replay). */
+  async delete(ids: string[], em: EntityManager = this.em): Promise<void> {
+    if (ids.length > 0) await runSql(em, DELETE_EXECUTIONS, [ids]);
+  }
+}

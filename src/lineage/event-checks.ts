@@ -1,0 +1,60 @@
+import type { InvalidParam } from '../common/problem.js';
+import { LENIENT_DATE_TIME } from './openlineage-validator.js';
+
+/** Deeper than this is refused: every walk of an event (hashing, storing) stays far from the stack's limit. */
+export const MAX_DEPTH = 256;
+
+const escape = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+const problem = (pointer: string, detail: string): InvalidParam => ({ in: 'body', pointer: pointer || '/', detail });
+
+/**
+ * The first part of `value` PostgreSQL's jsonb cannot hold as sent (a NUL character, a lone UTF-16
+ * surrogate, a number too large to be finite), or nesting beyond MAX_DEPTH. Iterative, so that no body
+ * can overflow the stack here.
+ */
+export function unstorable(value: unknown): InvalidParam | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  const badText = (s: string) => s.includes('\0') || !s.isWellFormed();
+  while (stack.length > 0) {
+    const [node, at, depth] = stack.pop() as [unknown, string, number];
+    if (typeof node === 'string' && badText(node)) return problem(at, 'must not contain NUL characters or lone surrogates');
+    if (typeof node === 'number' && !Number.isFinite(node)) return problem(at, 'must be a finite number');
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= MAX_DEPTH) return problem(at, `is nested more than ${MAX_DEPTH} levels deep`);
+    for (const [key, child] of Object.entries(node)) {
+      if (badText(key)) return problem(at, 'has a key with NUL characters or lone surrogates');
+      stack.push([child, `${at}/${escape(key)}`, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+export interface EventTime {
+  /** RFC 3339 with an offset and at most microseconds: what PostgreSQL stores exactly. */
+  iso: string;
+  /** Milliseconds since the epoch, for comparisons in JavaScript. */
+  ms: number;
+}
+
+/**
+ * eventTime as we store it: without an offset it is read as UTC, digits beyond microseconds (nanosecond
+ * producers) are dropped, and the instant must fall in the years 1900 to 2999, like every timestamp the
+ * API takes. A leap second (23:59:60) is refused: neither JavaScript nor PostgreSQL can hold it.
+ */
+export function parseEventTime(raw: string): EventTime | string {
+  const m = LENIENT_DATE_TIME.exec(raw);
+  if (!m) return 'must be an RFC 3339 date-time';
+  if (m[6] === '60') return 'is a leap second, which cannot be stored';
+  const fraction = (m[7] ?? '').slice(0, 7);
+  const zone = m[8] === undefined || /^z$/i.test(m[8]) ? 'Z' : m[8].length === 5 ? `${m[8].slice(0, 3)}:${m[8].slice(3)}` : m[8].length === 3 ? `${m[8]}:00` : m[8];
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${fraction}${zone}`;
+  const ms = Date.parse(iso);
+  const year = new Date(ms).getUTCFullYear();
+  if (!Number.isFinite(ms) || year < 1900 || year > 2999) return 'must fall in the years 1900 to 2999 (UTC)';
+  return { iso, ms };
+}
+
+/** The pipeline an OpenLineage job reports as: its namespace and name, which together identify it. */
+export function pipelineNameOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

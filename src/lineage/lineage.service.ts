@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { RunReportsService } from '../audit/run-reports.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import type { InvalidParam } from '../common/problem.js';
+import { runSql } from '../database/sql.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
+import type { Effect, LineageBatchResponse, LineageEventResponse } from './dto/lineage.dto.js';
+import { LineageReader, type ParsedEvent } from './lineage-reader.js';
+import { INSERT_LINEAGE_EVENT, SELECT_SAME_EVENT, type EventRow } from './lineage.queries.js';
+import { OpenLineageValidator } from './openlineage-validator.js';
+import { qualityMetrics } from './quality-facets.js';
+
+/** What the history entries and metrics derived from OpenLineage say they came from. */
+export const SOURCE = 'openlineage';
+
+export interface Recorded {
+  status: 201 | 200;
+  body: LineageEventResponse;
+}
+
+/**
+ * OpenLineage ingestion: every valid event is stored as received, and a run event is merged into its
+ * execution with its quality metrics, all in one transaction (so a retry after a failure finds nothing
+ * half written). Executions and metrics are written through their owners' services.
+ */
+@Injectable()
+export class LineageService {
+  private readonly reader: LineageReader;
+
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(RunReportsService) private readonly runs: RunReportsService,
+    @Inject(DerivedMetricsService) private readonly metrics: DerivedMetricsService,
+  ) {
+    this.reader = new LineageReader(new OpenLineageValidator(), config.metrics.maxFutureSkewMs);
+  }
+
+  /** `body` as an event, or what is wrong with it. */
+  parse(body: unknown): ParsedEvent | InvalidParam[] {
+    return this.reader.read(body, '', Date.now());
+  }
+
+  /** One event: 201 when recorded now, 200 when the same event was recorded before; 400 when invalid. */
+  async ingest(body: unknown): Promise<Recorded> {
+    const event = this.parse(body);
+    if (Array.isArray(event)) throw new InvalidRequestError(...event);
+    const recorded = await this.record(event);
+    return { status: recorded.effect === 'duplicate' ? 200 : 201, body: recorded };
+  }
+
+  /**
+   * A batch, event by event in request order, each in its own transaction: invalid events are reported and
+   * skipped, the others recorded. Only a batch with no valid event at all is refused as a whole (400).
+   */
+  async ingestBatch(bodies: unknown[]): Promise<LineageBatchResponse> {
+    const now = Date.now();
+    const read = bodies.map((b, i) => this.reader.read(b, `/${i}`, now));
+    const failed = read.flatMap((r, index) => (Array.isArray(r) ? [{ index, reason: r.map(describe).join('; '), retriable: false, errors: r }] : []));
+    if (failed.length === bodies.length) throw new InvalidRequestError(...failed.flatMap((f) => f.errors));
+    const events: LineageBatchResponse['events'] = [];
+    for (const [index, event] of read.entries()) {
+      if (Array.isArray(event)) continue;
+      const recorded = await this.record(event);
+      events.push({ index, event_id: recorded.event_id, effect: recorded.effect });
+    }
+    const duplicates = events.filter((e) => e.effect === 'duplicate').length;
+    return {
+      status: failed.length === 0 ? 'success' : 'partial_success',
+      summary: { received: bodies.length, successful: events.length, failed: failed.length, retriable: 0, non_retriable: failed.length, duplicates },
+      failed_events: failed,
+      events,
+    };
+  }
+
+  private record(event: ParsedEvent): Promise<LineageEventResponse> {
+    return this.em.transactional(async (tx) => {
+      const payload = JSON.stringify(event.payload);
+      const [row] = await runSql<EventRow>(tx, INSERT_LINEAGE_EVENT, [
+        uuidV7(),
+        event.eventTime.iso,
+        event.kind,
+        event.eventType,
+        event.runId,
+        event.jobNamespace,
+        event.jobName,
+        event.producer,
+        payload,
+      ]);
+      if (!row) {
+        const [original] = await runSql<EventRow>(tx, SELECT_SAME_EVENT, [payload]);
+        return { ...(original as LineageEventResponse), effect: 'duplicate' };
+      }
+      const effect = event.run ? await this.apply(event, row, tx) : 'stored';
+      return { ...(row as LineageEventResponse), effect };
+    });
+  }
+
+  /** Merges a stored run event into its execution and records its quality metrics; the replay runs this too. */
+  async apply(event: ParsedEvent, row: Pick<EventRow, 'event_id' | 'received_at'>, em: EntityManager): Promise<Effect> {
+    const run = event.run;
+    if (!run || event.runId === null) return 'stored';
+    const { execution, applied } = await this.runs.apply(
+      {
+        executionId: event.runId,
+        pipelineName: run.pipelineName,
+        transition: run.transition,
+        at: event.eventTime.iso,
+        rowCounts: run.rowCounts,
+        errorDetails: run.errorDetails,
+        parentExecutionId: run.parentId,
+        entry: {
+          id: row.event_id,
+          occurredAt: row.received_at,
+          payload: { source: SOURCE, event_type: event.eventType, event_time: event.payload.eventTime, producer: event.producer },
+        },
+      },
+      em,
+    );
+    const drafts = qualityMetrics(run.inputs, run.outputs, row.event_id);
+    await this.metrics.insert(
+      drafts.map((d) => ({ metric_id: uuidV7(), pipeline_name: execution.pipeline_name, recorded_at: event.eventTime.iso, execution_id: event.runId, ...d })),
+      em,
+    );
+    return applied ? 'applied' : 'late';
+  }
+}
+
+const describe = (p: InvalidParam) => `${p.pointer} ${p.detail}`;

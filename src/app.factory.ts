@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { toProblem } from './common/problem.mapper.js';
 import type { AppConfig } from './config/app.config.js';
 import { registerHttpSecurity } from './common/http-security.js';
 import { createRootLogger, loggingModule, type RootLogger } from './common/logging.js';
@@ -37,6 +39,13 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
     // On close, idle keep-alive sockets are closed at once; requests in flight still finish (main.ts).
     forceCloseConnections: 'idle',
+    // Pipeline names may be 512 characters (OpenLineage's "namespace/job"), three times that percent-encoded.
+    maxParamLength: 2048,
+    // The router's own refusals (a malformed percent-encoding, a too-long parameter) as problem+json too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = { ...toProblem(error), instance: request.url, request_id: request.id };
+      void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>({ imports: [loggingModule(log), AppModule.forRoot(config)] }, adapter, {
     // Nest's own start-up lines wait for the pino logger instead of going to its text console logger.

@@ -24,7 +24,7 @@ const CASES: MalformedCase[] = [
   { name: 'metadata as an array', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: [1, 2] }, status: 400, pointer: '/metadata' },
   { name: 'metadata as a string', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: 'x' }, status: 400, pointer: '/metadata' },
   { name: 'metadata over 16 KB', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: { blob: 'x'.repeat(17_000) } }, status: 400, pointer: '/metadata' },
-  { name: 'a NUL character in metadata', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: { k: 'a\u0000b' } }, status: 400, pointer: '/metadata' },
+  { name: 'a NUL character in metadata', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: { k: 'a\u0000b' } }, status: 400, pointer: '/metadata/k' },
   { name: 'a non-UUID execution_id', method: 'post', path: '/v1/metrics', body: { ...ok, execution_id: 'run-42' }, status: 400, pointer: '/execution_id' },
   { name: 'an unknown execution_id', method: 'post', path: '/v1/metrics', body: { ...ok, execution_id: '00000000-0000-7000-8000-000000000000' }, status: 422, pointer: '/execution_id' },
   { name: 'an unknown field', method: 'post', path: '/v1/metrics', body: { ...ok, unit: 'rows' }, status: 400, pointer: '/unit' },

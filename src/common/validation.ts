@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 
@@ -18,9 +18,35 @@ function build(options: Options): Ajv {
 const bodyAjv = build({ coerceTypes: false });
 const paramsAjv = build({ coerceTypes: 'array' });
 
+const pointer = (key: string) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+/** Values coerced to Infinity or -Infinity ("Infinity", "1e400"), as AJV errors. */
+function nonFinite(data: unknown): ErrorObject[] {
+  if (data === null || typeof data !== 'object') return [];
+  return Object.entries(data)
+    .flatMap(([key, value]) => (Array.isArray(value) ? value.map((v, i) => [`${pointer(key)}/${i}`, v] as const) : [[pointer(key), value] as const]))
+    .filter(([, value]) => typeof value === 'number' && !Number.isFinite(value))
+    .map(([instancePath]) => ({ instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'number' }, message: 'must be a finite number' }));
+}
+
+/**
+ * AJV coerces "Infinity" and "1e400" in text to Infinity, and then skips minimum and maximum, which only
+ * look at finite numbers: ?limit=Infinity would pass `maximum: 500`. Such values are refused here.
+ */
+function finiteOnly(validate: ValidateFunction) {
+  const check = (data: unknown): boolean => {
+    const valid = validate(data);
+    const infinite = nonFinite(data);
+    check.errors = [...(validate.errors ?? []), ...infinite];
+    return valid && infinite.length === 0;
+  };
+  check.errors = null as ErrorObject[] | null;
+  return check;
+}
+
 /** Installs the validators on Fastify; route schemas (see @RouteSchema) are compiled once at startup. */
 export function configureValidation(fastify: FastifyInstance): void {
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) =>
-    (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema as object),
+    httpPart === 'body' ? bodyAjv.compile(schema as object) : finiteOnly(paramsAjv.compile(schema as object)),
   );
 }

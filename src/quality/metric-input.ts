@@ -1,6 +1,7 @@
 import type { MetricsConfig } from '../config/app.config.js';
 import type { InvalidParam } from '../common/problem.js';
 import { uuidV7 } from '../database/uuid-v7.js';
+import { unstorable } from '../common/storable.js';
 import type { RecordMetricDto } from './dto/record-metric.dto.js';
 
 /** A metric as INSERT_METRICS takes it. */
@@ -24,24 +25,15 @@ export function checkMetric(metric: RecordMetricDto, at: string, rules: MetricsC
     problems.push({ in: 'body', pointer: `${at}/recorded_at`, detail: `is more than ${rules.maxFutureSkewMs} ms in the future` });
   }
   if (metric.metadata !== undefined) {
-    const json = JSON.stringify(metric.metadata);
-    if (Buffer.byteLength(json) > rules.metadataMaxBytes) {
+    // Checked first, iteratively: JSON.stringify of metadata nested thousands deep would overflow the stack.
+    const unstored = unstorable(metric.metadata);
+    if (unstored) {
+      problems.push({ ...unstored, pointer: `${at}/metadata${unstored.pointer === '/' ? '' : unstored.pointer}` });
+    } else if (Buffer.byteLength(JSON.stringify(metric.metadata)) > rules.metadataMaxBytes) {
       problems.push({ in: 'body', pointer: `${at}/metadata`, detail: `is larger than ${rules.metadataMaxBytes} bytes as JSON` });
-    } else if (!storable(metric.metadata)) {
-      problems.push({ in: 'body', pointer: `${at}/metadata`, detail: 'must not contain NUL characters, lone surrogates or non-finite numbers' });
     }
   }
   return problems;
-}
-
-/** Whether PostgreSQL's jsonb can hold `value` as sent: no NUL, no lone UTF-16 surrogate, no 1e400 (Infinity). */
-function storable(value: unknown): boolean {
-  const text = (s: string) => !s.includes('\0') && s.isWellFormed();
-  if (typeof value === 'string') return text(value);
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(storable);
-  if (value !== null && typeof value === 'object') return Object.entries(value).every(([k, v]) => text(k) && storable(v));
-  return true;
 }
 
 export function toRow(metric: RecordMetricDto, now: number): MetricRow {

@@ -1,19 +1,16 @@
-// Metrics ingestion and trend queries, each next to a plain-pg baseline measured in the same run.
-//   npm run bench:metrics              full run: 60,000 rows ingested each way, 5 million rows queried
-//   npm run bench:metrics -- --smoke   a few seconds, for CI: proves the script works, judges nothing
-import { v7 as uuidV7 } from 'uuid';
-import { cpus, totalmem } from 'node:os';
+// Metrics: batch ingestion against plain pg, and the trend queries (latest, 30-day series) over the
+// generated metrics against the baseline server. (Before the harness this was a script of its own,
+// `npm run bench:metrics`, which now runs these two scenarios.)
+import type { Request } from 'autocannon';
 import pg from 'pg';
-import { benchDatabase, latencies, migrate, percentile, pool, round, startApp, writeResults } from './support.js';
+import { insertWithPg, loop, type MetricInput } from './baseline.js';
+import { compareHttp, interleaved, load, sampleMemory, withCpu } from './load.js';
+import { atLeast, row, withServers, type Scenario } from './scenario.js';
 
-const smoke = process.argv.includes('--smoke');
 const BATCH = 1000;
-const BATCHES = smoke ? 4 : 60;
-const CONCURRENCY = 4;
-const QUERY_ROWS = smoke ? 50_000 : 5_000_000;
-const QUERY_RUNS = smoke ? 20 : 300;
+const CONNECTIONS = 4;
 
-function batch(seed: number) {
+function batch(seed: number): MetricInput[] {
   const now = Date.now();
   return Array.from({ length: BATCH }, (_, i) => ({
     pipeline_name: `bench_${seed % 20}`,
@@ -24,97 +21,52 @@ function batch(seed: number) {
   }));
 }
 
-/** Plain pg: one multi-row INSERT per 1,000 rows, as the issue defines the baseline. */
-async function insertWithPg(client: pg.Pool, rows: ReturnType<typeof batch>): Promise<void> {
-  const values: unknown[] = [];
-  const tuples = rows.map((r, i) => {
-    // Time-ordered ids like the API's, so both sides maintain the primary key index the same way.
-    values.push(uuidV7(), r.pipeline_name, r.metric_type, r.metric_value, r.recorded_at, JSON.stringify(r.metadata));
-    const b = i * 6;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-  });
-  await client.query(
-    `insert into data_quality_metrics (metric_id, pipeline_name, metric_type, metric_value, recorded_at, metadata) values ${tuples.join(', ')}`,
-    values,
-  );
-}
-
-async function main(): Promise<void> {
-  const db = await benchDatabase('bench_metrics');
-  migrate(db.url);
-  const app = await startApp(db.url);
-  const direct = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
-  try {
-    const payloads = Array.from({ length: BATCHES }, (_, i) => JSON.stringify({ metrics: batch(i) }));
-    // Warm both paths up, then measure them back to back on the same database.
-    await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: app.headers, body: payloads[0] });
-    await insertWithPg(direct, batch(0));
-
-    const viaApi = () =>
-      pool(BATCHES / 2, CONCURRENCY, async (i) => {
-        const res = await fetch(`${app.base}/v1/metrics/batch`, { method: 'POST', headers: app.headers, body: payloads[i] });
-        if (res.status !== 201) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
-      });
-    const viaPg = () => pool(BATCHES / 2, CONCURRENCY, (i) => insertWithPg(direct, batch(i)));
-    // API, pg, pg, API: each side runs once into the smaller table and once into the larger one.
-    const seconds = { api: 0, pg: 0 };
-    for (const [side, run] of [['api', viaApi], ['pg', viaPg], ['pg', viaPg], ['api', viaApi]] as const) {
-      const started = performance.now();
-      await run();
-      seconds[side] += (performance.now() - started) / 1000;
+const ingest: Scenario = {
+  name: 'metrics-ingest',
+  description: `POST /v1/metrics/batch, ${BATCH} rows per request, ${CONNECTIONS} connections, against plain pg multi-row INSERTs`,
+  async run(ctx) {
+    const url = await ctx.freshDatabase('metrics');
+    const app = await ctx.startApp(url);
+    const direct = new pg.Pool({ connectionString: url, max: CONNECTIONS });
+    const batches = Array.from({ length: 20 }, (_, i) => batch(i));
+    const requests: Request[] = batches.map((b) => ({ method: 'POST', path: '/v1/metrics/batch', body: JSON.stringify({ metrics: b }) }));
+    const viaApi = (seconds: number) => () =>
+      withCpu(app.pid, () => load({ base: app.base, connections: CONNECTIONS, seconds, headers: app.headers, requests, unitsPerRequest: BATCH }));
+    const viaPg = (seconds: number) => () => loop(seconds, CONNECTIONS, BATCH, (i) => insertWithPg(direct, batches[i % batches.length]));
+    try {
+      const memory = sampleMemory(app.pid);
+      const r = await interleaved(viaApi(ctx.phaseSeconds), viaPg(ctx.phaseSeconds), { a: viaApi(1), b: viaPg(1) });
+      const c = { app: r.a, baseline: r.b, peakRssMiB: memory.stop().hwmMiB };
+      return { rows: [row(`metrics batch ingestion, ${BATCH} rows/request, ${CONNECTIONS} connections`, c, 'ratio >= 0.5 of plain pg', atLeast(0.5), 'rows/s')] };
+    } finally {
+      await direct.end();
+      await app.stop();
     }
-    const apiRate = (BATCHES * BATCH) / seconds.api;
-    const pgRate = (BATCHES * BATCH) / seconds.pg;
+  },
+};
 
-    // Trend queries over many rows: generated in SQL, 200 pipelines, 4 types, the last 30 days.
-    const started = performance.now();
-    await direct.query(`
-      insert into data_quality_metrics (metric_id, pipeline_name, metric_type, metric_value, recorded_at)
-      select gen_random_uuid(), 'pipe_' || floor(200 * power(random(), 2))::int,
-             (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + i % 4], random() * 1000,
-             now() - (i * (interval '30 days' / ${QUERY_ROWS}))
-      from generate_series(1, ${QUERY_ROWS}) i`);
-    // As autovacuum would have done by the time the rows are queried: sets the visibility map, so the
-    // series index answers without visiting the table.
-    await direct.query('vacuum analyze data_quality_metrics');
-    const generationSeconds = (performance.now() - started) / 1000;
-
-    const to = new Date().toISOString();
-    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    const get = (path: string) => async () => {
-      const res = await fetch(`${app.base}${path}`, { headers: app.headers });
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-      await res.arrayBuffer();
+const queries: Scenario = {
+  name: 'metrics-queries',
+  description: 'GET /v1/metrics/latest and a 30-day hourly /v1/metrics/series over the generated metrics, 1 connection',
+  async run(ctx) {
+    const data = await ctx.dataDatabase('metrics');
+    // The 30 days the generated history covers: they end when it was generated, not now.
+    const to = data.generatedAt;
+    const from = new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
+    const latest: Request[] = [{ method: 'GET', path: '/v1/metrics/latest?pipeline_name=pipe_3' }];
+    const series: Request[] = [{ method: 'GET', path: `/v1/metrics/series?pipeline_name=pipe_3&metric_type=row_count&bucket=1h&agg=avg&from=${from}&to=${to}` }];
+    const options = { connections: 1, seconds: ctx.phaseSeconds };
+    const [l, s] = await withServers(ctx, data.url, async (app, baseline) => [
+      await compareHttp(app, baseline, latest, options),
+      await compareHttp(app, baseline, series, options),
+    ]);
+    const p50Under20 = (r: { app: { p50: number; errors: number } }) => r.app.p50 < 20 && r.app.errors === 0;
+    const rows = `${data.rows.toLocaleString('en')} rows`;
+    return {
+      rows: [row(`metrics latest of pipe_3, ${rows}, 1 connection`, l, 'p50 < 20 ms', p50Under20), row(`metrics 30-day hourly series, ${rows}, 1 connection`, s, 'p50 < 20 ms', p50Under20)],
+      details: { rows: data.rows, generationSeconds: data.generationSeconds, cachedData: data.cached, generatedAt: data.generatedAt },
     };
-    const latest = await latencies(QUERY_RUNS, get('/v1/metrics/latest?pipeline_name=pipe_3'));
-    const series = await latencies(QUERY_RUNS, get(`/v1/metrics/series?pipeline_name=pipe_3&metric_type=row_count&bucket=1h&agg=avg&from=${from}&to=${to}`));
+  },
+};
 
-    const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, database: db.server },
-      smoke,
-      ingestion: { rowsPerRequest: BATCH, requests: BATCHES, concurrency: CONCURRENCY, apiRowsPerSecond: Math.round(apiRate), pgRowsPerSecond: Math.round(pgRate), ratio: round(apiRate / pgRate, 2) },
-      queries: {
-        rows: QUERY_ROWS,
-        generationSeconds: round(generationSeconds),
-        latest: { p50ms: round(percentile(latest, 0.5), 2), p99ms: round(percentile(latest, 0.99), 2) },
-        series30d1h: { p50ms: round(percentile(series, 0.5), 2), p99ms: round(percentile(series, 0.99), 2) },
-      },
-    };
-    writeResults(smoke ? 'metrics-smoke' : 'metrics', results);
-    console.log(`metrics batch ingestion, ${BATCH} rows/request, ${CONCURRENCY} at a time:`);
-    console.log(`  API ${results.ingestion.apiRowsPerSecond} rows/s, plain pg ${results.ingestion.pgRowsPerSecond} rows/s, ratio ${results.ingestion.ratio}`);
-    console.log(`trend queries over ${QUERY_ROWS} rows (generated in ${results.queries.generationSeconds} s):`);
-    console.log(`  latest p50 ${results.queries.latest.p50ms} ms, p99 ${results.queries.latest.p99ms} ms`);
-    console.log(`  30-day hourly series p50 ${results.queries.series30d1h.p50ms} ms, p99 ${results.queries.series30d1h.p99ms} ms`);
-  } finally {
-    await direct.end();
-    await app.stop();
-    await db.close();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+export const scenarios: Scenario[] = [ingest, queries];

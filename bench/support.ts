@@ -1,75 +1,117 @@
-// Shared pieces of the benchmark scripts: a database to run against, the built app as a child process,
-// and latency statistics. Benchmarks run on loopback only and stop by themselves.
+// Shared pieces of the benchmark harness: the built app as a child process, a private copy of dist/ to
+// run it from, and latency statistics. Benchmarks run on loopback only and stop by themselves.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { freePort, startDisposablePostgres } from '../test/support/disposable-postgres.js';
+import { join, resolve } from 'node:path';
+import { freePort } from '../test/support/disposable-postgres.js';
 
-export interface BenchDatabase {
-  url: string;
-  server: string;
-  close(): Promise<void>;
-}
+/**
+ * The app runs from a copy of dist/ taken at the start of the run: `npm test` and `npm run build` in
+ * this shared checkout delete and rebuild dist/ (nest's deleteOutDir), which would otherwise pull the app
+ * from under a 15-minute run. The copy lives in node_modules/.cache, which git, eslint and tsc leave
+ * alone, and from where node_modules still resolves; package.json goes beside it, because Node looks no
+ * further up than a node_modules folder for the "type": "module" of the files (and the app reads its
+ * version from there).
+ */
+const SNAPSHOT = resolve('node_modules/.cache/pipeline-ledger-bench');
+export const APP_DIST = join(SNAPSHOT, 'dist');
 
-/** A fresh database `name` on BENCH_DATABASE_URL's server (default: the local one), else on an embedded one. */
-export async function benchDatabase(name: string): Promise<BenchDatabase> {
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const client = new pg.Client({ connectionString: admin.toString() });
-  const reachable = await client.connect().then(() => true, () => false);
-  if (reachable) {
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.query(`create database "${name}"`);
-    const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), server: `PostgreSQL ${rows[0].v} at ${admin.host}`, close: async () => undefined };
+export function snapshotBuild(): void {
+  for (const entry of ['dist/main.js', 'dist/cli.js', 'dist/src/app.module.js', 'dist/migrations']) {
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first (npm run bench does)`);
   }
-  const embedded = await startDisposablePostgres();
-  await embedded.createDatabase(name);
-  return { url: embedded.url(name), server: 'embedded PostgreSQL 18', close: () => embedded.destroy() };
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync('dist', APP_DIST, { recursive: true });
+  cpSync('package.json', join(SNAPSHOT, 'package.json'));
 }
 
 export function migrate(url: string): void {
-  const run = spawnSync(process.execPath, ['dist/cli.js', 'migrate', 'up'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(APP_DIST, 'cli.js'), 'migrate', 'up'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`migrating the bench database failed: ${run.stdout}${run.stderr}`);
 }
 
 export interface RunningApp {
   base: string;
   process: ChildProcess;
-  /** Authorization and JSON headers for its API: the first key the app created on its fresh database. */
+  pid: number;
+  /** Authorization and JSON headers for its API. */
   headers: Record<string, string>;
+  /** Milliseconds from spawn to the first 200 of /health/ready, and the CPU time it used until then. */
+  readyMs: number;
+  cpuMs: number;
   stop(): Promise<void>;
 }
 
-/** The built app, as production runs it, on a fresh database: it creates its first API key, which we use. */
-export async function startApp(url: string, env: Record<string, string> = {}): Promise<RunningApp> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const status = await fetch(`${base}/health/ready`).then((r) => r.status, () => 0);
-    if (status === 200) {
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
-      const stop = async () => {
-        child.kill('SIGTERM');
-        await exited;
-        rmSync(dataDir, { recursive: true, force: true });
-      };
-      return { base, process: child, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/** Polls `url` every 5 ms until it answers 200; false if the process exits or `limitMs` passes first. */
+export async function untilOk(url: string, child: ChildProcess, limitMs = 30_000): Promise<boolean> {
+  const deadline = performance.now() + limitMs;
+  while (performance.now() < deadline && child.exitCode === null) {
+    const status = await fetch(url).then((r) => r.status, () => 0);
+    if (status === 200) return true;
+    await new Promise((r) => setTimeout(r, 5));
   }
-  child.kill('SIGKILL');
-  throw new Error('the app did not become ready');
+  return false;
+}
+
+/** Starts a child process serving HTTP and waits for `readyPath`; SIGTERM and wait on stop. */
+export async function startServer(args: string[], env: Record<string, string>, readyPath: string) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  if (!(await untilOk(`${base}${readyPath}`, child))) {
+    child.kill('SIGKILL');
+    throw new Error(`${args.join(' ')} did not become ready on ${readyPath}`);
+  }
+  const readyMs = performance.now() - started;
+  const cpuMs = cpuTimeMs(child.pid as number);
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return { base, child, readyMs, cpuMs, stop };
+}
+
+/**
+ * CPU time (user + system) a process has used so far, ms, from /proc (10 ms ticks); NaN off Linux. On a
+ * busy machine a start waits for the CPU as much as it uses it: this is the part that is its own.
+ */
+export function cpuTimeMs(pid: number): number {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The built app as production runs it (`node dist/main.js`, from the copy above) with `key`, an API key
+ * of every scope the harness inserted. No per-key rate limit (RATE_LIMIT_MAX=0), which would throttle
+ * the load; logs at warn, as the earlier benchmark runs did.
+ */
+export async function startApp(url: string, key: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
+  const appEnv = { DATABASE_URL: url, LOG_LEVEL: 'warn', MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir, RATE_LIMIT_MAX: '0', ...env };
+  const server = await startServer([join(APP_DIST, 'main.js')], appEnv, '/health/ready').catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    base: server.base,
+    process: server.child,
+    pid: server.child.pid as number,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    readyMs: server.readyMs,
+    cpuMs: server.cpuMs,
+    stop: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at a time. */

@@ -1,0 +1,156 @@
+// The ceiling for this machine: a minimal node:http + pg server issuing, per request, exactly the SQL the
+// app issues for the same request, with nothing else (no framework, no validation, no logging).
+//   DATABASE_URL=… PORT=… BENCH_APP_DIST=<a copy of dist/, see support.ts> node bench/baseline-server.ts
+// The SQL text and the statements' parameter order come from the app's own compiled query modules, so the
+// two cannot drift apart. Like the app, every /v1 request first looks its API key up by prefix and
+// compares SHA-256 hashes in constant time (the app's once-a-minute last_used_at update is left out).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pg from 'pg';
+
+type ExecQueries = typeof import('../src/audit/executions.queries.js');
+type TrendQueries = typeof import('../src/quality/trends.queries.js');
+type KeyFormat = typeof import('../src/auth/api-key-format.js');
+type Cursors = typeof import('../src/common/cursor.js');
+type Uuid = typeof import('../src/database/uuid-v7.js');
+type StateMachine = typeof import('../src/audit/execution-state-machine.js');
+
+const dist = process.env.BENCH_APP_DIST as string;
+const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
+const q = await load<ExecQueries>('src/audit/executions.queries.js');
+const trends = await load<TrendQueries>('src/quality/trends.queries.js');
+const keys = await load<KeyFormat>('src/auth/api-key-format.js');
+const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
+const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
+const { TRANSITIONS, isTerminal } = await load<StateMachine>('src/audit/execution-state-machine.js');
+
+// The app's pool: DB_POOL_MAX's default, statement timeout and UTC sessions (mikro-orm.config.ts).
+const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, statement_timeout: 30_000, options: '-c TimeZone=UTC' });
+
+/** The app's `?` placeholders as $1, $2, … (src/database/sql.ts). */
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+const run = async (sql: string, params: unknown[]) => (await db.query(numbered(sql), params)).rows as Record<string, unknown>[];
+
+async function authenticated(req: IncomingMessage): Promise<boolean> {
+  const token = keys.bearerToken(req.headers.authorization);
+  const prefix = token && keys.prefixOf(token);
+  if (!token || !prefix) return false;
+  const [row] = await run('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = ?', [prefix]);
+  return Boolean(row) && !row.revoked && keys.keyMatches(token, row.hash as string);
+}
+
+type Handler = (params: URLSearchParams, body: Record<string, unknown>, id: string) => Promise<[number, unknown]>;
+
+const createExecution: Handler = async (_params, body) => {
+  const rows = await run(q.INSERT_EXECUTION, [
+    uuidV7(),
+    body.pipeline_name,
+    body.status ?? 'running',
+    body.started_at ?? new Date().toISOString(),
+    body.input_file ?? null,
+    body.attempt ?? 1,
+    JSON.stringify(body.row_counts ?? {}),
+    uuidV7(),
+    JSON.stringify(body),
+  ]);
+  return [201, rows[0]];
+};
+
+/** Applies the transition as TransitionsService.apply does when it applies (no completed_at, no error). */
+const transition: Handler = async (_params, body, id) => {
+  const { type, ...payload } = body;
+  const rule = TRANSITIONS[type as keyof typeof TRANSITIONS];
+  const rows = await run(q.APPLY_TRANSITION, [
+    rule.to,
+    JSON.stringify(body.row_counts ?? {}),
+    isTerminal(rule.to),
+    null,
+    null,
+    id,
+    rule.from,
+    null,
+    null,
+    uuidV7(),
+    type,
+    JSON.stringify(payload),
+  ]);
+  return rows.length === 1 ? [201, rows[0]] : [409, { code: 'not applied' }];
+};
+
+const listExecutions: Handler = async (params) => {
+  const limit = Number(params.get('limit') ?? 50);
+  const cursor = params.get('cursor');
+  const after = cursor ? decodeCursor(cursor, { s: () => true, t: () => true, i: () => true }) : undefined;
+  const { sql, params: values } = q.listExecutionsSql(
+    { pipelineName: params.get('pipeline_name') ?? undefined, after: after && { startedAt: after.t, id: after.i } },
+    '-started_at',
+    limit,
+  );
+  const rows = await run(sql, values);
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  const next = rows.length > limit ? Buffer.from(JSON.stringify({ s: '-started_at', t: last.started_at, i: last.execution_id })).toString('base64url') : null;
+  return [200, { data, next_cursor: next }];
+};
+
+const latest: Handler = async (params) => {
+  const pipeline = params.get('pipeline_name');
+  return [200, { pipeline_name: pipeline, data: await run(trends.LATEST_ALL_TYPES, [pipeline, pipeline, pipeline]) }];
+};
+
+/** The hourly average, as the scenario asks for it, with the app's rounding of `from` to the bucket. */
+const series: Handler = async (params) => {
+  const hour = 3_600_000;
+  const to = params.get('to') as string;
+  const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
+  const [pipeline, type] = [params.get('pipeline_name'), params.get('metric_type')];
+  const points = await run(trends.seriesSql('avg'), [from, to, '1 hour', '1 hour', pipeline, type, from, to]);
+  return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
+};
+
+function route(method: string, path: string): { handler: Handler; id: string } | undefined {
+  if (method === 'POST' && path === '/v1/executions') return { handler: createExecution, id: '' };
+  if (method === 'GET' && path === '/v1/executions') return { handler: listExecutions, id: '' };
+  if (method === 'GET' && path === '/v1/metrics/latest') return { handler: latest, id: '' };
+  if (method === 'GET' && path === '/v1/metrics/series') return { handler: series, id: '' };
+  const events = /^\/v1\/executions\/([0-9a-f-]{36})\/events$/i.exec(path);
+  if (method === 'POST' && events) return { handler: transition, id: events[1].toLowerCase() };
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://baseline');
+  let status = 404;
+  let body: unknown = { code: 'no route' };
+  if (url.pathname === '/health') {
+    await db.query('select 1');
+    [status, body] = [200, { status: 'ok' }];
+  } else {
+    const found = route(req.method ?? 'GET', url.pathname);
+    const payload = await readBody(req);
+    if (found && !(await authenticated(req))) [status, body] = [401, { code: 'unauthorized' }];
+    else if (found) [status, body] = await found.handler(url.searchParams, payload, found.id);
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((error: unknown) => {
+    console.error(error);
+    res.writeHead(500).end();
+  });
+});
+server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  void db.end().then(() => process.exit(0));
+});

@@ -1,0 +1,110 @@
+// OpenLineage START / COMPLETE pairs as an Airflow task emits them (statistics and quality facets), and the
+// plain-pg baseline: per event, the statements the app issues for it, in one transaction, nothing else.
+import pg from 'pg';
+import { v7 as uuidV7 } from 'uuid';
+
+type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
+type ReportQueries = typeof import('../src/audit/run-reports.queries.js');
+type MetricQueries = typeof import('../src/quality/metrics.queries.js');
+
+const PRODUCER = 'https://github.com/apache/airflow/tree/providers-openlineage/2.1.0';
+const facet = (fields: Record<string, unknown>) => ({ _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-0-0/Facet.json', ...fields });
+const INPUT = { namespace: 'postgres://warehouse:5432', name: 'public.orders' };
+const OUTPUT = { namespace: 's3://lake', name: 'marts/orders_daily' };
+
+export interface BenchEvent {
+  body: Record<string, unknown>;
+  runId: string;
+  time: string;
+  start: boolean;
+  pipeline: string;
+  /** What the app derives from it: row counts and metric rows (8 on a COMPLETE). */
+  rowCounts: Record<string, number>;
+  metrics: { metric_type: string; metric_value: number; metadata: Record<string, unknown> }[];
+}
+
+/** Endless START, COMPLETE, START, COMPLETE, … of new runs of 50 tasks: never a duplicate. */
+export function eventStream(): () => BenchEvent {
+  let n = 0;
+  let runId = '';
+  return () => {
+    const start = n % 2 === 0;
+    if (start) runId = uuidV7();
+    const task = `orders_dag.task_${Math.floor(n / 2) % 50}`;
+    const time = new Date().toISOString();
+    n++;
+    const rows = 1000 + (n % 97);
+    const quality = facet({ rowCount: rows, bytes: rows * 120, columnMetrics: { order_id: { nullCount: 0, distinctCount: rows }, amount: { nullCount: 3, distinctCount: 412 } } });
+    const assertions = facet({ assertions: [{ assertion: 'not_null', column: 'order_id', success: true }, { assertion: 'unique', column: 'order_id', success: true }] });
+    const body = {
+      eventType: start ? 'START' : 'COMPLETE',
+      eventTime: time,
+      producer: PRODUCER,
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId, facets: { parent: facet({ run: { runId: '01936f00-0000-7000-8000-0000000000da' }, job: { namespace: 'airflow', name: 'orders_dag' } }) } },
+      job: { namespace: 'airflow', name: task },
+      inputs: [{ ...INPUT, inputFacets: start ? { inputStatistics: facet({ rowCount: rows }) } : { dataQualityMetrics: quality, dataQualityAssertions: assertions } }],
+      outputs: start ? [] : [{ ...OUTPUT, outputFacets: { outputStatistics: facet({ rowCount: rows - 3 }) } }],
+    };
+    const meta = (more: Record<string, unknown>) => ({ source: 'openlineage', facet: 'dataQualityMetrics', role: 'input', dataset: INPUT, ...more });
+    const metrics = start
+      ? []
+      : [
+          { metric_type: 'row_count', metric_value: rows, metadata: meta({}) },
+          { metric_type: 'bytes', metric_value: rows * 120, metadata: meta({}) },
+          ...['order_id', 'amount'].flatMap((column) => [
+            { metric_type: 'column.null_count', metric_value: column === 'amount' ? 3 : 0, metadata: meta({ column }) },
+            { metric_type: 'column.distinct_count', metric_value: column === 'amount' ? 412 : rows, metadata: meta({ column }) },
+          ]),
+          ...[0, 1].map(() => ({ metric_type: 'assertion', metric_value: 1, metadata: meta({ facet: 'dataQualityAssertions', column: 'order_id' }) })),
+        ];
+    const rowCounts = start ? { [`input:${INPUT.namespace}/${INPUT.name}`]: rows } : { [`output:${OUTPUT.namespace}/${OUTPUT.name}`]: rows - 3 };
+    return { body, runId, time, start, pipeline: `airflow/${task}`, rowCounts, metrics };
+  };
+}
+
+/** The app's `?` placeholders as $1, $2, … (src/database/sql.ts). */
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
+export interface AppQueries {
+  lineage: LineageQueries;
+  reports: ReportQueries;
+  metrics: MetricQueries;
+}
+
+/**
+ * One event as the app records it, over a plain pg pool: the API key's lookup (every request makes it),
+ * then LineageService.record and RunReportsService.apply's statements in one transaction.
+ */
+export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, keyPrefix: string): Promise<void> {
+  await pool.query('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = $1', [keyPrefix]);
+  const client = await pool.connect();
+  const run = async (sql: string, params: unknown[]) => (await client.query(numbered(sql), params)).rows as Record<string, string>[];
+  try {
+    await client.query('begin');
+    const json = JSON.stringify(e.body);
+    const type = e.start ? 'START' : 'COMPLETE';
+    const [row] = await run(q.lineage.INSERT_LINEAGE_EVENT, [uuidV7(), e.time, 'run', type, e.runId, 'airflow', e.pipeline.slice(8), PRODUCER, json]);
+    const [status, completedAt, transition] = e.start ? ['running', null, 'start'] : ['succeeded', e.time, 'succeed'];
+    const counts = JSON.stringify(e.rowCounts);
+    const entry = [row.event_id, transition, row.received_at, JSON.stringify({ source: 'openlineage', event_type: type, event_time: e.time, producer: PRODUCER })];
+    const parent = '01936f00-0000-7000-8000-0000000000da';
+    for (;;) {
+      const [locked] = await run(q.reports.LOCK_EXECUTION, [e.runId]);
+      if (locked) await run(q.reports.MERGE_REPORT, [status, completedAt, null, counts, counts, e.time, parent, e.runId, ...entry]);
+      // The other event of the run may have created it a moment ago: then lock and merge, as the app does.
+      if (locked || (await run(q.reports.INSERT_REPORTED, [e.runId, e.pipeline, status, e.time, completedAt, counts, null, parent, ...entry])).length > 0) break;
+    }
+    const metrics = e.metrics.map((m) => ({ metric_id: uuidV7(), pipeline_name: e.pipeline, recorded_at: e.time, execution_id: e.runId, ...m, metadata: { ...m.metadata, lineage_event_id: row.event_id } }));
+    if (metrics.length > 0) await run(q.metrics.INSERT_METRICS, [JSON.stringify(metrics)]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,99 @@
+// The app as a process: cold start to readiness, and its memory across repeated load in one process.
+import type { Request } from 'autocannon';
+import { load, memoryOf, type LoadResult } from './load.js';
+import { percentile, round } from './support.js';
+import type { Measure, Row, Scenario } from './scenario.js';
+
+const stats = (sorted: number[]): Measure => ({ p50: round(percentile(sorted, 0.5)), p99: round(sorted[sorted.length - 1] ?? Number.NaN), errors: 0 });
+
+type Start = () => Promise<{ readyMs: number; cpuMs: number; stop(): Promise<void> }>;
+
+const coldStart: Scenario = {
+  name: 'cold-start',
+  description: 'spawn `node dist/main.js` until /health/ready answers 200, nothing pending; baseline: the node:http + pg server until its /health answers',
+  async run(ctx) {
+    const url = await ctx.freshDatabase('coldstart');
+    const rounds = ctx.smoke ? 1 : 10;
+    const starts: Record<string, Start> = {
+      check: () => ctx.startApp(url, { MIGRATIONS_ON_BOOT: 'check' }),
+      up: () => ctx.startApp(url, { MIGRATIONS_ON_BOOT: 'up' }),
+      baseline: () => ctx.startBaseline(url),
+    };
+    const wall: Record<string, number[]> = { check: [], up: [], baseline: [] };
+    const cpu: Record<string, number[]> = { check: [], up: [], baseline: [] };
+    const once = async (kind: string) => {
+      const started = await starts[kind]();
+      await started.stop();
+      wall[kind].push(started.readyMs);
+      cpu[kind].push(started.cpuMs);
+    };
+    // One start of each first, so that the page cache holds node_modules for all of them alike.
+    if (!ctx.smoke) for (const kind of Object.keys(starts)) await once(kind);
+    for (const t of [...Object.values(wall), ...Object.values(cpu)]) t.length = 0;
+    for (let i = 0; i < rounds; i++) for (const kind of i % 2 ? ['baseline', 'up', 'check'] : ['check', 'up', 'baseline']) await once(kind);
+    for (const t of [...Object.values(wall), ...Object.values(cpu)]) t.sort((a, b) => a - b);
+    const [base, baseCpu] = [stats(wall.baseline), stats(cpu.baseline)];
+    const rows: Row[] = [
+      { measure: 'cold start to ready, MIGRATIONS_ON_BOOT=check (p99 column: slowest)', unit: 'ms', app: stats(wall.check), baseline: base, target: 'p50 < 1500 ms' },
+      { measure: 'cold start to ready, MIGRATIONS_ON_BOOT=up, nothing pending', unit: 'ms', app: stats(wall.up), baseline: base },
+      { measure: 'cold start: CPU time used until ready, check', unit: 'ms', app: stats(cpu.check), baseline: baseCpu, note: 'user + system, 10 ms ticks' },
+    ];
+    rows[0].met = rows[0].app.p50 < 1500;
+    return { rows, details: { rounds, wallMs: wall, cpuMs: cpu } };
+  },
+};
+
+function createRequests(): Request[] {
+  return Array.from({ length: 50 }, (_, i) => ({ method: 'POST', path: '/v1/executions', body: JSON.stringify({ pipeline_name: `mem_pipe_${i}`, row_counts: { input: i } }) }));
+}
+
+function batchRequests(): Request[] {
+  const now = Date.now();
+  const metrics = Array.from({ length: 1000 }, (_, i) => ({ pipeline_name: 'mem_pipe', metric_type: 'row_count', metric_value: i, recorded_at: new Date(now - i * 1000).toISOString(), metadata: { column: `c${i % 7}` } }));
+  return [{ method: 'POST', path: '/v1/metrics/batch', body: JSON.stringify({ metrics }) }];
+}
+
+const memory: Scenario = {
+  name: 'memory',
+  description: 'one app process: a warm-up and three consecutive runs of the create load, then of the batch ingestion load; RSS after each',
+  async run(ctx) {
+    const url = await ctx.freshDatabase('memory');
+    const app = await ctx.startApp(url);
+    const loads = [
+      { label: 'create, 32 connections', requests: createRequests(), connections: 32 },
+      { label: 'metrics batch of 1,000, 4 connections', requests: batchRequests(), connections: 4 },
+    ];
+    const rows: Row[] = [];
+    try {
+      const atStart = memoryOf(app.pid);
+      for (const { label, requests, connections } of loads) {
+        const after: number[] = [];
+        let errors = 0;
+        // A warm-up run first (not counted): the first load grows the heap to its working size, which is
+        // not what "growth across runs" asks about.
+        for (let run = 0; run < 4; run++) {
+          const r: LoadResult = await load({ base: app.base, connections, seconds: ctx.phaseSeconds, headers: app.headers, requests: requests.map((q) => ({ ...q })) });
+          await new Promise((resolve) => setTimeout(resolve, 1000)); // let the in-flight work and a GC settle
+          if (run === 0) continue;
+          errors += r.errors;
+          after.push(memoryOf(app.pid)?.rss ?? Number.NaN);
+        }
+        const growth = (after[2] - after[0]) / after[0];
+        rows.push({
+          measure: `memory: RSS after 3 runs of ${label}`,
+          unit: 'MiB',
+          app: { rate: after[2], p50: Number.NaN, p99: Number.NaN, errors },
+          peakRssMiB: memoryOf(app.pid)?.hwm,
+          target: 'growth run 1 -> 3 <= 10 %',
+          met: growth <= 0.1 && errors === 0,
+          note: `after runs 1/2/3: ${after.join(' / ')} MiB (${growth >= 0 ? '+' : ''}${round(growth * 100)} %)`,
+        });
+      }
+      return { rows, details: { rssAtStartMiB: atStart?.rss } };
+    } finally {
+      await app.stop();
+    }
+  },
+};
+
+export const scenarios: Scenario[] = [coldStart, memory];

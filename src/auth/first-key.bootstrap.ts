@@ -28,7 +28,8 @@ export class FirstKeyBootstrap implements OnApplicationBootstrap {
     const file = this.config.security.adminKeyFile;
     let shown: string | undefined;
     const created = await this.keys.createFirstKeyIfNone((key) => {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      // The folder keeps its usual mode: the embedded PostgreSQL (run as `postgres` under root) lives in it too.
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `${key}\n`, { mode: 0o600 });
       chmodSync(file, 0o600); // writeFileSync's mode applies to new files only
       shown = key;

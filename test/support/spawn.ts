@@ -1,4 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A spawned service or CLI writes its first-start API key and embedded data here, never into the checkout. */
+const scratchDataDir = () => mkdtempSync(join(tmpdir(), 'pl-spawn-data-'));
 
 export interface RunResult {
   code: number | null;
@@ -12,7 +18,7 @@ export interface RunResult {
 export function runTs(entry: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: scratchDataDir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -40,7 +46,7 @@ export interface RunningServer {
 export function startServer(args: string[], port: number, env: Record<string, string>, cwd?: string): RunningServer {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: scratchDataDir(), ...env },
     stdio: 'ignore',
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -92,7 +92,7 @@ const list: Scenario = {
   description: 'GET /v1/executions?pipeline_name=…&limit=50[&cursor=…] over the generated executions',
   async run(ctx) {
     const data = await ctx.dataDatabase('executions');
-    // pipe_0 is the largest pipeline (about 1 in 8 rows), pipe_5 a middling one (about 1 in 90).
+    // pipe_0 is the largest pipeline (about 1 in 8 rows), pipe_5 a middling one (about 1 in 75).
     const requests = await cursorRequests(data.url, ['pipe_0', 'pipe_5'], 99);
     const [busy, single] = await withServers(ctx, data.url, async (app, baseline) => [
       await compareHttp(app, baseline, requests, { connections: 8, seconds: ctx.phaseSeconds }),

@@ -1,8 +1,10 @@
 // Shared pieces of the benchmark harness: the built app as a child process, a private copy of dist/ to
 // run it from, and latency statistics. Benchmarks run on loopback only and stop by themselves.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { freePort } from '../test/support/disposable-postgres.js';
 
@@ -40,11 +42,16 @@ export interface RunningApp {
   /** Milliseconds from spawn to the first 200 of /health/ready, and the CPU time it used until then. */
   readyMs: number;
   cpuMs: number;
+  /** The DevTools WebSocket of a process started with --inspect. */
+  inspectorUrl?: string;
   stop(): Promise<void>;
 }
 
-/** Polls `url` every 5 ms until it answers 200; false if the process exits or `limitMs` passes first. */
-export async function untilOk(url: string, child: ChildProcess, limitMs = 30_000): Promise<boolean> {
+/**
+ * Polls `url` every 5 ms until it answers 200; false if the process exits or `limitMs` passes first. The
+ * app retries an unreachable or full database for DB_BOOT_RETRY_MS (30 s) before it gives up.
+ */
+export async function untilOk(url: string, child: ChildProcess, limitMs = 60_000): Promise<boolean> {
   const deadline = performance.now() + limitMs;
   while (performance.now() < deadline && child.exitCode === null) {
     const status = await fetch(url).then((r) => r.status, () => 0);
@@ -54,16 +61,29 @@ export async function untilOk(url: string, child: ChildProcess, limitMs = 30_000
   return false;
 }
 
-/** Starts a child process serving HTTP and waits for `readyPath`; SIGTERM and wait on stop. */
-export async function startServer(args: string[], env: Record<string, string>, readyPath: string) {
+/**
+ * Starts a child process serving HTTP and waits for `readyPath`; SIGTERM and wait on stop. Its stdout
+ * (the app's JSON log) goes to `stdoutFile` if given, whose end a failed start quotes, else nowhere.
+ */
+export async function startServer(args: string[], env: Record<string, string>, readyPath: string, stdoutFile?: string) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const stdout = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
+  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') closeSync(stdout);
+  // Its warnings and errors pass through; the inspector's notes (the memory scenario's --inspect=…:0) do
+  // not, except for the address the inspector chose, which the scenario needs.
+  let inspectorUrl: string | undefined;
+  createInterface({ input: child.stderr as Readable }).on('line', (line) => {
+    inspectorUrl ??= /^Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
+    if (!/^(Debugger (listening|attached|ending)|For help, see)/.test(line)) process.stderr.write(`${line}\n`);
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const base = `http://127.0.0.1:${port}`;
   if (!(await untilOk(`${base}${readyPath}`, child))) {
     child.kill('SIGKILL');
-    throw new Error(`${args.join(' ')} did not become ready on ${readyPath}`);
+    const log = stdoutFile ? readFileSync(stdoutFile, 'utf8').slice(-2000) : '';
+    throw new Error(`${args.join(' ')} did not become ready on ${readyPath} (exit code ${child.exitCode}); the end of its log:\n${log}`);
   }
   const readyMs = performance.now() - started;
   const cpuMs = cpuTimeMs(child.pid as number);
@@ -71,7 +91,7 @@ export async function startServer(args: string[], env: Record<string, string>, r
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
   };
-  return { base, child, readyMs, cpuMs, stop };
+  return { base, child, readyMs, cpuMs, inspectorUrl, stop };
 }
 
 /**
@@ -96,7 +116,7 @@ export function cpuTimeMs(pid: number): number {
 export async function startApp(url: string, key: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
   const appEnv = { DATABASE_URL: url, LOG_LEVEL: 'warn', MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir, RATE_LIMIT_MAX: '0', ...env };
-  const server = await startServer([join(APP_DIST, 'main.js')], appEnv, '/health/ready').catch((error: unknown) => {
+  const server = await startServer([join(APP_DIST, 'main.js')], appEnv, '/health/ready', join(dataDir, 'stdout.log')).catch((error: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
@@ -107,6 +127,7 @@ export async function startApp(url: string, key: string, env: Record<string, str
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     readyMs: server.readyMs,
     cpuMs: server.cpuMs,
+    inspectorUrl: server.inspectorUrl,
     stop: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 // an array). Neither removes unknown fields: `additionalProperties: false` rejects them.
 const common: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: true, strictTypes: false, strictRequired: false };
 
-function build(options: Options): Ajv {
+/** An AJV compiling the app's schemas as the app does; the fuzz suite uses the same to judge its requests. */
+export function buildAjv(options: Options): Ajv {
   const ajv = new Ajv({ ...common, ...options });
   // "full" date-time requires an offset or Z: naive timestamps are rejected, as RFC 3339 demands.
   addFormats.default(ajv, { mode: 'full', formats: ['date-time', 'uuid', 'uri'] });
@@ -15,8 +16,8 @@ function build(options: Options): Ajv {
   return ajv;
 }
 
-const bodyAjv = build({ coerceTypes: false });
-const paramsAjv = build({ coerceTypes: 'array' });
+const bodyAjv = buildAjv({ coerceTypes: false });
+const paramsAjv = buildAjv({ coerceTypes: 'array' });
 
 const pointer = (key: string) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 

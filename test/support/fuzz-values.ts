@@ -1,23 +1,15 @@
 import fc from 'fast-check';
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
+import { buildAjv } from '../../src/common/validation.js';
 
 // Values for the fuzz suite: valid ones to build requests from, and candidates for invalid ones. Whether a
 // candidate really is invalid is decided by the app's own JSON Schemas, compiled as src/common/validation.ts
-// compiles them, so that a generator meant to be rejected can never send a valid request by accident.
+// compiles them (with its own builder), so that a generator meant to be rejected can never send a valid
+// request by accident. allErrors off: only whether a value is accepted matters here, not every reason.
 
-const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: true, strictTypes: false, strictRequired: false };
-
-function build(options: Options): Ajv {
-  const ajv = new Ajv({ ...common, ...options });
-  addFormats.default(ajv, { mode: 'full', formats: ['date-time', 'uuid', 'uri'] });
-  ajv.addKeyword('example');
-  return ajv;
-}
-
-const bodyAjv = build({ coerceTypes: false });
-const textAjv = build({ coerceTypes: 'array' });
+const bodyAjv = buildAjv({ coerceTypes: false, allErrors: false });
+const textAjv = buildAjv({ coerceTypes: 'array', allErrors: false });
 const bodyValidators = new WeakMap<object, ValidateFunction>();
 const textValidators = new WeakMap<object, ValidateFunction>();
 

@@ -3,12 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { toProblem } from './common/problem.mapper.js';
 import type { AppConfig } from './config/app.config.js';
 import { registerHttpSecurity } from './common/http-security.js';
-import { createRootLogger, loggingModule, type RootLogger } from './common/logging.js';
+import { createRootLogger, type RootLogger } from './common/logging.js';
+import { NestLogger } from './common/nest-logger.js';
+import { registerRequestLogging } from './common/request-logging.js';
 import { registerOpenApi } from './common/openapi.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/request-id.js';
 import { configureValidation } from './common/validation.js';
@@ -40,23 +41,23 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     // On close, idle keep-alive sockets are closed at once; requests in flight still finish (main.ts).
     forceCloseConnections: 'idle',
     // Pipeline names may be 512 characters (OpenLineage's "namespace/job"), three times that percent-encoded.
-    maxParamLength: 2048,
+    // (A router option: as a top-level option Fastify 5 warns that it is deprecated, on every start.)
+    routerOptions: { maxParamLength: 2048 },
     // The router's own refusals (a malformed percent-encoding, a too-long parameter) as problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const body = { ...toProblem(error), instance: request.url, request_id: request.id };
       void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>({ imports: [loggingModule(log), AppModule.forRoot(config)] }, adapter, {
-    // Nest's own start-up lines wait for the pino logger instead of going to its text console logger.
-    bufferLogs: true,
+  // Request logging first: its onRequest hook opens the request's log scope for every hook after it.
+  registerRequestLogging(adapter.getInstance(), log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    // Nest's own lines, start-up included, as JSON through the root logger, as they happen.
+    logger: new NestLogger(log),
     abortOnError: false,
     // Fastify's own JSON parser only: Nest's would also accept form-encoded bodies, which must answer 415.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  // Now, not when init() ends: boot waits for the database and runs migrations, and says so as it goes.
-  app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
   await registerHttpSecurity(app, config.security.corsOrigins);

@@ -1,10 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import { RequestMethod, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app.config.js';
 import { pinoLevel } from './log-levels.js';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 export type RootLogger = Logger;
 
@@ -21,7 +18,7 @@ export function scrubSecrets(text: string): string {
   return text.replace(URL_PASSWORD, '$1:[REDACTED]@').replace(KEY_VALUE_PASSWORD, '$1[REDACTED]');
 }
 
-/** pino's error serializer, with message and stack scrubbed; pino-http hands it errors already serialized. */
+/** pino's error serializer, with message and stack scrubbed; errors may arrive already serialized. */
 function serializeError(error: unknown): unknown {
   const serialized = (error instanceof Error ? stdSerializers.err(error) : error) as Record<string, unknown> | null;
   if (serialized === null || typeof serialized !== 'object') return serialized;
@@ -38,8 +35,21 @@ function serializeError(error: unknown): unknown {
 let stdout: DestinationStream | undefined;
 
 /**
- * The one pino logger of the process: JSON lines on stdout, at LOG_LEVEL, credentials redacted. main.ts
- * logs through it before Nest exists; nestjs-pino derives the request loggers and Nest's Logger from it.
+ * The request being served, if any: set by the request-logging hook (request-logging.ts) when a request
+ * arrives, and carried by Node into everything that request's code goes on to do.
+ */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** Adds the request_id of the request being served to every line logged while serving it. */
+function requestFields(): { request_id?: string } {
+  const scope = requestScope.getStore();
+  return scope ? { request_id: scope.requestId } : {};
+}
+
+/**
+ * The one pino logger of the process: JSON lines on stdout, at LOG_LEVEL, credentials redacted, the
+ * request_id of the request being served on every line. main.ts logs through it before Nest exists; the
+ * request lines and Nest's Logger (nest-logger.ts) write through it too.
  */
 export function createRootLogger(level: LogLevel, destination?: DestinationStream): RootLogger {
   const options = {
@@ -48,6 +58,9 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: { err: serializeError },
+    // A function call per line rather than a child logger per request: nothing is built for a request
+    // that logs nothing, which at LOG_LEVEL=warn is nearly all of them.
+    mixin: requestFields,
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
         method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg) : arg)));
@@ -55,37 +68,4 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
     },
   };
   return pino(options, destination ?? (stdout ??= pino.destination({ dest: 1, sync: true })));
-}
-
-const isProbe = (req: IncomingMessage) => /^\/health\//.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '');
-
-/**
- * nestjs-pino over `root`: one "request completed" line per request (successful probes at debug, so
- * that a probe every few seconds does not drown the rest), and every line logged while serving a
- * request carries its `request_id`: the id Fastify assigned (see app.factory.ts), or the same rule.
- */
-export function loggingModule(root: RootLogger): DynamicModule {
-  return LoggerModule.forRoot({
-    // Every request, 404s included. nestjs-pino's default route ({/*splat}) never matches on Fastify here:
-    // @fastify/middie only ran it for plugin routes such as /docs. This is the pattern MikroORM uses.
-    forRoutes: [{ path: '{*all}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      logger: root,
-      genReqId: (req) => req.id ?? requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'request_id' },
-      // pino-http would otherwise replace the root's error serializer with the unscrubbed default. Of the
-      // response, the status is what matters: its headers are the same on every line.
-      serializers: { err: serializeError, res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-      // The error itself is on the error filter's line, under the same request_id; pino-http would add
-      // an Error of its own here ("failed with status code 500") whose stack points into pino-http.
-      customErrorObject: (_req, _res, _error, { err: _err, ...fields }: Record<string, unknown>) => fields,
-      customLogLevel: (req, res, error) => {
-        // A 503 is a known condition (the database is away), already logged once by the error filter.
-        if (res.statusCode === 503) return 'warn';
-        if (error || res.statusCode >= 500) return 'error';
-        return isProbe(req) && res.statusCode < 400 ? 'debug' : 'info';
-      },
-    },
-  });
 }

@@ -1,9 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StoredPipelineName, StoredRowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, StoredRowCounts, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 import { EVENT_TYPES } from '../pipeline-execution-event.entity.js';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ExecutionResponse = Type.Object(
   {
@@ -16,7 +14,7 @@ export const ExecutionResponse = Type.Object(
     row_counts: StoredRowCounts,
     error_details: Nullable(Type.String()),
     attempt: Type.Integer(),
-    parent_execution_id: Type.Union([Uuid, Type.Null()], {
+    parent_execution_id: Nullable(Uuid, {
       description: 'The run that started this one (OpenLineage parent facet), which may not be recorded itself; null for none.',
     }),
     created_at: Timestamp,

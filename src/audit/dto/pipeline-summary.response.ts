@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
-const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-
+const NullableNumber = Nullable(Type.Number());
 
 export const PipelineSummaryResponse = Type.Object(
   {
@@ -13,7 +12,7 @@ export const PipelineSummaryResponse = Type.Object(
       { execution_id: Uuid, status: StringEnum(Object.values(ExecutionStatus)), started_at: Timestamp },
       { additionalProperties: false, description: 'The most recently started run, whenever it was.' },
     ),
-    last_success_at: Type.Union([Timestamp, Type.Null()], { description: 'completed_at of the most recently started successful run, whenever it was.' }),
+    last_success_at: Nullable(Timestamp, { description: 'completed_at of the most recently started successful run, whenever it was.' }),
     counts: Type.Object(
       {
         pending: Type.Integer(),
@@ -24,7 +23,7 @@ export const PipelineSummaryResponse = Type.Object(
       },
       { additionalProperties: false, description: 'Runs started within the window, by current status.' },
     ),
-    success_rate: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+    success_rate: Nullable(Type.Number({ minimum: 0, maximum: 1 }), {
       description: 'succeeded / (succeeded + failed + cancelled) within the window; null without finished runs.',
     }),
     duration_ms: Type.Object(

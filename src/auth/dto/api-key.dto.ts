@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum, Text, Timestamp } from '../../common/schemas.js';
+import { Nullable, StringEnum, Text, Timestamp } from '../../common/schemas.js';
 import { API_KEY_SCOPES } from '../api-key.entity.js';
 
 const Scopes = Type.Array(StringEnum(API_KEY_SCOPES), {
@@ -17,8 +17,6 @@ export type CreateApiKeyDto = Static<typeof CreateApiKeyDto>;
 
 export const ApiKeyIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 export type ApiKeyIdParams = Static<typeof ApiKeyIdParams>;
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ApiKeyResponse = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { EVENT_KINDS, OPENLINEAGE_EVENT_TYPES } from '../lineage-event.entity.js';
 
 export const BATCH_MAX_EVENTS = 1000;
@@ -31,8 +31,8 @@ export const LineageEventResponse = Type.Object(
   {
     event_id: Uuid,
     kind: StringEnum(EVENT_KINDS),
-    event_type: Type.Union([StringEnum(OPENLINEAGE_EVENT_TYPES), Type.Null()]),
-    run_id: Type.Union([Uuid, Type.Null()], { description: 'run.runId: the execution_id of the run it reports on.' }),
+    event_type: Nullable(StringEnum(OPENLINEAGE_EVENT_TYPES)),
+    run_id: Nullable(Uuid, { description: 'run.runId: the execution_id of the run it reports on.' }),
     event_time: Timestamp,
     received_at: Timestamp,
     effect: EffectSchema,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StoredPipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, Timestamp, Uuid } from '../../common/schemas.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const MetricResponse = Type.Object(
@@ -9,7 +9,7 @@ export const MetricResponse = Type.Object(
     metric_type: MetricType,
     metric_value: Type.Number(),
     recorded_at: Timestamp,
-    execution_id: Type.Union([Uuid, Type.Null()]),
+    execution_id: Nullable(Uuid),
     metadata: Type.Object({}, { additionalProperties: true }),
     created_at: Timestamp,
   },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 import { MetricResponse } from './metric.response.js';
 import { MetricType } from './record-metric.dto.js';
@@ -37,7 +37,7 @@ export type SeriesQuery = Static<typeof SeriesQuery>;
 const Point = Type.Object(
   {
     bucket_start: Timestamp,
-    value: Type.Union([Type.Number(), Type.Null()], { description: 'null for an empty bucket (0 for agg=count).' }),
+    value: Nullable(Type.Number(), { description: 'null for an empty bucket (0 for agg=count).' }),
     count: Type.Integer({ description: 'Metrics in the bucket.' }),
   },
   { additionalProperties: false },
@@ -74,9 +74,9 @@ const ScoredPoint = Type.Object(
     metric_id: Uuid,
     recorded_at: Timestamp,
     value: Type.Number(),
-    z_score: Type.Union([Type.Number(), Type.Null()]),
+    z_score: Nullable(Type.Number()),
     anomaly: Type.Boolean(),
-    reason: Type.Union([Type.String(), Type.Null()], { description: 'Why z_score is null, e.g. too little history.' }),
+    reason: Nullable(Type.String(), { description: 'Why z_score is null, e.g. too little history.' }),
   },
   { additionalProperties: false },
 );
@@ -89,7 +89,7 @@ export const AnomaliesResponse = Type.Object(
     detection: Type.String(),
     sensitivity: Type.Number(),
     baseline: Type.Object(
-      { count: Type.Integer(), mean: Type.Union([Type.Number(), Type.Null()]), stddev: Type.Union([Type.Number(), Type.Null()]) },
+      { count: Type.Integer(), mean: Nullable(Type.Number()), stddev: Nullable(Type.Number()) },
       { additionalProperties: false, description: 'The training window: its number of points, mean and sample standard deviation.' },
     ),
     points: Type.Array(ScoredPoint),

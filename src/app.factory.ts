@@ -13,6 +13,7 @@ import { registerRequestLogging } from './common/request-logging.js';
 import { registerOpenApi } from './common/openapi.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/request-id.js';
 import { configureValidation } from './common/validation.js';
+import { serializersOnFirstUse } from './common/lazy-compile.js';
 import { applyRouteLimits } from './common/route-limits.js';
 
 /** Our package.json: one level up from src/, two from dist/src/. */
@@ -43,6 +44,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     // Pipeline names may be 512 characters (OpenLineage's "namespace/job"), three times that percent-encoded.
     // (A router option: as a top-level option Fastify 5 warns that it is deprecated, on every start.)
     routerOptions: { maxParamLength: 2048 },
+    // Response serializers built on a route's first answer with a status, not all of them at start-up.
+    schemaController: { compilersFactory: serializersOnFirstUse() },
     // The router's own refusals (a malformed percent-encoding, a too-long parameter) as problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const body = { ...toProblem(error), instance: request.url, request_id: request.id };

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { compiledOnFirstUse } from './lazy-compile.js';
 
 // Two validators: bodies are JSON and must already have the right types ("5" is not a number), while
 // query strings and path parameters are text, so their values are coerced (and a lone ?status=x becomes
@@ -45,9 +46,9 @@ function finiteOnly(validate: ValidateFunction) {
   return check;
 }
 
-/** Installs the validators on Fastify; route schemas (see @RouteSchema) are compiled once at startup. */
+/** Installs the validators on Fastify; route schemas (see @RouteSchema) are compiled on first use. */
 export function configureValidation(fastify: FastifyInstance): void {
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) =>
-    httpPart === 'body' ? bodyAjv.compile(schema as object) : finiteOnly(paramsAjv.compile(schema as object)),
+    compiledOnFirstUse(() => (httpPart === 'body' ? bodyAjv.compile(schema as object) : finiteOnly(paramsAjv.compile(schema as object)))),
   );
 }

@@ -61,23 +61,41 @@ function compile(schemas: OpenLineageSchemas, allErrors: boolean): Ajv2020 {
 }
 
 /**
- * The OpenLineage 2-0-2 schema and the facet schemas we ship, compiled once, twice: a validator that stops
- * at the first fault for the usual case, a valid event, and one that collects every fault to report them.
+ * The OpenLineage 2-0-2 schema and the facet schemas we ship, compiled twice: a validator that stops at the
+ * first fault for the usual case, a valid event, and one that collects every fault to report them. Each
+ * is compiled when first needed, not at start-up: together they are most of the CPU a start costs
+ * (docs/benchmarks.md, cold-start), which deployments that never receive OpenLineage should not pay. The
+ * first event after a start waits for the first (about 0.3 s), the first invalid one for the second.
  */
 export class OpenLineageValidator {
-  private readonly any: ValidateFunction;
-  private readonly branches: Record<EventKind, ValidateFunction>;
+  private schemas?: OpenLineageSchemas;
+  private any?: ValidateFunction;
+  private branches?: Record<EventKind, ValidateFunction>;
 
-  constructor(schemas: OpenLineageSchemas = loadSchemas()) {
-    this.any = compile(schemas, false).compile({ $ref: CORE_ID });
-    const reporting = compile(schemas, true);
-    const branch = (name: string) => reporting.compile({ $ref: `${CORE_ID}#/$defs/${name}` });
-    this.branches = { run: branch(BRANCH.run), job: branch(BRANCH.job), dataset: branch(BRANCH.dataset) };
+  constructor(schemas?: OpenLineageSchemas) {
+    this.schemas = schemas;
+  }
+
+  private firstFault(): ValidateFunction {
+    return (this.any ??= compile(this.loaded(), false).compile({ $ref: CORE_ID }));
+  }
+
+  private everyFault(kind: EventKind): ValidateFunction {
+    if (!this.branches) {
+      const reporting = compile(this.loaded(), true);
+      const branch = (name: string) => reporting.compile({ $ref: `${CORE_ID}#/$defs/${name}` });
+      this.branches = { run: branch(BRANCH.run), job: branch(BRANCH.job), dataset: branch(BRANCH.dataset) };
+    }
+    return this.branches[kind];
+  }
+
+  private loaded(): OpenLineageSchemas {
+    return (this.schemas ??= loadSchemas());
   }
 
   /** What is wrong with `event`, as JSON pointers into it; empty when it is a valid event. */
   validate(event: unknown): InvalidParam[] {
-    if (this.any(event)) return [];
+    if (this.firstFault()(event)) return [];
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return [{ in: 'body', pointer: '/', detail: 'must be an OpenLineage event (a JSON object)' }];
     }
@@ -85,7 +103,7 @@ export class OpenLineageValidator {
     if (kind === undefined) {
       return [{ in: 'body', pointer: '/', detail: 'is not an OpenLineage event: a RunEvent has run and job, a JobEvent job, a DatasetEvent dataset' }];
     }
-    const branch = this.branches[kind];
+    const branch = this.everyFault(kind);
     if (branch(event)) return [{ in: 'body', pointer: '/', detail: `matches more than one of RunEvent, JobEvent and DatasetEvent` }];
     return toParams(branch.errors ?? []);
   }

@@ -48,12 +48,14 @@ const coldStart: Scenario = {
     const [base, baseCpu] = [stats(wall.baseline), stats(cpu.baseline)];
     const rows: Row[] = [
       { measure: 'cold start to ready, MIGRATIONS_ON_BOOT=check (p99 column: slowest)', unit: 'ms', app: stats(wall.check), baseline: base, target: 'p50 < 1500 ms' },
-      { measure: 'cold start to ready, check, empty compile cache', unit: 'ms', app: stats(wall.first), baseline: base },
+      { measure: 'cold start to ready, check, empty compile cache', unit: 'ms', app: stats(wall.first), baseline: base, target: 'p50 < 1500 ms' },
       { measure: 'cold start to ready, MIGRATIONS_ON_BOOT=up, nothing pending', unit: 'ms', app: stats(wall.up), baseline: base },
       { measure: 'cold start: CPU time used until ready, check', unit: 'ms', app: stats(cpu.check), baseline: baseCpu, note: 'user + system, 10 ms ticks' },
       { measure: 'cold start: CPU time used until ready, check, empty compile cache', unit: 'ms', app: stats(cpu.first), baseline: baseCpu, note: 'user + system, 10 ms ticks' },
     ];
+    // A start with the cache warm and one without (a new container): the target holds for both or not at all.
     rows[0].met = rows[0].app.p50 < 1500;
+    rows[1].met = rows[1].app.p50 < 1500;
     return { rows, details: { rounds, wallMs: wall, cpuMs: cpu } };
   },
 };

@@ -9,7 +9,7 @@ import type { AppConfig } from './config/app.config.js';
 import { registerHttpSecurity } from './common/http-security.js';
 import { createRootLogger, type RootLogger } from './common/logging.js';
 import { NestLogger } from './common/nest-logger.js';
-import { registerRequestLogging } from './common/request-logging.js';
+import { enterRequestScope, registerRequestLogging } from './common/request-logging.js';
 import { registerOpenApi } from './common/openapi.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/request-id.js';
 import { configureValidation } from './common/validation.js';
@@ -38,7 +38,11 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     // request.id is the caller's X-Request-Id if acceptable, else a UUID; Fastify's own header option
     // would take any value verbatim.
     requestIdHeader: false,
-    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+      enterRequestScope(id);
+      return id;
+    },
     // On close, idle keep-alive sockets are closed at once; requests in flight still finish (main.ts).
     forceCloseConnections: 'idle',
     // Pipeline names may be 512 characters (OpenLineage's "namespace/job"), three times that percent-encoded.
@@ -52,7 +56,6 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
       void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
     },
   });
-  // Request logging first: its onRequest hook opens the request's log scope for every hook after it.
   registerRequestLogging(adapter.getInstance(), log);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Nest's own lines, start-up included, as JSON through the root logger, as they happen.

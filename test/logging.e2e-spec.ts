@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { logLines } from './support/logs.js';
 import { send, startService, type Answer, type ServiceProcess } from './support/service-process.js';
 import { createTestDatabase, sql, withAdmin, type TestDatabase } from './support/test-database.js';
@@ -48,6 +48,10 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
     // A driver error whose message quotes SQL: the table disappears under the running service.
     await sql(db.url, 'alter table pipeline_executions rename to pipeline_executions_moved');
     answers.broken = await get('/v1/executions', { 'x-request-id': 'log-e2e-500', ...service.auth() });
+    // The same failure behind a body of about 150 kB, which reaches the service in several reads: the
+    // error line, written once the body has been parsed, must still carry the request's id.
+    const metrics = Array.from({ length: 1000 }, (_, i) => ({ pipeline_name: 'log_etl', metric_type: 'row_count', metric_value: i, execution_id: randomUUID() }));
+    answers.brokenBig = await send(service.port, 'POST', '/v1/metrics/batch', { 'x-request-id': 'log-e2e-500-big', ...service.auth() }, { metrics });
     service.signal('SIGTERM');
     exitCode = (await service.exited).code;
     lines = logLines(service.output());
@@ -102,6 +106,13 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
     expect(body).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/v1/executions', request_id: 'log-e2e-500' });
     const [failure, completed] = linesOf('log-e2e-500');
     expect(failure).toMatchObject({ level: 'error', context: 'Errors', msg: expect.stringMatching(/pipeline_executions" does not exist[\s\S]*\n\s+at /) });
+    expect(completed).toMatchObject({ level: 'error', msg: 'request errored', res: { statusCode: 500 } });
+  });
+
+  it('puts the request id on the error line of a request with a large body, too', () => {
+    expect(answers.brokenBig.status).toBe(500);
+    const [failure, completed] = linesOf('log-e2e-500-big');
+    expect(failure).toMatchObject({ level: 'error', context: 'Errors', msg: expect.stringMatching(/pipeline_executions" does not exist/) });
     expect(completed).toMatchObject({ level: 'error', msg: 'request errored', res: { statusCode: 500 } });
   });
 

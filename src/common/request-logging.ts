@@ -17,34 +17,53 @@ function levelOf(request: FastifyRequest, status: number): Level {
 /** What is logged of a request: the headers go through the root logger's redaction of credentials. */
 function describeRequest(request: FastifyRequest) {
   const { socket } = request.raw;
-  return { id: request.id, method: request.method, url: request.url, headers: request.headers, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
+  return {
+    id: request.id,
+    method: request.method,
+    url: request.url,
+    query: request.query,
+    params: request.params,
+    headers: request.headers,
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+  };
+}
+
+/**
+ * Opens the log scope of a request: every line logged from here on in what the request's handling goes on
+ * to do carries its request_id. enterWith, not run(): nothing here wraps the rest of the handling, so the
+ * store is set for the current execution and what it schedules. app.factory.ts calls this where Fastify
+ * assigns the id, before any hook (CORS answers preflights from one), and the preValidation hook below
+ * again once the body has been read, in case the body's arrival ran in another context.
+ */
+export function enterRequestScope(requestId: string): void {
+  requestScope.enterWith({ requestId });
 }
 
 /**
  * One line per request when it has been answered ("request completed", or "request errored" for a 5xx)
  * with `req`, `res.statusCode` and `responseTime` in milliseconds, and the request's id on every line
- * logged while it is served (see requestScope). Fastify hooks rather than an HTTP middleware: at a level
- * that drops the line, a request costs one AsyncLocalStorage entry and one level check.
+ * logged while it is served (see enterRequestScope). Fastify hooks rather than an HTTP middleware: at a
+ * level that drops the line, a request costs one AsyncLocalStorage entry and one level check.
  */
 export function registerRequestLogging(fastify: FastifyInstance, root: RootLogger): void {
-  // enterWith, not run(): Fastify's hooks do not wrap the rest of the request's handling. Node carries
-  // the store on from here into the body parser, the route and the response hooks (test/logging.e2e-spec.ts).
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    requestScope.enterWith({ requestId: request.id });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    enterRequestScope(request.id);
     done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const status = reply.statusCode;
     const level = levelOf(request, status);
     if (root.isLevelEnabled(level)) {
-      const fields = { req: describeRequest(request), res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+      // request_id given here too: the response is finished from the socket's context, not the request's.
+      const fields = { request_id: request.id, req: describeRequest(request), res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) };
       root[level](fields, status >= 500 ? 'request errored' : 'request completed');
     }
     done();
   });
   // The client went away before an answer: nothing else would say what became of the request.
   fastify.addHook('onRequestAbort', (request, done) => {
-    if (root.isLevelEnabled('info')) root.info({ req: describeRequest(request) }, 'request aborted');
+    if (root.isLevelEnabled('info')) root.info({ request_id: request.id, req: describeRequest(request) }, 'request aborted');
     done();
   });
 }

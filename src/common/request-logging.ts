@@ -44,7 +44,7 @@ export function enterRequestScope(requestId: string): void {
  * One line per request when it has been answered ("request completed", or "request errored" for a 5xx)
  * with `req`, `res.statusCode` and `responseTime` in milliseconds, and the request's id on every line
  * logged while it is served (see enterRequestScope). Fastify hooks rather than an HTTP middleware: at a
- * level that drops the line, a request costs one AsyncLocalStorage entry and one level check.
+ * level that drops the line, a request costs two AsyncLocalStorage entries and a level check.
  */
 export function registerRequestLogging(fastify: FastifyInstance, root: RootLogger): void {
   fastify.addHook('preValidation', (request, _reply, done) => {

@@ -12,6 +12,7 @@ import { lockTargetFor } from './src/database/migration-orm.js';
 import { PipelineExecution } from './src/audit/pipeline-execution.entity.js';
 import { PipelineExecutionEvent } from './src/audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from './src/quality/data-quality-metric.entity.js';
+import { DataQualityMetricHour } from './src/quality/data-quality-metric-hour.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
 import { ApiKey } from './src/auth/api-key.entity.js';
 import { LineageEvent } from './src/lineage/lineage-event.entity.js';
@@ -23,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const runningTs = import.meta.url.endsWith('.ts');
 const sourceGlob = runningTs ? '!(*.d|*.spec).ts' : '!(*.d|*.spec).js';
 
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, IdempotencyKey, ApiKey, LineageEvent];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent];
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 /**

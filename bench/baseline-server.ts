@@ -105,8 +105,9 @@ const series: Handler = async (params) => {
   const hour = 3_600_000;
   const to = params.get('to') as string;
   const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
-  const [pipeline, type] = [params.get('pipeline_name'), params.get('metric_type')];
-  const points = await run(trends.seriesSql('avg'), [from, to, '1 hour', '1 hour', pipeline, type, from, to]);
+  const [pipeline, type] = [params.get('pipeline_name') as string, params.get('metric_type') as string];
+  const query = trends.seriesQuery('avg', { pipeline, type, from, to, bucket: '1 hour', wholeHours: true });
+  const points = await run(query.sql, query.params);
   return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
 };
 

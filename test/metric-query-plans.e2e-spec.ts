@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { runSql } from '../src/database/sql.js';
 import type { MetricSort } from '../src/quality/dto/list-metrics.query.js';
 import { listMetricsSql, type MetricFilters } from '../src/quality/metrics.queries.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesSql, TRAINING_STATS } from '../src/quality/trends.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from '../src/quality/trends.queries.js';
 import { useOrmDatabase } from './support/orm.js';
 
 interface PlanNode {
@@ -38,7 +38,7 @@ describe('query plans of the metrics API', () => {
              (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + i % 4], random() * 1000,
              now() - (i * interval '13 seconds')
       from generate_series(1, ${ROWS}) i`);
-    await orm.em.getConnection().execute('analyze data_quality_metrics');
+    await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours');
     console.log(`generated ${ROWS} metrics in ${Date.now() - started} ms`);
     const [row] = await runSql<{ t: string; id: string }>(
       orm.em,
@@ -73,9 +73,12 @@ describe('query plans of the metrics API', () => {
     expect(seqScans(await plan(LATEST_OF_TYPES, [['row_count', 'null_rate'], 'pipe_3']))).toEqual([]);
   });
 
-  it('a 30-day series: no sequential scan of the metrics', async () => {
-    const params = [day(30), day(0), '1 hour', '1 hour', 'pipe_3', 'row_count', day(30), day(0)];
-    expect(seqScans(await plan(seriesSql('avg'), params)).filter((r) => r === 'data_quality_metrics')).toEqual([]);
+  it.each([
+    ['hourly, from the rollup', '1 hour', true],
+    ['5-minute, from the metrics', '5 minutes', false],
+  ] as const)('a 30-day %s series: no sequential scan of the metrics or the rollup', async (_, bucket, wholeHours) => {
+    const { sql, params } = seriesQuery('avg', { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket, wholeHours });
+    expect(seqScans(await plan(sql, params)).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
   });
 
   it('anomalies: no sequential scan', async () => {

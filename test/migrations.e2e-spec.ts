@@ -7,7 +7,7 @@ import { sql } from './support/test-database.js';
 // The schema the foundation specifies, as PostgreSQL reports it back. A change here is a schema change:
 // it comes with a migration, reviewed like code.
 const HEAD = {
-  tables: ['api_keys', 'data_quality_metrics', 'idempotency_keys', 'lineage_events', 'migration_checksums', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
+  tables: ['api_keys', 'data_quality_metric_hours', 'data_quality_metrics', 'idempotency_keys', 'lineage_events', 'migration_checksums', MIGRATIONS_TABLE, 'pipeline_execution_events', 'pipeline_executions'],
   columns: {
     api_keys: [
       'id uuid not null',
@@ -61,6 +61,18 @@ const HEAD = {
       'producer text not null',
       'payload jsonb not null',
     ],
+    data_quality_metric_hours: [
+      'pipeline_name text not null',
+      'metric_type text not null',
+      'hour timestamp with time zone not null',
+      'count bigint not null',
+      'sum double precision not null',
+      'min double precision not null',
+      'max double precision not null',
+      'last_recorded_at timestamp with time zone not null',
+      'last_metric_id uuid not null',
+      'last_value double precision not null',
+    ],
     data_quality_metrics: [
       'metric_id uuid not null',
       'pipeline_name text not null',
@@ -103,6 +115,7 @@ const HEAD = {
       "lineage_events_run_id_iff_run: CHECK (((kind = 'run'::text) = (run_id IS NOT NULL)))",
     ],
     idempotency_keys: ['idempotency_keys_pkey: PRIMARY KEY (scope, key)'],
+    data_quality_metric_hours: ['data_quality_metric_hours_pkey: PRIMARY KEY (pipeline_name, metric_type, hour)'],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_foreign: FOREIGN KEY (execution_id) REFERENCES pipeline_executions(execution_id) ON DELETE SET NULL',
       "data_quality_metrics_metadata_is_object: CHECK ((jsonb_typeof(metadata) = 'object'::text))",
@@ -140,6 +153,9 @@ const HEAD = {
       'lineage_events_pkey: CREATE UNIQUE INDEX lineage_events_pkey ON public.lineage_events USING btree (id)',
       'lineage_events_run_received_idx: CREATE INDEX lineage_events_run_received_idx ON public.lineage_events USING btree (run_id, received_at) WHERE (run_id IS NOT NULL)',
     ],
+    data_quality_metric_hours: [
+      'data_quality_metric_hours_pkey: CREATE UNIQUE INDEX data_quality_metric_hours_pkey ON public.data_quality_metric_hours USING btree (pipeline_name, metric_type, hour)',
+    ],
     data_quality_metrics: [
       'data_quality_metrics_execution_id_idx: CREATE INDEX data_quality_metrics_execution_id_idx ON public.data_quality_metrics USING btree (execution_id)',
       'data_quality_metrics_pipeline_recorded_idx: CREATE INDEX data_quality_metrics_pipeline_recorded_idx ON public.data_quality_metrics USING btree (pipeline_name, recorded_at, metric_id)',
@@ -150,10 +166,17 @@ const HEAD = {
     ],
   },
   triggers: [
+    'CREATE TRIGGER metric_hours_add AFTER INSERT ON public.data_quality_metrics REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION data_quality_metrics_metric_hours_add_fn()',
+    'CREATE TRIGGER metric_hours_change AFTER UPDATE ON public.data_quality_metrics REFERENCING OLD TABLE AS before NEW TABLE AS after FOR EACH STATEMENT EXECUTE FUNCTION data_quality_metrics_metric_hours_change_fn()',
+    'CREATE TRIGGER metric_hours_clear AFTER TRUNCATE ON public.data_quality_metrics FOR EACH STATEMENT EXECUTE FUNCTION data_quality_metrics_metric_hours_clear_fn()',
+    'CREATE TRIGGER metric_hours_remove AFTER DELETE ON public.data_quality_metrics REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION data_quality_metrics_metric_hours_remove_fn()',
     'CREATE TRIGGER pipeline_executions_touch_updated_at BEFORE UPDATE ON public.pipeline_executions FOR EACH ROW EXECUTE FUNCTION pipeline_executions_pipeline_executions_touch_updated_at_fn()',
   ],
   // name(arguments): md5 of its definition, so that a changed body is a different schema.
-  functions: [expect.stringMatching(/^pipeline_executions_pipeline_executions_touch_updated_at_fn\(\): [0-9a-f]{32}$/)],
+  functions: [
+    ...['add', 'change', 'clear', 'remove'].map((step) => expect.stringMatching(new RegExp(`^data_quality_metrics_metric_hours_${step}_fn\\(\\): [0-9a-f]{32}$`))),
+    expect.stringMatching(/^pipeline_executions_pipeline_executions_touch_updated_at_fn\(\): [0-9a-f]{32}$/),
+  ],
   types: [],
 };
 

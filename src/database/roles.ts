@@ -25,6 +25,9 @@ export const NARROWED_TABLES: Readonly<Record<string, string>> = {
   // A run's history and the quality measurements are append-only.
   pipeline_execution_events: 'SELECT, INSERT',
   data_quality_metrics: 'SELECT, INSERT',
+  // The hourly rollup, written by the metrics' triggers as the role that writes metrics: an insert adds to
+  // its hours (an upsert). Deleting or changing metrics, which recounts hours, is the owner's alone.
+  data_quality_metric_hours: 'SELECT, INSERT, UPDATE',
   // The raw OpenLineage events everything else is derived from; only `lineage replay` (the owner) deletes.
   lineage_events: 'SELECT, INSERT',
 };

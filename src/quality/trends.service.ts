@@ -6,7 +6,7 @@ import { runSql } from '../database/sql.js';
 import { scorePoint, type TrainingStats } from './anomaly.js';
 import type { MetricResponse } from './dto/metric.response.js';
 import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesSql, TRAINING_STATS } from './trends.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from './trends.queries.js';
 
 const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
 export const MAX_POINTS = 10_000;
@@ -41,17 +41,17 @@ export class TrendsService {
     }
     // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
     const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
-    const points = await runSql<{ bucket_start: string; value: number | null; count: number }>(this.em, seriesSql(agg), [
-      fromIso,
-      toIso,
-      bucket.sql,
-      bucket.sql,
-      query.pipeline_name,
-      query.metric_type,
-      fromIso,
-      toIso,
-    ]);
-    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: query.bucket ?? '1h', agg, from: fromIso, to: toIso, points };
+    const bucketName = query.bucket ?? '1h';
+    const { sql, params } = seriesQuery(agg, {
+      pipeline: query.pipeline_name,
+      type: query.metric_type,
+      from: fromIso,
+      to: toIso,
+      bucket: bucket.sql,
+      wholeHours: bucketName !== '5m',
+    });
+    const points = await runSql<{ bucket_start: string; value: number | null; count: number }>(this.em, sql, params);
+    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
   }
 
   /**

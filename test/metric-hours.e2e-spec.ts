@@ -10,7 +10,7 @@ import { runSql } from '../src/database/sql.js';
 import { seriesQuery } from '../src/quality/trends.queries.js';
 import type { Aggregate } from '../src/quality/dto/trends.query.js';
 
-const ROLLUP_MIGRATION = '20261122_153054_add_metric_hours_rollup';
+const ROLLUP_MIGRATION = '20261122_155418_add_metric_hours_rollup';
 const AGGREGATES: Aggregate[] = ['avg', 'min', 'max', 'sum', 'count', 'last'];
 
 /** Hours where the rollup and the metrics disagree (or that only one of them has): none when it is right. */
@@ -18,6 +18,7 @@ const MISMATCHES = `
   with fresh as (
     select pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour,
            count(*) as count, sum(metric_value) as sum, min(metric_value) as min, max(metric_value) as max,
+           max(recorded_at) as last_recorded_at,
            (array_agg(metric_id order by recorded_at desc, metric_id desc))[1] as last_metric_id,
            (array_agg(metric_value order by recorded_at desc, metric_id desc))[1] as last_value
     from data_quality_metrics group by 1, 2, 3)
@@ -25,6 +26,7 @@ const MISMATCHES = `
   from fresh f full join data_quality_metric_hours h using (pipeline_name, metric_type, hour)
   where f.count is distinct from h.count or f.min is distinct from h.min or f.max is distinct from h.max
      or f.last_value is distinct from h.last_value or f.last_metric_id is distinct from h.last_metric_id
+     or f.last_recorded_at is distinct from h.last_recorded_at
      or abs(f.sum - h.sum) > 1e-9 * greatest(1, abs(f.sum))`;
 
 const hoursCount = async (url: string) => (await sql<{ n: number }>(url, 'select count(*)::int as n from data_quality_metric_hours'))[0].n;
@@ -65,6 +67,34 @@ describe('the hourly rollup of metrics (data_quality_metric_hours)', () => {
     await sql(f.db.url, `update data_quality_metrics set pipeline_name = 'hours_moved' where pipeline_name = 'hours_2' and metric_type = 'null_rate' and metric_value > 900`);
     // An update that changes nothing the rollup counts (as deleting an execution does to its metrics).
     await sql(f.db.url, `update data_quality_metrics set metadata = '{"touched": true}' where pipeline_name = 'hours_1'`);
+    expect(await sql(f.db.url, MISMATCHES)).toEqual([]);
+    // New ids for the newest metrics of an hour (its last_metric_id changes with them).
+    await sql(f.db.url, `update data_quality_metrics set metric_id = gen_random_uuid() where pipeline_name = 'hours_0' and recorded_at < '2026-10-01T06:00:00Z'`);
+    // One statement that updates some metrics and inserts others: an upsert on metric_id.
+    await sql(
+      f.db.url,
+      `insert into data_quality_metrics (metric_id, pipeline_name, metric_type, metric_value, recorded_at)
+       select metric_id, pipeline_name, metric_type, metric_value + 1, recorded_at + interval '2 hours' from data_quality_metrics where pipeline_name = 'hours_2' and metric_type = 'row_count'
+       union all
+       select gen_random_uuid(), 'hours_2', 'row_count', 42, timestamptz '2026-10-02T03:30:00Z' from generate_series(1, 5)
+       on conflict (metric_id) do update set metric_value = excluded.metric_value, recorded_at = excluded.recorded_at`,
+    );
+    expect(await sql(f.db.url, MISMATCHES)).toEqual([]);
+  });
+
+  it('stays exact when metrics are deleted while others are added to the same hours', async () => {
+    const adds = (k: number) =>
+      http(f.t.app)
+        .post('/v1/metrics/batch')
+        .send({ metrics: values(300 + k, 200).map((v, i) => metric({ pipeline_name: 'hours_race', metric_type: 'row_count', metric_value: v, recorded_at: at(7000 + ((i * 7 + k) % 240)) })) });
+    for (const k of [0, 1]) await adds(k).expect(201);
+    const [deleted, ...added] = await Promise.all([
+      sql(f.db.url, `delete from data_quality_metrics where pipeline_name = 'hours_race' and metric_value > 0`),
+      adds(2),
+      adds(3),
+    ]);
+    expect(deleted).toEqual([]);
+    expect(added.map((a) => a.status)).toEqual([201, 201]);
     expect(await sql(f.db.url, MISMATCHES)).toEqual([]);
   });
 

@@ -2,31 +2,42 @@
 // writes metrics (the API, OpenLineage, a replay, SQL by hand), the rollup follows in the same statement.
 // These texts are the entity's declaration (data-quality-metric.entity.ts); the migration that created
 // them holds its own copy, as migrations never change.
+//
+// Counts and sums move by deltas: rows added are added, rows removed are subtracted. Deltas compose in
+// any order, so concurrent writers and a statement that both updates and inserts (INSERT … ON CONFLICT
+// DO UPDATE) stay exact. min, max and the newest value cannot be subtracted: an hour that lost metrics has
+// them recomputed from the metrics left, after its row is locked, so that the writers it waited for count.
 
 const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
 /** The hour a metric falls in, as the rollup and the series buckets count hours. */
 export const HOUR_OF = (column: string) => `date_bin('1 hour', ${column}, ${EPOCH})`;
 
-const ROLLUP_COLUMNS = 'pipeline_name, metric_type, hour, count, sum, min, max, last_recorded_at, last_metric_id, last_value';
+const KEY = 'pipeline_name, metric_type, hour';
+const ROLLUP_COLUMNS = `${KEY}, count, sum, min, max, last_recorded_at, last_metric_id, last_value`;
+const SAME_KEY = (a: string, b: string) => `${a}.pipeline_name = ${b}.pipeline_name and ${a}.metric_type = ${b}.metric_type and ${a}.hour = ${b}.hour`;
+const IN_HOUR = (m: string, t: string) =>
+  `${m}.pipeline_name = ${t}.pipeline_name and ${m}.metric_type = ${t}.metric_type and ${m}.recorded_at >= ${t}.hour and ${m}.recorded_at < ${t}.hour + interval '1 hour'`;
 
 /** count, sum, min, max and the newest value of `source`'s metrics, per pipeline, type and hour. */
-const aggregate = (source: string, where = '') => `
+const aggregate = (source: string, join = '') => `
     select m.pipeline_name, m.metric_type, ${HOUR_OF('m.recorded_at')} as hour, count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
            (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1],
            (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1],
            (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1]
-    from ${source} m ${where}
+    from ${source} m ${join}
     group by 1, 2, 3`;
 
 /**
- * Inserted metrics are added to their hours: one upsert per statement, in key order (so that concurrent
- * batches lock shared hours in the same order and cannot deadlock).
+ * `source`'s metrics added to their hours: one upsert, in key order, so that concurrent single-statement
+ * batches lock shared hours in the same order and do not deadlock. (A transaction with several metric
+ * statements, such as `lineage replay`, holds its hours until it commits; of a deadlock, PostgreSQL aborts
+ * one side, which the API answers with a retryable 503.)
  */
-const ADD = `
+const ADD = (source: string) => `
   insert into data_quality_metric_hours as h (${ROLLUP_COLUMNS})
-  ${aggregate('added')}
+  ${aggregate(source)}
     order by 1, 2, 3
-  on conflict (pipeline_name, metric_type, hour) do update set
+  on conflict (${KEY}) do update set
     count = h.count + excluded.count,
     sum = h.sum + excluded.sum,
     min = least(h.min, excluded.min),
@@ -35,27 +46,36 @@ const ADD = `
     last_metric_id = case when (excluded.last_recorded_at, excluded.last_metric_id) > (h.last_recorded_at, h.last_metric_id) then excluded.last_metric_id else h.last_metric_id end,
     last_recorded_at = greatest(h.last_recorded_at, excluded.last_recorded_at);`;
 
-/** The hours in `touched` (pipeline_name, metric_type, hour) are counted again from the metrics left. */
-const RECOUNT = (touched: string) => `
-  delete from data_quality_metric_hours h using (${touched}) t
-   where h.pipeline_name = t.pipeline_name and h.metric_type = t.metric_type and h.hour = t.hour;
-  insert into data_quality_metric_hours (${ROLLUP_COLUMNS})
-  ${aggregate(
-    'data_quality_metrics',
-    `join (${touched}) t on m.pipeline_name = t.pipeline_name and m.metric_type = t.metric_type
-          and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'`,
-  )}
-    order by 1, 2, 3;`;
+/**
+ * `source`'s metrics taken out of their hours: count and sum by delta (which locks the rows), hours left
+ * empty deleted, and min, max and the newest value of the others recomputed from the metrics, in a later
+ * statement that sees whatever the writers it waited for committed.
+ */
+const SUBTRACT = (source: string) => `
+  update data_quality_metric_hours h set count = h.count - r.count, sum = h.sum - r.sum
+    from (select pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour, count(*) as count, sum(metric_value) as sum
+          from ${source} s group by 1, 2, 3) r
+   where ${SAME_KEY('h', 'r')};
+  delete from data_quality_metric_hours h
+   using (select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${source} s) t
+   where ${SAME_KEY('h', 't')} and h.count <= 0;
+  update data_quality_metric_hours h set min = a.min, max = a.max, last_recorded_at = a.last_recorded_at, last_metric_id = a.last_metric_id, last_value = a.last_value
+    from (select t.pipeline_name, t.metric_type, t.hour, min(m.metric_value) as min, max(m.metric_value) as max,
+                 (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+                 (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+                 (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
+          from (select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${source} s) t
+          join data_quality_metrics m on ${IN_HOUR('m', 't')}
+          group by 1, 2, 3) a
+   where ${SAME_KEY('h', 'a')};`;
 
-const hoursOf = (table: string) => `select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${table}`;
-
-// Updated rows count only when they moved between hours or changed value.
-const CHANGED = `
-  select o.pipeline_name, o.metric_type, o.recorded_at from before o join after n using (metric_id)
-   where (o.pipeline_name, o.metric_type, o.recorded_at, o.metric_value) is distinct from (n.pipeline_name, n.metric_type, n.recorded_at, n.metric_value)
-  union all
-  select n.pipeline_name, n.metric_type, n.recorded_at from before o join after n using (metric_id)
-   where (o.pipeline_name, o.metric_type, o.recorded_at, o.metric_value) is distinct from (n.pipeline_name, n.metric_type, n.recorded_at, n.metric_value)`;
+// What an update changed of what the rollup keeps: rows in one transition table and not in the other, id
+// included (an update of metadata alone changes nothing here). The old ones are subtracted, then the new
+// ones added: the recompute of the old hours already sees the new rows, and adding them again to min, max
+// and the newest value changes nothing.
+const KEPT = 'pipeline_name, metric_type, recorded_at, metric_value, metric_id';
+const OLD_ROWS = `(select ${KEPT} from before except all select ${KEPT} from after)`;
+const NEW_ROWS = `(select ${KEPT} from after except all select ${KEPT} from before)`;
 
 /** A trigger and its function, named as MikroORM names a trigger's function (table_trigger_fn). */
 function trigger(name: string, event: string, transition: string, body: string): { name: string; expression: string } {
@@ -69,7 +89,7 @@ function trigger(name: string, event: string, transition: string, body: string):
 }
 
 export const METRIC_HOURS_TRIGGERS = {
-  add: trigger('metric_hours_add', 'insert', 'referencing new table as added', ADD),
-  remove: trigger('metric_hours_remove', 'delete', 'referencing old table as removed', RECOUNT(hoursOf('removed'))),
-  change: trigger('metric_hours_change', 'update', 'referencing old table as before new table as after', RECOUNT(hoursOf(`(${CHANGED}) c`))),
+  add: trigger('metric_hours_add', 'insert', 'referencing new table as added', ADD('added')),
+  remove: trigger('metric_hours_remove', 'delete', 'referencing old table as removed', SUBTRACT('removed')),
+  change: trigger('metric_hours_change', 'update', 'referencing old table as before new table as after', SUBTRACT(OLD_ROWS) + ADD(NEW_ROWS)),
 };

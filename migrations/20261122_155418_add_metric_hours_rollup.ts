@@ -18,21 +18,22 @@ export class Migration20261122155418_add_metric_hours_rollup extends Migration {
     this.addSql(`create or replace function "data_quality_metrics_metric_hours_change_fn"() returns trigger language plpgsql as \$\$ begin update data_quality_metric_hours h set count = h.count - r.count, sum = h.sum - r.sum
     from (select pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(metric_value) as sum
           from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after) s group by 1, 2, 3) r
-   where h.pipeline_name = r.pipeline_name and h.metric_type = r.metric_type and h.hour = r.hour;   delete from data_quality_metric_hours h
-   using (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after) s) t
+   where h.pipeline_name = r.pipeline_name and h.metric_type = r.metric_type and h.hour = r.hour;   delete from data_quality_metric_hours h using (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after) s) t
    where h.pipeline_name = t.pipeline_name and h.metric_type = t.metric_type and h.hour = t.hour and h.count <= 0;   update data_quality_metric_hours h set min = a.min, max = a.max, last_recorded_at = a.last_recorded_at, last_metric_id = a.last_metric_id, last_value = a.last_value
-    from (select t.pipeline_name, t.metric_type, t.hour, min(m.metric_value) as min, max(m.metric_value) as max,
-                 (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
-                 (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
-                 (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
-          from (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after) s) t
-          join data_quality_metrics m on m.pipeline_name = t.pipeline_name and m.metric_type = t.metric_type and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'
-          group by 1, 2, 3) a
+    from (
+    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(m.metric_value) as sum,
+           min(m.metric_value) as min, max(m.metric_value) as max,
+           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
+    from data_quality_metrics m join (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after) s) t on m.pipeline_name = t.pipeline_name and m.metric_type = t.metric_type and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'
+    group by 1, 2, 3) a
    where h.pipeline_name = a.pipeline_name and h.metric_type = a.metric_type and h.hour = a.hour;   insert into data_quality_metric_hours as h (pipeline_name, metric_type, hour, count, sum, min, max, last_recorded_at, last_metric_id, last_value)
-    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
-           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1]
+    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(m.metric_value) as sum,
+           min(m.metric_value) as min, max(m.metric_value) as max,
+           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
     from (select pipeline_name, metric_type, recorded_at, metric_value, metric_id from after except all select pipeline_name, metric_type, recorded_at, metric_value, metric_id from before) m 
     group by 1, 2, 3
     order by 1, 2, 3
@@ -48,23 +49,24 @@ export class Migration20261122155418_add_metric_hours_rollup extends Migration {
     this.addSql(`create or replace function "data_quality_metrics_metric_hours_remove_fn"() returns trigger language plpgsql as \$\$ begin update data_quality_metric_hours h set count = h.count - r.count, sum = h.sum - r.sum
     from (select pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(metric_value) as sum
           from removed s group by 1, 2, 3) r
-   where h.pipeline_name = r.pipeline_name and h.metric_type = r.metric_type and h.hour = r.hour;   delete from data_quality_metric_hours h
-   using (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from removed s) t
+   where h.pipeline_name = r.pipeline_name and h.metric_type = r.metric_type and h.hour = r.hour;   delete from data_quality_metric_hours h using (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from removed s) t
    where h.pipeline_name = t.pipeline_name and h.metric_type = t.metric_type and h.hour = t.hour and h.count <= 0;   update data_quality_metric_hours h set min = a.min, max = a.max, last_recorded_at = a.last_recorded_at, last_metric_id = a.last_metric_id, last_value = a.last_value
-    from (select t.pipeline_name, t.metric_type, t.hour, min(m.metric_value) as min, max(m.metric_value) as max,
-                 (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
-                 (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
-                 (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
-          from (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from removed s) t
-          join data_quality_metrics m on m.pipeline_name = t.pipeline_name and m.metric_type = t.metric_type and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'
-          group by 1, 2, 3) a
+    from (
+    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(m.metric_value) as sum,
+           min(m.metric_value) as min, max(m.metric_value) as max,
+           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
+    from data_quality_metrics m join (select distinct pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour from removed s) t on m.pipeline_name = t.pipeline_name and m.metric_type = t.metric_type and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'
+    group by 1, 2, 3) a
    where h.pipeline_name = a.pipeline_name and h.metric_type = a.metric_type and h.hour = a.hour; return null; end; \$\$;`);
     this.addSql(`create trigger "metric_hours_remove" after delete on "data_quality_metrics" referencing old table as removed for each statement execute function "data_quality_metrics_metric_hours_remove_fn"();`);
     this.addSql(`create or replace function "data_quality_metrics_metric_hours_add_fn"() returns trigger language plpgsql as \$\$ begin insert into data_quality_metric_hours as h (pipeline_name, metric_type, hour, count, sum, min, max, last_recorded_at, last_metric_id, last_value)
-    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
-           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1]
+    select m.pipeline_name, m.metric_type, date_bin('1 hour', m.recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour, count(*) as count, sum(m.metric_value) as sum,
+           min(m.metric_value) as min, max(m.metric_value) as max,
+           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
     from added m 
     group by 1, 2, 3
     order by 1, 2, 3

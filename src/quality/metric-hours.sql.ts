@@ -8,7 +8,8 @@
 // DO UPDATE) stay exact. min, max and the newest value cannot be subtracted: an hour that lost metrics has
 // them recomputed from the metrics left, after its row is locked, so that the writers it waited for count.
 
-const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
+/** The origin of hour and bucket boundaries: the Unix epoch, in UTC whatever the session's time zone. */
+export const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
 /** The hour a metric falls in, as the rollup and the series buckets count hours. */
 export const HOUR_OF = (column: string) => `date_bin('1 hour', ${column}, ${EPOCH})`;
 
@@ -18,14 +19,18 @@ const SAME_KEY = (a: string, b: string) => `${a}.pipeline_name = ${b}.pipeline_n
 const IN_HOUR = (m: string, t: string) =>
   `${m}.pipeline_name = ${t}.pipeline_name and ${m}.metric_type = ${t}.metric_type and ${m}.recorded_at >= ${t}.hour and ${m}.recorded_at < ${t}.hour + interval '1 hour'`;
 
-/** count, sum, min, max and the newest value of `source`'s metrics, per pipeline, type and hour. */
+/** count, sum, min, max and the newest value of `source`'s metrics, per pipeline, type and hour, as the rollup names them. */
 const aggregate = (source: string, join = '') => `
-    select m.pipeline_name, m.metric_type, ${HOUR_OF('m.recorded_at')} as hour, count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
-           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1],
-           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1]
+    select m.pipeline_name, m.metric_type, ${HOUR_OF('m.recorded_at')} as hour, count(*) as count, sum(m.metric_value) as sum,
+           min(m.metric_value) as min, max(m.metric_value) as max,
+           (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
+           (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
+           (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
     from ${source} m ${join}
     group by 1, 2, 3`;
+
+/** The hours `source`'s metrics fall in. */
+const touched = (source: string) => `select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${source} s`;
 
 /**
  * `source`'s metrics added to their hours: one upsert, in key order, so that concurrent single-statement
@@ -56,17 +61,10 @@ const SUBTRACT = (source: string) => `
     from (select pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour, count(*) as count, sum(metric_value) as sum
           from ${source} s group by 1, 2, 3) r
    where ${SAME_KEY('h', 'r')};
-  delete from data_quality_metric_hours h
-   using (select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${source} s) t
+  delete from data_quality_metric_hours h using (${touched(source)}) t
    where ${SAME_KEY('h', 't')} and h.count <= 0;
   update data_quality_metric_hours h set min = a.min, max = a.max, last_recorded_at = a.last_recorded_at, last_metric_id = a.last_metric_id, last_value = a.last_value
-    from (select t.pipeline_name, t.metric_type, t.hour, min(m.metric_value) as min, max(m.metric_value) as max,
-                 (array_agg(m.recorded_at order by m.recorded_at desc, m.metric_id desc))[1] as last_recorded_at,
-                 (array_agg(m.metric_id order by m.recorded_at desc, m.metric_id desc))[1] as last_metric_id,
-                 (array_agg(m.metric_value order by m.recorded_at desc, m.metric_id desc))[1] as last_value
-          from (select distinct pipeline_name, metric_type, ${HOUR_OF('recorded_at')} as hour from ${source} s) t
-          join data_quality_metrics m on ${IN_HOUR('m', 't')}
-          group by 1, 2, 3) a
+    from (${aggregate('data_quality_metrics', `join (${touched(source)}) t on ${IN_HOUR('m', 't')}`)}) a
    where ${SAME_KEY('h', 'a')};`;
 
 // What an update changed of what the rollup keeps: rows in one transition table and not in the other, id

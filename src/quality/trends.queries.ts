@@ -1,6 +1,7 @@
 import { isoColumn } from '../database/sql.js';
 import type { Aggregate } from './dto/trends.query.js';
 import { METRIC_COLUMNS } from './metrics.queries.js';
+import { EPOCH, HOUR_OF } from './metric-hours.sql.js';
 
 const LATEST_OF_TYPE = `
   cross join lateral (
@@ -26,7 +27,6 @@ export const LATEST_OF_TYPES = `
   select ${METRIC_COLUMNS} from (select distinct unnest(?::text[]) as metric_type) t ${LATEST_OF_TYPE}
   order by t.metric_type`;
 
-const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
 
 /** Each aggregate over raw metrics (metric_value, recorded_at, metric_id)... */
 const RAW_AGGREGATE: Record<Aggregate, string> = {
@@ -90,7 +90,7 @@ export function seriesQuery(agg: Aggregate, range: SeriesRange): { sql: string; 
     group by 1`;
     return { sql: pointsSql(agg, buckets), params: [...head, bucket, pipeline, type, from, to] };
   }
-  const edge = `date_bin('1 hour', ?::timestamptz, ${EPOCH})`;
+  const edge = HOUR_OF('?::timestamptz');
   const buckets = `
     select date_bin(?::interval, hour, ${EPOCH}) as bucket_start, sum(count)::int as count, ${ROLLUP_AGGREGATE[agg]} as value
     from (

@@ -25,6 +25,13 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The connection is a leaf of the migrator, the roles and the HTTP layer: they build on it, never the reverse.
+    files: ['src/database/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/migrator/**', '**/roles/**', '**/http/**'], message: 'src/database is the connection only.' }] }],
+    },
+  },
+  {
     // Generated migrations escape every `$` in their SQL template strings; they are reviewed, not restyled.
     files: ['migrations/**'],
     rules: { 'no-useless-escape': 'off' },

@@ -1,7 +1,6 @@
 // Load generation (autocannon as a library), A/B/B/A interleaving, and memory sampling of a process.
 import { readFileSync } from 'node:fs';
 import autocannon, { type Request } from 'autocannon';
-import type { Measure } from './scenario.js';
 import { cpuTimeMs, percentile, round } from './support.js';
 
 export interface LoadOptions {
@@ -14,6 +13,14 @@ export interface LoadOptions {
   requests: Request[];
   /** What one 2xx response counts for: 1 request, 1,000 rows, 2 events. */
   unitsPerRequest?: number;
+}
+
+/** Rate and latencies of one measured phase. */
+export interface Measure {
+  rate?: number;
+  p50: number;
+  p99: number;
+  errors: number;
 }
 
 export interface LoadResult extends Measure {

@@ -3,9 +3,10 @@
 // e2e global setup does, against migrating an empty database.
 import pg from 'pg';
 import { latencies, percentile, round } from './support.js';
-import type { BenchContext, Measure, Row, Scenario } from './scenario.js';
+import type { Measure } from './load.js';
+import type { BenchContext, Row, Scenario } from './scenario.js';
 
-type RunnerModule = typeof import('../src/database/migration-orm.js');
+type RunnerModule = typeof import('../src/migrator/migration-orm.js');
 type ConfigModule = typeof import('../src/config/app.config.js');
 
 const stats = (sorted: number[]): Measure => ({ p50: round(percentile(sorted, 0.5), 2), p99: round(percentile(sorted, 0.99), 2), errors: 0 });

@@ -6,7 +6,8 @@ import type { Request } from 'autocannon';
 import { heapAfterGc } from './inspector.js';
 import { load, memoryOf, type LoadResult } from './load.js';
 import { percentile, round } from './support.js';
-import type { Measure, Row, Scenario } from './scenario.js';
+import type { Measure } from './load.js';
+import type { Row, Scenario } from './scenario.js';
 
 const stats = (sorted: number[]): Measure => ({ p50: round(percentile(sorted, 0.5)), p99: round(sorted[sorted.length - 1] ?? Number.NaN), errors: 0 });
 

@@ -1,5 +1,6 @@
 // The results table, printed as Markdown so that it can go into docs/benchmarks.md as it is.
-import { ratioOf, type Measure, type Row } from './scenario.js';
+import type { Measure } from './load.js';
+import { ratioOf, type Row } from './scenario.js';
 
 const number = (n: number | undefined, digits = 0) =>
   n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });

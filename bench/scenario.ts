@@ -4,7 +4,7 @@
 import type { BaselineServer } from './baseline.js';
 import type { BenchDatabases, GeneratedData } from './databases.js';
 import type { DataKind } from './generate.js';
-import { cpuPerUnit, measure, type Comparison, type LoadOptions, type LoadResult } from './load.js';
+import { cpuPerUnit, measure, type Comparison, type LoadOptions, type LoadResult, type Measure } from './load.js';
 import type { RunningApp } from './support.js';
 
 export interface BenchContext {
@@ -33,13 +33,6 @@ export interface BenchContext {
 }
 
 /** One side of a comparison. `rate` is requests, rows or events per second; absent for latency-only rows. */
-export interface Measure {
-  rate?: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
 export interface Row {
   measure: string;
   unit: 'req/s' | 'rows/s' | 'events/s' | 'ms' | 'MiB';

@@ -1,7 +1,7 @@
 // `npm run db:roles`: sets up the owner and runtime database roles (src/database/roles.ts).
 import { loadRolesConfig } from '../src/config/roles.config.js';
 import { ConfigError } from '../src/config/env-parsers.js';
-import { ROLES_USAGE, runRolesCommand } from '../src/database/roles.command.js';
+import { ROLES_USAGE, runRolesCommand } from '../src/roles/roles.command.js';
 
 runRolesCommand(process.argv.slice(2), () => loadRolesConfig(process.env), console.log).then(
   (code) => process.exit(code),

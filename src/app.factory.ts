@@ -4,17 +4,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { toProblem } from './common/problem.mapper.js';
+import { toProblem } from './http/problem.mapper.js';
 import type { AppConfig } from './config/app.config.js';
-import { registerHttpSecurity } from './common/http-security.js';
-import { createRootLogger, type RootLogger } from './common/logging.js';
-import { NestLogger } from './common/nest-logger.js';
-import { enterRequestScope, registerRequestLogging } from './common/request-logging.js';
-import { registerOpenApi } from './common/openapi.js';
-import { REQUEST_ID_HEADER, requestIdFrom } from './common/request-id.js';
-import { configureValidation } from './common/validation.js';
-import { serializersOnFirstUse } from './common/lazy-compile.js';
-import { applyRouteLimits } from './common/route-limits.js';
+import { registerHttpSecurity } from './http/http-security.js';
+import { createRootLogger, type RootLogger } from './logging/logging.js';
+import { NestLogger } from './logging/nest-logger.js';
+import { enterRequestScope, registerRequestLogging } from './http/request-logging.js';
+import { registerOpenApi } from './http/openapi.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
+import { configureValidation } from './http/validation.js';
+import { serializersOnFirstUse } from './http/lazy-compile.js';
+import { applyRouteLimits } from './http/route-limits.js';
 
 /** Our package.json: one level up from src/, two from dist/src/. */
 function packageVersion(): string {

@@ -3,12 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from './config/app.config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { MigratorModule } from './migrator/migrator.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { QualityModule } from './quality/quality.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
-import { ProblemFilter } from './common/problem.filter.js';
+import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
 export class AppModule {
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

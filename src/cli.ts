@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/app.config.js';
 import { DomainError } from './common/domain-error.js';
-import { resolveDatabaseUrl } from './database/embedded-credentials.js';
-import { lintMigrations } from './database/lint-migrations.js';
-import { detectDrift } from './database/migration-drift.js';
-import { openMigrationRunner } from './database/migration-orm.js';
-import { EXIT, MIGRATE_USAGE, runLintCommand, runMigrateCommand, UsageError } from './database/migrate.command.js';
+import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
+import { lintMigrations } from './migrator/lint/lint-migrations.js';
+import { detectDrift } from './migrator/drift/migration-drift.js';
+import { openMigrationRunner } from './migrator/migration-orm.js';
+import { EXIT, MIGRATE_USAGE, runLintCommand, runMigrateCommand, UsageError } from './migrator/migrate.command.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 import { API_KEYS_USAGE, ApiKeysUsageError, runApiKeysCommand } from './auth/api-keys.command.js';
 import { ConfigError } from './config/env-parsers.js';
 import { loadRolesConfig } from './config/roles.config.js';
-import { ROLES_USAGE, runRolesCommand } from './database/roles.command.js';
-import { forMigrations } from './database/migration-settings.js';
+import { ROLES_USAGE, runRolesCommand } from './roles/roles.command.js';
+import { forMigrations } from './migrator/migration-settings.js';
 import { LINEAGE_USAGE, LineageUsageError, runLineageCommand } from './lineage/lineage.command.js';
 
 const USAGE = `Usage: node dist/cli.js <group> <command> [options]

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 // First: it takes over console before any library that captures console.log is loaded.
-import { routeConsoleTo } from './common/console-to-log.js';
+import { routeConsoleTo } from './logging/console-to-log.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from './config/env-parsers.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
-import type { EmbeddedDatabase } from './database/embedded-postgres.js';
+import type { EmbeddedDatabase } from './database/embedded/embedded-postgres.js';
 import { createApp } from './app.factory.js';
-import { createRootLogger, type RootLogger } from './common/logging.js';
+import { createRootLogger, type RootLogger } from './logging/logging.js';
 import { ShutdownService } from './health/shutdown.service.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -61,7 +61,7 @@ function stop(reason: string, code: number): Promise<void> {
 /** Imports embedded-postgres only when it is used, and drops the exit-on-signal handlers it installs. */
 async function startEmbedded(config: AppConfig): Promise<EmbeddedDatabase> {
   const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
-  const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
+  const { startEmbeddedPostgres } = await import('./database/embedded/embedded-postgres.js');
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);

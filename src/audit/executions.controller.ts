@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator.js';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../common/schemas.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../http/schemas.js';
 import { CreateExecutionDto } from './dto/create-execution.dto.js';
 import { ExecutionEventDto } from './dto/execution-event.dto.js';
 import { ExecutionEventResponse, ExecutionResponse } from './dto/execution.response.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { Type } from '@sinclair/typebox';
 import { RequireScope } from '../auth/access.decorator.js';
-import { COMMON_PROBLEMS, problemResponse } from '../common/schemas.js';
+import { COMMON_PROBLEMS, problemResponse } from '../http/schemas.js';
 import { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
 import { PipelineParams, PipelineQuery } from './dto/pipeline.query.js';
 import { PipelinesService } from './pipelines.service.js';

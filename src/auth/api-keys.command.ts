@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../config/app.config.js';
-import { buildOrmOptions } from '../../mikro-orm.config.js';
+import { buildOrmOptions } from '../database/orm-options.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity.js';
 import { ApiKeysService, type ApiKeyInfo } from './api-keys.service.js';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { Type } from '@sinclair/typebox';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../common/schemas.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../http/schemas.js';
 import { RequireScope } from './access.decorator.js';
 import { ApiKeysService, type ApiKeyInfo } from './api-keys.service.js';
 import { ApiKeyIdParams, ApiKeyResponse, CreateApiKeyDto, CreatedApiKeyResponse } from './dto/api-key.dto.js';

@@ -1,11 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { buildOrmOptions } from '../../mikro-orm.config.js';
-import { DatabaseBootstrap } from './database.bootstrap.js';
-import { MigrationService } from './migration.service.js';
+import { buildOrmOptions } from './orm-options.js';
 
+/** The connection: MikroORM and its pool, injectable everywhere. Migrations are the MigratorModule's. */
 @Global()
 @Module({
   imports: [
@@ -19,10 +18,5 @@ import { MigrationService } from './migration.service.js';
       useFactory: (config: AppConfig) => ({ ...buildOrmOptions(config), registerRequestContext: false }),
     }),
   ],
-  providers: [
-    { provide: MigrationService, inject: [MikroORM], useFactory: (orm: MikroORM) => new MigrationService(orm) },
-    DatabaseBootstrap,
-  ],
-  exports: [MigrationService],
 })
 export class DatabaseModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { MigrationService } from '../database/migration.service.js';
+import { MigrationService } from '../migrator/migration.service.js';
 
 class TimeoutError extends Error {
   readonly code = 'TIMEOUT';

@@ -3,7 +3,7 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Type } from '@sinclair/typebox';
 import { Public } from '../auth/access.decorator.js';
-import { problemResponse } from '../common/schemas.js';
+import { problemResponse } from '../http/schemas.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { NotReadyError } from './health.errors.js';
 import { ShutdownService } from './shutdown.service.js';

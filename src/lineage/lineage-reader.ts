@@ -1,6 +1,6 @@
 import type { TransitionType } from '../audit/execution-state-machine.js';
 import type { InvalidParam } from '../common/problem.js';
-import { PIPELINE_NAME_MAX_LENGTH } from '../common/schemas.js';
+import { PIPELINE_NAME_MAX_LENGTH } from '../http/schemas.js';
 import { parseEventTime, pipelineNameOf, unstorable, type EventTime } from './event-checks.js';
 import type { EventKind, OpenLineageEventType } from './lineage-event.entity.js';
 import { kindOf, OpenLineageValidator } from './openlineage-validator.js';

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { buildOrmOptions } from '../../mikro-orm.config.js';
+import { buildOrmOptions } from '../database/orm-options.js';
 import type { AppConfig } from '../config/app.config.js';
-import { forMigrations } from '../database/migration-settings.js';
+import { forMigrations } from '../migrator/migration-settings.js';
 import { replayLineage } from './lineage-replay.js';
 
 export const LINEAGE_USAGE = `Usage: node dist/cli.js lineage <command>

@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator.js';
-import type { RouteLimits } from '../common/route-limits.js';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../common/schemas.js';
+import type { RouteLimits } from '../http/route-limits.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../http/schemas.js';
 import { BATCH_MAX_EVENTS, LineageBatchResponse, LineageEventResponse, OpenLineageBatchBody, OpenLineageEventBody } from './dto/lineage.dto.js';
 import { LineageService } from './lineage.service.js';
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { InvalidParam } from '../common/problem.js';
-import { invalidParams } from '../common/problem.mapper.js';
+import { invalidParams } from '../http/problem.mapper.js';
 import type { EventKind } from './lineage-event.entity.js';
 import { CORE_ID, loadSchemas, type OpenLineageSchemas } from './openlineage-schemas.js';
 

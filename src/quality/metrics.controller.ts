@@ -2,8 +2,8 @@ import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestj
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator.js';
-import type { RouteLimits } from '../common/route-limits.js';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../common/schemas.js';
+import type { RouteLimits } from '../http/route-limits.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../http/schemas.js';
 import type { StoredResponse } from '../idempotency/idempotency.service.js';
 import { ListMetricsQuery } from './dto/list-metrics.query.js';
 import { BatchResponse, MetricResponse } from './dto/metric.response.js';

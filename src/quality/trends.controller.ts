@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { RequireScope } from '../auth/access.decorator.js';
-import { COMMON_PROBLEMS } from '../common/schemas.js';
+import { COMMON_PROBLEMS } from '../http/schemas.js';
 import { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
 import { TrendsService } from './trends.service.js';
 

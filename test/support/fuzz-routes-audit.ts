@@ -5,7 +5,7 @@ import { ExecutionEventDto } from '../../src/audit/dto/execution-event.dto.js';
 import { EXECUTION_SORTS, ListExecutionsQuery } from '../../src/audit/dto/list-executions.query.js';
 import { PipelineParams, PipelineQuery } from '../../src/audit/dto/pipeline.query.js';
 import { ExecutionStatus } from '../../src/audit/execution-status.js';
-import { NoQuery } from '../../src/common/schemas.js';
+import { NoQuery } from '../../src/http/schemas.js';
 import {
   cursorNearMiss, historyCursor, idNearMiss, listingCursor, numberish, pathParam, RUNNING_SINCE, urnUuid, windowNearMiss, windowTooLong,
   windowValue, type Fixtures,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { TSchema } from '@sinclair/typebox';
-import { NoQuery } from '../../src/common/schemas.js';
+import { NoQuery } from '../../src/http/schemas.js';
 import { OpenLineageBatchBody } from '../../src/lineage/dto/lineage.dto.js';
 import { LineageReader } from '../../src/lineage/lineage-reader.js';
 import { OpenLineageValidator } from '../../src/lineage/openlineage-validator.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { NoQuery } from '../../src/common/schemas.js';
+import { NoQuery } from '../../src/http/schemas.js';
 import { ListMetricsQuery, METRIC_SORTS } from '../../src/quality/dto/list-metrics.query.js';
 import { IdempotencyHeaders, RecordMetricDto, RecordMetricsBatchDto } from '../../src/quality/dto/record-metric.dto.js';
 import { AGGREGATES, AnomaliesQuery, BUCKETS, LatestQuery, SeriesQuery } from '../../src/quality/dto/trends.query.js';

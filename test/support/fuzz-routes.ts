@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { API_KEY_SCOPES } from '../../src/auth/api-key.entity.js';
 import { ApiKeyIdParams, CreateApiKeyDto } from '../../src/auth/dto/api-key.dto.js';
-import { NoQuery } from '../../src/common/schemas.js';
+import { NoQuery } from '../../src/http/schemas.js';
 import { idNearMiss, pathParam, urnUuid, type Fixtures } from './fuzz-params.js';
 import type { RouteSpec } from './fuzz-requests.js';
 import { auditRoutes } from './fuzz-routes-audit.js';

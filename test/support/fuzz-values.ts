@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import { buildAjv } from '../../src/common/validation.js';
+import { buildAjv } from '../../src/http/validation.js';
 
 // Values for the fuzz suite: valid ones to build requests from, and candidates for invalid ones. Whether a
 // candidate really is invalid is decided by the app's own JSON Schemas, compiled as src/common/validation.ts

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { buildOrmOptions } from '../../mikro-orm.config.js';
+import { buildOrmOptions } from '../../src/database/orm-options.js';
 import { loadConfig } from '../../src/config/app.config.js';
-import { MigrationService } from '../../src/database/migration.service.js';
+import { MigrationService } from '../../src/migrator/migration.service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** A MikroORM instance configured exactly as the app's (the root config), for suites below the HTTP layer. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, RowCounts, StringEnum, Text, Timestamp, Uuid } from '../../common/schemas.js';
+import { PipelineName, RowCounts, StringEnum, Text, Timestamp, Uuid } from '../../http/schemas.js';
 
 export const CreateExecutionDto = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { RowCounts, StringEnum, Text, Timestamp } from '../../common/schemas.js';
+import { RowCounts, StringEnum, Text, Timestamp } from '../../http/schemas.js';
 import { TRANSITION_TYPES } from '../execution-state-machine.js';
 
 const only = (types: string[], field: string) => ({

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit } from '../../common/schemas.js';
+import { Cursor, Limit } from '../../http/schemas.js';
 
 export const ExecutionIdParams = Type.Object(
   { execution_id: Type.String({ format: 'uuid' }) },

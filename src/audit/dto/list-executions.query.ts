@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit, StoredPipelineName, StringEnum, Text, Timestamp, Uuid } from '../../common/schemas.js';
+import { Cursor, Limit, StoredPipelineName, StringEnum, Text, Timestamp, Uuid } from '../../http/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
 export const EXECUTION_SORTS = ['started_at', '-started_at'] as const;

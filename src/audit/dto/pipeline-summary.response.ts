@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../http/schemas.js';
 import { ExecutionStatus } from '../execution-status.js';
 
 const NullableNumber = Nullable(Type.Number());

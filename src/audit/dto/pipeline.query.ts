@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StoredPipelineName } from '../../common/schemas.js';
+import { StoredPipelineName } from '../../http/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 
 export const PipelineQuery = Type.Object(

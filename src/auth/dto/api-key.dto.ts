@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum, Text, Timestamp } from '../../common/schemas.js';
+import { Nullable, StringEnum, Text, Timestamp } from '../../http/schemas.js';
 import { API_KEY_SCOPES } from '../api-key.entity.js';
 
 const Scopes = Type.Array(StringEnum(API_KEY_SCOPES), {

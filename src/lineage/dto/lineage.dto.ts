@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js';
 import { EVENT_KINDS, OPENLINEAGE_EVENT_TYPES } from '../lineage-event.entity.js';
 
 export const BATCH_MAX_EVENTS = 1000;

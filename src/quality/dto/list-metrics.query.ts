@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Cursor, Limit, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Cursor, Limit, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../http/schemas.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const METRIC_SORTS = ['recorded_at', '-recorded_at'] as const;

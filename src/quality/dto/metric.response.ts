@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StoredPipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, Timestamp, Uuid } from '../../http/schemas.js';
 import { MetricType } from './record-metric.dto.js';
 
 export const MetricResponse = Type.Object(

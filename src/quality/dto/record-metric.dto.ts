@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, Timestamp, Uuid } from '../../common/schemas.js';
+import { PipelineName, Timestamp, Uuid } from '../../http/schemas.js';
 
 export const MetricType = Type.String({
   pattern: '^[a-z0-9_.]+$',

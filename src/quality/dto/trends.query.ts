@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../common/schemas.js';
+import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../http/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 import { MetricResponse } from './metric.response.js';
 import { MetricType } from './record-metric.dto.js';

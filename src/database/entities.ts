@@ -1,0 +1,10 @@
+import { PipelineExecution } from '../audit/pipeline-execution.entity.js';
+import { PipelineExecutionEvent } from '../audit/pipeline-execution-event.entity.js';
+import { DataQualityMetric } from '../quality/data-quality-metric.entity.js';
+import { DataQualityMetricHour } from '../quality/data-quality-metric-hour.entity.js';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
+import { ApiKey } from '../auth/api-key.entity.js';
+import { LineageEvent } from '../lineage/lineage-event.entity.js';
+
+/** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent];

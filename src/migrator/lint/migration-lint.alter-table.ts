@@ -1,0 +1,123 @@
+import { Cursor, hasWords, indexOfWords, type TableName } from './migration-lint.cursor.js';
+import type { Hit, LintContext } from './migration-lint.rules.js';
+import { splitTopLevel, type Token } from './migration-lint.sql.js';
+
+// Column types that come with a default of their own (a sequence).
+const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
+// What can follow ADD when it adds a table constraint rather than a column.
+const CONSTRAINT_KINDS = new Set(['check', 'foreign', 'unique', 'primary', 'exclude']);
+
+/**
+ * `ALTER TABLE [IF EXISTS] [ONLY] name action [, action …]`: one finding per unsafe action. On a table
+ * created earlier in the same migration only a refused CONCURRENTLY matters: the table is new and empty,
+ * and no running release knows it yet.
+ */
+export function checkAlterTable(c: Cursor, ctx: LintContext, concurrently: (what: string) => Hit[]): Hit[] {
+  c.accept('if', 'exists');
+  c.accept('only');
+  const table = c.name();
+  if (!table) return [];
+  c.acceptOp('*');
+  const isNew = ctx.created.has(table.key);
+  const hits: Hit[] = [];
+  for (const tokens of splitTopLevel(c.rest(), ',')) {
+    const action = new Cursor(tokens);
+    if (action.accept('detach', 'partition') && hasWords(tokens, 'concurrently')) hits.push(...concurrently('DETACH PARTITION … CONCURRENTLY'));
+    else if (!isNew) hits.push(...checkAction(action, table, ctx));
+    else trackRename(action, ctx);
+  }
+  return hits;
+}
+
+function checkAction(c: Cursor, table: TableName, ctx: LintContext): Hit[] {
+  const on = `"${table.display}"`;
+  if (c.accept('add')) return checkAdd(c, on, ctx);
+  if (c.accept('validate', 'constraint')) {
+    const name = c.name();
+    if (!name || !ctx.transactional || !ctx.notValid.has(name.key)) return [];
+    return [{ rule: 'validate-in-same-transaction', message: `validates constraint "${name.display}" of ${on} in the transaction that added it` }];
+  }
+  if (c.accept('drop')) {
+    if (c.isWord('constraint')) return [];
+    c.accept('column');
+    c.accept('if', 'exists');
+    return named(c, (column) => ({ rule: 'drop-column', message: `drops column "${column}" of ${on}` }));
+  }
+  if (c.accept('alter')) {
+    if (c.isWord('constraint')) return [];
+    c.accept('column');
+    const column = `"${c.name()?.display}" of ${on}`;
+    if (c.accept('set', 'not', 'null')) return [{ rule: 'set-not-null', message: `sets ${column} NOT NULL` }];
+    if (c.accept('type') || c.accept('set', 'data', 'type')) return [{ rule: 'alter-column-type', message: `changes the type of ${column}` }];
+    return [];
+  }
+  if (c.accept('rename')) {
+    if (c.accept('to')) return named(c, (to) => ({ rule: 'rename-table', message: `renames ${on} to "${to}"` }));
+    if (c.isWord('constraint')) return [];
+    c.accept('column');
+    return named(c, (column) => ({ rule: 'rename-column', message: `renames column "${column}" of ${on}` }));
+  }
+  if (c.accept('set', 'schema')) return named(c, (schema) => ({ rule: 'rename-table', message: `moves ${on} to schema "${schema}"` }));
+  return [];
+}
+
+/** A finding about the name that comes next, or none when the statement stops short of it. */
+function named(c: Cursor, hit: (name: string) => Hit): Hit[] {
+  const name = c.name();
+  return name ? [hit(name.display)] : [];
+}
+
+/** A new table renamed in the migration that created it is still new under its new name. */
+function trackRename(c: Cursor, ctx: LintContext): void {
+  if (!c.accept('rename', 'to')) return;
+  const renamed = c.name();
+  if (renamed) ctx.created.add(renamed.key);
+}
+
+function checkAdd(c: Cursor, on: string, ctx: LintContext): Hit[] {
+  if (c.accept('constraint')) {
+    const name = c.name();
+    if (name && hasWords(c.rest(), 'not', 'valid')) ctx.notValid.add(name.key);
+    return checkConstraint(c.rest(), `constraint "${name?.display}" on ${on}`);
+  }
+  const next = c.rest()[0];
+  if (next?.type === 'word' && CONSTRAINT_KINDS.has(next.value)) return checkConstraint(c.rest(), `a constraint on ${on}`);
+  c.accept('column');
+  c.accept('if', 'not', 'exists');
+  const column = c.name();
+  return checkColumn(c.rest(), `column "${column?.display}" to ${on}`);
+}
+
+function checkConstraint(definition: Token[], what: string): Hit[] {
+  if (hasWords(definition, 'not', 'valid')) return [];
+  const kind = definition[0]?.value;
+  if (kind === 'foreign') return [{ rule: 'add-foreign-key-without-not-valid', message: `adds foreign key ${what} without NOT VALID` }];
+  if (kind === 'check') return [{ rule: 'add-check-without-not-valid', message: `adds check ${what} without NOT VALID` }];
+  // UNIQUE / PRIMARY KEY build their index under ACCESS EXCLUSIVE, unless an index built concurrently is adopted.
+  if ((kind === 'unique' || kind === 'primary') && !hasWords(definition, 'using', 'index')) {
+    return [{ rule: 'add-unique-constraint', message: `adds ${kind === 'unique' ? 'unique' : 'primary key'} ${what}, building its index under an exclusive lock` }];
+  }
+  return [];
+}
+
+/** ADD COLUMN: its type and column constraints, read outside parentheses so a CHECK's `is not null` is not the column's. */
+function checkColumn(definition: Token[], what: string): Hit[] {
+  const hits: Hit[] = [];
+  const notNull = hasWords(definition, 'not', 'null') || hasWords(definition, 'primary', 'key');
+  if (notNull && !hasDefault(definition)) {
+    hits.push({ rule: 'add-column-not-null-without-default', message: `adds NOT NULL ${what} without a default` });
+  }
+  if (hasWords(definition, 'references')) {
+    hits.push({ rule: 'add-foreign-key-without-not-valid', message: `adds ${what} with a validated REFERENCES constraint` });
+  }
+  if (hasWords(definition, 'check')) hits.push({ rule: 'add-check-without-not-valid', message: `adds ${what} with a validated CHECK` });
+  return hits;
+}
+
+/** A DEFAULT other than NULL, a generated or identity column, or a serial type. */
+function hasDefault(definition: Token[]): boolean {
+  if (SERIAL_TYPES.has(definition[0]?.value ?? '')) return true;
+  if (hasWords(definition, 'generated')) return true;
+  const at = indexOfWords(definition, 'default');
+  return at !== -1 && !(definition[at + 1]?.type === 'word' && definition[at + 1].value === 'null');
+}

@@ -1,0 +1,127 @@
+import { formatDrift, type DriftReport } from './drift/drift-compare.js';
+import { formatFindings, type LintReport } from './lint/migration-lint.js';
+import { historyError } from './migration.errors.js';
+import type { MigrationService, MigrationStatus } from './migration.service.js';
+
+export const MIGRATE_USAGE = `Usage: node dist/cli.js migrate <command> [options]
+
+Commands:
+  up [--to NAME] [--dry-run]
+                         apply pending migrations (up to and including NAME), all or nothing but for
+                         what commits before a non-transactional migration;
+                         --dry-run prints the SQL that would run, in order, and changes nothing
+  down [--to NAME|0] [--dry-run]
+                         revert the last migration, every migration after NAME, or all of them (--to 0)
+  status [--json]        applied migrations (when, how long, checksum state) and pending ones
+  check                  is the database up to date and its history intact? (for deploy pipelines)
+  repair --accept NAME   record that the edit of an applied migration was deliberate
+  drift [--json]         rebuild what the applied migrations produce in a scratch database and compare
+                         it with the live schema (tables, columns, constraints, indexes, triggers,
+                         functions, types, sequences)
+  lint [--since NAME] [--json]
+                         check the migrations (or those after NAME) for DDL that is unsafe on a busy
+                         database; needs no database connection
+
+Exit codes: 0 done / up to date / no drift / no finding; 1 failed, or (check) migrations pending; 2 usage;
+            3 the history is not intact (an applied migration changed or is missing, or one is out of order);
+            4 (drift) the live schema differs from what the migrations build; 5 (lint) unsafe DDL found`;
+
+export interface MigrateArgs {
+  command: string | undefined;
+  to?: string;
+  accept?: string;
+  since?: string;
+  json: boolean;
+  dryRun?: boolean;
+}
+
+/** What the subcommands that need a database work with; drift builds its scratch database only when asked. */
+export interface MigrateDeps {
+  migrations: MigrationService;
+  drift(): Promise<DriftReport>;
+}
+
+export class UsageError extends Error {}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, history: 3, drift: 4, lint: 5 } as const;
+
+type Print = (line: string) => void;
+
+function printStatus(status: MigrationStatus, print: Print): void {
+  const rows = [
+    ['', 'migration', 'applied at (UTC)', 'took', 'checksum'],
+    ...status.applied.map((m) => ['applied', m.name, m.executedAt, m.durationMs === null ? '' : `${m.durationMs} ms`, m.repairedBy ? `${m.checksum} (repaired by ${m.repairedBy})` : m.checksum]),
+    ...status.pending.map((name) => ['pending', name, '', '', '']),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) print(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  print(`${status.applied.length} applied, ${status.pending.length} pending${status.problems.length ? `, ${status.problems.length} history problem(s)` : ''}`);
+}
+
+/** Runs one `migrate` subcommand; returns the process exit code. */
+export async function runMigrateCommand(args: MigrateArgs, deps: MigrateDeps, print: Print): Promise<number> {
+  const { migrations } = deps;
+  if (args.dryRun && (args.command === 'up' || args.command === 'down')) {
+    const target = args.command === 'down' && args.to === '0' ? 0 : args.to;
+    const plan = await migrations.plan(args.command, target);
+    if (plan.length === 0) print(`-- dry run: nothing to ${args.command === 'up' ? 'apply' : 'revert'}`);
+    for (const step of plan) {
+      print(`-- ${step.name} (${args.command}${step.transactional ? '' : ', outside a transaction: what ran before it commits first'})`);
+      for (const statement of step.sql) print(statement.endsWith(';') ? statement : `${statement};`);
+    }
+    return EXIT.ok;
+  }
+  switch (args.command) {
+    case 'up': {
+      const applied = await migrations.up(args.to);
+      print(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'nothing to apply: the database is up to date');
+      return EXIT.ok;
+    }
+    case 'down': {
+      const reverted = await migrations.down(args.to === '0' ? 0 : args.to);
+      print(reverted.length > 0 ? `reverted: ${reverted.join(', ')}` : 'nothing to revert');
+      return EXIT.ok;
+    }
+    case 'status': {
+      const status = await migrations.status();
+      if (args.json) print(JSON.stringify(status));
+      else printStatus(status, print);
+      if (status.problems.length > 0 && !args.json) print(historyError(status.problems).message);
+      return status.problems.length > 0 ? EXIT.history : EXIT.ok;
+    }
+    case 'check': {
+      const { pending, problems } = await migrations.status();
+      if (problems.length > 0) {
+        print(historyError(problems).message);
+        return EXIT.history;
+      }
+      if (pending.length === 0) {
+        print('ok: no pending migrations, history intact');
+        return EXIT.ok;
+      }
+      print(`pending migrations: ${pending.join(', ')}`);
+      return EXIT.failed;
+    }
+    case 'repair': {
+      if (!args.accept) throw new UsageError('repair needs --accept NAME');
+      await migrations.repair(args.accept);
+      print(`recorded the current checksum of ${args.accept} as deliberate`);
+      return EXIT.ok;
+    }
+    case 'drift': {
+      const report = await deps.drift();
+      for (const line of args.json ? [JSON.stringify(report)] : formatDrift(report)) print(line);
+      return report.differences.length > 0 ? EXIT.drift : EXIT.ok;
+    }
+    default:
+      throw new UsageError(args.command ? `unknown migrate command "${args.command}"` : 'missing migrate command');
+  }
+}
+
+/** `migrate lint`, which needs no database: its own entry so the CLI opens none for it. */
+export async function runLintCommand(args: MigrateArgs, lint: (since?: string) => Promise<LintReport>, print: Print): Promise<number> {
+  const report = await lint(args.since);
+  for (const line of args.json ? [JSON.stringify(report)] : formatFindings(report)) print(line);
+  if (!args.json) print(`lint: ${report.findings.length} finding(s), ${report.silenced.length} silenced with a reason, ${report.errors.length} bad silencing comment(s)`);
+  return report.findings.length > 0 || report.errors.length > 0 ? EXIT.lint : EXIT.ok;
+}

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Migration } from '@mikro-orm/migrations';
+
+export interface MigrationFile {
+  name: string;
+  /** Where the file is: the lint reads its comments. */
+  path: string;
+  checksum: string;
+  /** The statements of up() and down(), in order. */
+  up: string[];
+  down: string[];
+  /** false for a migration that overrides isTransactional(): it runs outside any transaction. */
+  transactional: boolean;
+}
+
+export type ProblemKind = 'changed' | 'missing' | 'out_of_order';
+
+export interface HistoryProblem {
+  kind: ProblemKind;
+  name: string;
+}
+
+export interface AppliedRow {
+  name: string;
+  executed_at: string;
+  checksum: string | null;
+  duration_ms: number | null;
+  repaired_by: string | null;
+}
+
+const NAME = /^(\d{8}_\d{6}_[a-z0-9_]+)\.(ts|js)$/;
+
+async function sqlOf(migration: Migration, method: 'up' | 'down'): Promise<string[]> {
+  migration.reset();
+  await migration[method]();
+  return migration.getQueries().map((q) => String(q).trim());
+}
+
+/** The SQL of a migration's up() and down(), whitespace-normalized, hashed: what "the migration" is. */
+function checksumOf(up: string[], down: string[]): string {
+  const normalized = (sql: string[]) => sql.map((q) => q.replace(/\s+/g, ' ')).join('\n');
+  return createHash('sha256').update(`${normalized(up)}\n-- down\n${normalized(down)}`).digest('hex');
+}
+
+/**
+ * The committed migrations with their checksums. Sources (.ts) and builds (.js) produce the same SQL,
+ * so a rebuild never looks like an edit.
+ */
+export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]> {
+  const options = orm.config.get('migrations');
+  const dir = options.path as string;
+  const extension = orm.config.get('preferTs') ? 'ts' : 'js';
+  const files = readdirSync(dir)
+    .map((file) => NAME.exec(file))
+    .filter((match): match is RegExpExecArray => match !== null && match[2] === extension)
+    .sort((a, b) => a[1].localeCompare(b[1]));
+  const out: MigrationFile[] = [];
+  for (const [file, name] of files) {
+    const module = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
+    const MigrationClass = Object.values(module).find((value) => typeof value === 'function') as
+      | (new (driver: unknown, config: unknown) => Migration)
+      | undefined;
+    if (!MigrationClass) throw new Error(`${file} exports no migration class`);
+    const migration = new MigrationClass(orm.em.getDriver(), orm.config);
+    const [up, down] = [await sqlOf(migration, 'up'), await sqlOf(migration, 'down')];
+    out.push({ name, path: join(dir, file), checksum: checksumOf(up, down), up, down, transactional: migration.isTransactional() });
+  }
+  return out;
+}
+
+/**
+ * What makes the history untrustworthy: an applied migration whose file changed (checksum differs from
+ * the one recorded when it ran) or is gone, or a pending migration that sorts before an applied one (a
+ * renamed file, or one added out of order, which would run after migrations written later than it).
+ */
+export function findProblems(applied: AppliedRow[], files: MigrationFile[]): HistoryProblem[] {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const appliedNames = new Set(applied.map((a) => a.name));
+  const problems: HistoryProblem[] = [];
+  for (const row of applied) {
+    const file = byName.get(row.name);
+    if (!file) problems.push({ kind: 'missing', name: row.name });
+    else if (row.checksum !== null && row.checksum !== file.checksum) problems.push({ kind: 'changed', name: row.name });
+  }
+  const lastApplied = [...appliedNames].sort().pop();
+  for (const file of files) {
+    if (!appliedNames.has(file.name) && lastApplied !== undefined && file.name < lastApplied) {
+      problems.push({ kind: 'out_of_order', name: file.name });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,204 @@
+import { hostname, userInfo } from 'node:os';
+import type pg from 'pg';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Migrator } from '@mikro-orm/migrations';
+import { withMigrationLock, type LockTarget } from './migration-lock.js';
+import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
+import { findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
+import {
+  historyError,
+  NothingToRepairError,
+  PendingMigrationsError,
+  UnknownMigrationError,
+} from './migration.errors.js';
+import { MigrationRun, type Direction } from './migration-run.js';
+import { withLockRetries } from './migration-retries.js';
+import { runSql } from '../database/sql.js';
+
+export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
+
+export interface AppliedMigration {
+  name: string;
+  executedAt: string;
+  durationMs: number | null;
+  checksum: ChecksumState;
+  repairedBy: string | null;
+}
+
+export interface MigrationStatus {
+  applied: AppliedMigration[];
+  pending: string[];
+  problems: HistoryProblem[];
+}
+
+/** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
+export type DownTarget = string | 0;
+
+/**
+ * The one way the app, the command module and the tests apply and inspect migrations. With a lock target
+ * (always, outside tests that drive one database alone), `up`, `down` and `repair` run under the
+ * migration lock. Every migration applied through here has the checksum of its SQL recorded in the same
+ * transaction, and nothing runs while the history shows an edited, missing or out-of-order migration.
+ */
+export class MigrationService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly lock?: LockTarget,
+  ) {}
+
+  private get migrator(): Migrator {
+    return this.orm.migrator as Migrator;
+  }
+
+  private get em(): EntityManager {
+    return this.orm.em.fork();
+  }
+
+  /** Applied (with checksum state), pending, and what is wrong with the history. Reads, never writes. */
+  async status(): Promise<MigrationStatus> {
+    const [applied, files] = await Promise.all([this.appliedRows(), readMigrationFiles(this.orm)]);
+    const problems = findProblems(applied, files);
+    const byName = new Map(files.map((f) => [f.name, f.checksum]));
+    const appliedNames = new Set(applied.map((a) => a.name));
+    return {
+      applied: applied.map((row) => ({
+        name: row.name,
+        executedAt: row.executed_at,
+        durationMs: row.duration_ms,
+        checksum: !byName.has(row.name) ? 'missing' : row.checksum === null ? 'unrecorded' : row.checksum === byName.get(row.name) ? 'ok' : 'changed',
+        repairedBy: row.repaired_by,
+      })),
+      pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
+      problems,
+    };
+  }
+
+  async pending(): Promise<string[]> {
+    return (await this.status()).pending;
+  }
+
+  /** Refuses a history with an edited, missing or out-of-order migration. */
+  async assertIntact(): Promise<void> {
+    const { problems } = await this.status();
+    if (problems.length > 0) throw historyError(problems);
+  }
+
+  /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
+  async assertNonePending(): Promise<void> {
+    const { pending, problems } = await this.status();
+    if (problems.length > 0) throw historyError(problems);
+    if (pending.length > 0) throw new PendingMigrationsError(pending);
+  }
+
+  /**
+   * Applies pending migrations (up to and including `to`): all or nothing, but for non-transactional
+   * migrations, before which what ran so far commits (see MigrationRun). What is pending is read after
+   * the lock is taken, so a runner that waited for another finds nothing left.
+   */
+  async up(to?: string): Promise<string[]> {
+    return this.locked(async (session) => {
+      const { files } = await this.verified();
+      if (to !== undefined) await this.assertTarget(to, 'pending');
+      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('up', await this.toRun('up', to)));
+    });
+  }
+
+  /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
+  async down(to?: DownTarget): Promise<string[]> {
+    return this.locked(async (session) => {
+      const { files } = await this.verified();
+      if (typeof to === 'string') await this.assertTarget(to, 'applied');
+      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('down', await this.toRun('down', to)));
+    });
+  }
+
+  /**
+   * What `up(to)` or `down(to)` would run, in order, without running it or taking the lock: the
+   * migrations and the SQL of each. Refuses a history that is not intact, as the real run would.
+   */
+  async plan(direction: Direction, to?: DownTarget): Promise<{ name: string; transactional: boolean; sql: string[] }[]> {
+    const { files } = await this.verified();
+    const byName = new Map(files.map((f) => [f.name, f]));
+    if (typeof to === 'string') await this.assertTarget(to, direction === 'up' ? 'pending' : 'applied');
+    return (await this.toRun(direction, to)).map((name) => ({
+      name,
+      transactional: byName.get(name)?.transactional ?? true,
+      sql: byName.get(name)?.[direction] ?? [],
+    }));
+  }
+
+  /** The migrations a run would apply or revert, in the order it would, read from the database now. */
+  private async toRun(direction: Direction, to?: DownTarget): Promise<string[]> {
+    const status = await this.status();
+    if (direction === 'up') return typeof to === 'string' ? status.pending.slice(0, status.pending.indexOf(to) + 1) : status.pending;
+    const applied = status.applied.map((m) => m.name).reverse();
+    return to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
+  }
+
+  /** Records a deliberate, harmless edit of an applied migration: its new checksum, who and when. */
+  async repair(name: string): Promise<void> {
+    await this.locked(async () => {
+      const files = await readMigrationFiles(this.orm);
+      const problem = findProblems(await this.appliedRows(), files).find((p) => p.name === name && p.kind === 'changed');
+      const file = files.find((f) => f.name === name);
+      if (!problem || !file) throw new NothingToRepairError(name);
+      const who = `${userInfo().username}@${hostname()}`;
+      await runSql(this.em, `update ${CHECKSUMS_TABLE} set checksum = ?, repaired_by = ?, repaired_at = now() where name = ?`, [file.checksum, who, name]);
+    });
+  }
+
+  private async verified(): Promise<{ files: MigrationFile[] }> {
+    const files = await readMigrationFiles(this.orm);
+    const problems = findProblems(await this.appliedRows(), files);
+    if (problems.length > 0) throw historyError(problems);
+    return { files };
+  }
+
+  /** Applied migrations with what was recorded of them; `em` may be a transaction that just applied some. */
+  private async appliedRows(em: EntityManager = this.em): Promise<AppliedRow[]> {
+    // Reading creates nothing (a dry run changes nothing): no tracking table means nothing applied yet.
+    const [{ tracking, exists }] = await runSql<{ tracking: boolean; exists: boolean }>(
+      em,
+      `select to_regclass(?) is not null as tracking, to_regclass(?) is not null as exists`,
+      [TRACKING, CHECKSUMS_TABLE],
+    );
+    if (!tracking) return [];
+    const executedAt = `to_char(t.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as executed_at`;
+    return runSql<AppliedRow>(
+      em,
+      exists
+        ? `select t.name, ${executedAt}, c.checksum, c.duration_ms, c.repaired_by from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) order by t.id`
+        : `select t.name, ${executedAt}, null as checksum, null as duration_ms, null as repaired_by from ${TRACKING} t order by t.id`,
+    );
+  }
+
+  // MikroORM ignores a `to` it cannot find among the migrations it would run, and then applies or reverts
+  // everything: `up` must name a pending migration, `down` an applied one.
+  private async assertTarget(name: string, must: 'pending' | 'applied'): Promise<void> {
+    const status = await this.status();
+    const candidates = must === 'pending' ? status.pending : status.applied.map((m) => m.name);
+    if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
+  }
+
+  private retried(work: (done: string[]) => Promise<string[]>): Promise<string[]> {
+    return withLockRetries(this.lock?.ddlLockRetries ?? 0, this.lock?.ddlLockTimeoutMs ?? 0, work);
+  }
+
+  /** `work` gets the lock connection, for non-transactional migrations; without a lock they use the pool. */
+  private async locked<T>(work: (session?: pg.Client) => Promise<T>): Promise<T> {
+    if (!this.lock) return this.withInfrastructure(() => work());
+    return withMigrationLock(this.lock, (session) => this.withInfrastructure(() => work(session)));
+  }
+
+  /** The tracking table gets a unique name (MikroORM's has none) and a checksum table beside it. */
+  private async withInfrastructure<T>(work: () => Promise<T>): Promise<T> {
+    await this.migrator.getStorage().ensureTable();
+    await runSql(this.em, `create unique index if not exists "${TRACKING}_name_unique" on "${TRACKING}" (name)`);
+    await runSql(
+      this.em,
+      `create table if not exists ${CHECKSUMS_TABLE} (name text primary key, checksum text not null, duration_ms integer,
+         recorded_at timestamptz not null default now(), repaired_by text, repaired_at timestamptz)`,
+    );
+    return work();
+  }
+}

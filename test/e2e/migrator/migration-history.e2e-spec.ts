@@ -1,0 +1,107 @@
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../support/disposable-postgres.js';
+import { runTs, startServer } from '../../support/spawn.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
+
+const FIRST = '20260201_000000_create_notes';
+const SECOND = '20260202_000000_seed_notes';
+
+describe('tamper-evident migration history', () => {
+  const dbs: TestDatabase[] = [];
+  const dirs: string[] = [];
+  let dir = '';
+  let db: TestDatabase;
+  const migrate = (...args: string[]) => runTs('src/cli.ts', ['migrate', ...args], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
+
+  beforeEach(async () => {
+    // A copy of the fixtures in the repository (so that they resolve @mikro-orm/migrations), migrated to head.
+    mkdirSync(join('test', '.tmp'), { recursive: true });
+    dir = mkdtempSync(join('test', '.tmp', 'history-'));
+    dirs.push(dir);
+    cpSync('test/fixtures/history-migrations', dir, { recursive: true });
+    db = await createTestDatabase({ empty: true });
+    dbs.push(db);
+    expect((await migrate('up')).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    for (const d of dbs) await d.drop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const edit = (name: string, from: string, to: string) => {
+    const file = join(dir, `${name}.ts`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+  };
+
+  it('an untouched history has no problem: status, check and up all pass, with checksums recorded', async () => {
+    const status = await migrate('status', '--json');
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.output.trim().split('\n').pop() ?? '{}');
+    expect(parsed.applied.map((m: { checksum: string }) => m.checksum)).toEqual(['ok', 'ok']);
+    expect(parsed.problems).toEqual([]);
+    expect((await migrate('check')).code).toBe(0);
+    expect((await migrate('up')).output).toContain('nothing to apply');
+    const rows = await sql<{ name: string; checksum: string }>(db.url, 'select name, checksum from migration_checksums order by name');
+    expect(rows.map((r) => r.name)).toEqual([FIRST, SECOND]);
+    for (const r of rows) expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('an edited applied migration: up, status and check refuse with MIGRATION_CHANGED (exit 3); repair records it', async () => {
+    edit(SECOND, `'first'`, `'first, edited'`);
+    for (const args of [['up'], ['status'], ['check']]) {
+      const run = await migrate(...args);
+      expect(run.code).toBe(3);
+      expect(run.output).toContain(`${SECOND} is changed since it was applied`);
+    }
+    expect((await migrate('up')).output).toContain('DATABASE.MIGRATION_CHANGED');
+    const repair = await migrate('repair', '--accept', SECOND);
+    expect(repair.code).toBe(0);
+    const status = await migrate('status');
+    expect(status.code).toBe(0);
+    expect(status.output).toMatch(/ok \(repaired by .+@.+\)/);
+    expect((await migrate('repair', '--accept', FIRST)).code).toBe(1);
+  });
+
+  it('a deleted applied migration: MIGRATION_FILE_MISSING', async () => {
+    rmSync(join(dir, `${SECOND}.ts`));
+    const run = await migrate('up');
+    expect(run.code).toBe(3);
+    expect(run.output).toContain('DATABASE.MIGRATION_FILE_MISSING');
+    expect(run.output).toContain(`${SECOND} is applied, but its file is gone`);
+  });
+
+  it('a renamed applied migration: missing under its old name, out of order under the new one', async () => {
+    renameSync(join(dir, `${SECOND}.ts`), join(dir, '20260201_120000_seed_notes.ts'));
+    const run = await migrate('status');
+    expect(run.code).toBe(3);
+    expect(run.output).toContain(`${SECOND} is applied, but its file is gone`);
+    expect(run.output).toContain('20260201_120000_seed_notes is pending, but sorts before an applied migration');
+  });
+
+  it('a new migration that sorts before applied ones: MIGRATION_OUT_OF_ORDER, and nothing runs', async () => {
+    writeFileSync(
+      join(dir, '20260101_000000_late_comer.ts'),
+      `import { Migration } from '@mikro-orm/migrations';\nexport class Late extends Migration {\n  override up(): void { this.addSql('create table late (id int);'); }\n  override down(): void { this.addSql('drop table late;'); }\n}\n`,
+    );
+    const run = await migrate('up');
+    expect(run.code).toBe(3);
+    expect(run.output).toContain('DATABASE.MIGRATION_OUT_OF_ORDER');
+    expect(await sql(db.url, `select to_regclass('late') as t`)).toEqual([{ t: null }]);
+  });
+
+  it('readiness is 503 with the problems, and boot with MIGRATIONS_ON_BOOT=check refuses, while the history is tampered with', async () => {
+    edit(FIRST, 'not null', 'null');
+    const boot = await runTs('src/main.ts', [], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATIONS_ON_BOOT: 'check', PORT: '0' });
+    expect(boot.code).toBe(1);
+    expect(boot.output).toContain(`${FIRST} is changed since it was applied`);
+    const server = startServer(['--import', 'tsx', 'src/main.ts'], await freePort(), { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATIONS_ON_BOOT: 'off' });
+    try {
+      expect(await server.firstAnswer()).toBe(503);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { runSql } from '../../../src/database/sql.js';
+import type { MetricSort } from '../../../src/quality/dto/list-metrics.query.js';
+import { listMetricsSql, type MetricFilters } from '../../../src/quality/metrics.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from '../../../src/quality/trends.queries.js';
+import { useOrmDatabase } from '../../support/orm.js';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const seqScans = (node: PlanNode): string[] => [
+  ...(node['Node Type'] === 'Seq Scan' ? [node['Relation Name'] ?? '?'] : []),
+  ...(node.Plans ?? []).flatMap(seqScans),
+];
+
+const ROWS = 200_000;
+
+/** Every query the metrics API issues, on 200,000 metrics: none scans data_quality_metrics sequentially. */
+describe('query plans of the metrics API', () => {
+  const t = useOrmDatabase();
+  let orm: MikroORM;
+  let cursor = { recordedAt: '', id: '' };
+
+  const plan = async (sql: string, params: unknown[]) =>
+    (await runSql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, `explain (format json) ${sql}`, params))[0]['QUERY PLAN'][0].Plan;
+
+  beforeAll(async () => {
+    orm = t.orm;
+    const started = Date.now();
+    // 50 pipelines of skewed sizes, 4 metric types, 30 days.
+    await orm.em.getConnection().execute(`
+      insert into data_quality_metrics (metric_id, pipeline_name, metric_type, metric_value, recorded_at)
+      select gen_random_uuid(), 'pipe_' || floor(50 * power(random(), 2))::int,
+             (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + i % 4], random() * 1000,
+             now() - (i * interval '13 seconds')
+      from generate_series(1, ${ROWS}) i`);
+    await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours');
+    console.log(`generated ${ROWS} metrics in ${Date.now() - started} ms`);
+    const [row] = await runSql<{ t: string; id: string }>(
+      orm.em,
+      `select to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t, metric_id as id
+       from data_quality_metrics order by recorded_at desc, metric_id desc offset 5000 limit 1`,
+    );
+    cursor = { recordedAt: row.t, id: row.id };
+  }, 120_000);
+
+  const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+
+  const LISTINGS: [string, MetricFilters, MetricSort][] = [
+    ['all metrics', {}, '-recorded_at'],
+    ['by pipeline', { pipelineName: 'pipe_3' }, '-recorded_at'],
+    ['by pipeline and type', { pipelineName: 'pipe_3', metricTypes: ['null_rate'] }, '-recorded_at'],
+    ['by pipeline and several types', { pipelineName: 'pipe_3', metricTypes: ['null_rate', 'row_count'] }, 'recorded_at'],
+    ['by execution', { executionId: '00000000-0000-7000-8000-000000000000' }, '-recorded_at'],
+    ['by metric type', { metricTypes: ['null_rate'] }, '-recorded_at'],
+    ['by a rare metric type and time range', { metricTypes: ['rare.check'], recordedAfter: day(10) }, 'recorded_at'],
+    ['by time range', { recordedAfter: day(10), recordedBefore: day(9) }, '-recorded_at'],
+  ];
+
+  it.each(LISTINGS)('listing %s: no sequential scan, first page and a cursor page', async (_, filters, sort) => {
+    for (const page of [filters, { ...filters, after: cursor }]) {
+      const { sql, params } = listMetricsSql(page, sort, 50);
+      expect(seqScans(await plan(sql, params))).toEqual([]);
+    }
+  });
+
+  it('latest: no sequential scan, for all types or chosen ones', async () => {
+    expect(seqScans(await plan(LATEST_ALL_TYPES, ['pipe_3', 'pipe_3', 'pipe_3']))).toEqual([]);
+    expect(seqScans(await plan(LATEST_OF_TYPES, [['row_count', 'null_rate'], 'pipe_3']))).toEqual([]);
+  });
+
+  it.each([
+    ['hourly, from the rollup', '1 hour', true],
+    ['5-minute, from the metrics', '5 minutes', false],
+  ] as const)('a 30-day %s series: no sequential scan of the metrics or the rollup', async (_, bucket, wholeHours) => {
+    const { sql, params } = seriesQuery('avg', { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket, wholeHours });
+    expect(seqScans(await plan(sql, params)).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
+  });
+
+  it('anomalies: no sequential scan', async () => {
+    expect(seqScans(await plan(DETECTION_POINTS, ['pipe_3', 'row_count', '2 days']))).toEqual([]);
+    expect(seqScans(await plan(TRAINING_STATS, ['pipe_3', 'row_count', '2 days', '2 days', '14 days']))).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from './config/env-parsers.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
 import type { EmbeddedDatabase } from './database/embedded/embedded-postgres.js';
-import { createApp } from './app.factory.js';
+import { createApp } from './http/app.factory.js';
 import { createRootLogger, type RootLogger } from './logging/logging.js';
 import { ShutdownService } from './health/shutdown.service.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory.js';
+import { createApp } from '../../src/http/app.factory.js';
 import { ApiKeysService } from '../../src/auth/api-keys.service.js';
 import { loadConfig, type AppConfig } from '../../src/config/app.config.js';
 import { OpenApiContract } from './openapi.js';

@@ -3,22 +3,22 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
-import { toProblem } from './http/problem.mapper.js';
-import type { AppConfig } from './config/app.config.js';
-import { registerHttpSecurity } from './http/http-security.js';
-import { createRootLogger, type RootLogger } from './logging/logging.js';
-import { NestLogger } from './logging/nest-logger.js';
-import { enterRequestScope, registerRequestLogging } from './http/request-logging.js';
-import { registerOpenApi } from './http/openapi.js';
-import { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
-import { configureValidation } from './http/validation.js';
-import { serializersOnFirstUse } from './http/lazy-compile.js';
-import { applyRouteLimits } from './http/route-limits.js';
+import { AppModule } from '../app.module.js';
+import { toProblem } from './problem.mapper.js';
+import type { AppConfig } from '../config/app.config.js';
+import { registerHttpSecurity } from './http-security.js';
+import { createRootLogger, type RootLogger } from '../logging/logging.js';
+import { NestLogger } from '../logging/nest-logger.js';
+import { enterRequestScope, registerRequestLogging } from './request-logging.js';
+import { registerOpenApi } from './openapi.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { configureValidation } from './validation.js';
+import { serializersOnFirstUse } from './lazy-compile.js';
+import { applyRouteLimits } from './route-limits.js';
 
-/** Our package.json: one level up from src/, two from dist/src/. */
+/** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
-  for (const path of ['../package.json', '../../package.json']) {
+  for (const path of ['../../package.json', '../../../package.json']) {
     try {
       return (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version;
     } catch {

@@ -1,0 +1,56 @@
+// Compares bench runs made before and after a change: for every measure with a baseline, the ratio to the
+// baseline measured in the same run (the figure this noisy machine can compare), the median over each side's
+// runs, and the change. Usage (paths of bench/results/run.json files kept from each run):
+//   node --import tsx bench/compare.ts --before a/run.json [b/run.json …] --after c/run.json [d/run.json …]
+import { readFileSync } from 'node:fs';
+import { ratioOf, type Row } from './scenario.js';
+
+interface Run {
+  rows: { scenario: string; row: Row }[];
+}
+
+/** Where "better" points: up for rates (app/baseline of req/s), down for times (app/baseline of ms). */
+const higherIsBetter = (row: Row) => row.app.rate !== undefined;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function ratios(files: string[]): Map<string, { values: number[]; row: Row }> {
+  const out = new Map<string, { values: number[]; row: Row }>();
+  for (const file of files) {
+    for (const { scenario, row } of (JSON.parse(readFileSync(file, 'utf8')) as Run).rows) {
+      const ratio = ratioOf(row);
+      if (ratio === undefined) continue;
+      const key = `${scenario}\t${row.measure}`;
+      const entry = out.get(key) ?? { values: [], row };
+      entry.values.push(ratio);
+      out.set(key, entry);
+    }
+  }
+  return out;
+}
+
+function sides(argv: string[]): { before: string[]; after: string[] } {
+  const at = (flag: string) => argv.indexOf(flag);
+  if (at('--before') !== 0 || at('--after') < 2 || at('--after') === argv.length - 1) {
+    throw new Error('usage: bench/compare.ts --before RUN.json [RUN.json …] --after RUN.json [RUN.json …]');
+  }
+  return { before: argv.slice(1, at('--after')), after: argv.slice(at('--after') + 1) };
+}
+
+const { before, after } = sides(process.argv.slice(2));
+const [was, now] = [ratios(before), ratios(after)];
+console.log(`| scenario | measure | ratio to baseline before (${before.length} run${before.length > 1 ? 's' : ''}) | after (${after.length}) | change |`);
+console.log('| --- | --- | --- | --- | --- |');
+for (const [key, { values, row }] of was) {
+  const later = now.get(key);
+  if (!later) continue;
+  const [b, a] = [median(values), median(later.values)];
+  // Positive means better, whichever way the measure points.
+  const change = (higherIsBetter(row) ? a / b - 1 : b / a - 1) * 100;
+  const [scenario, measure] = key.split('\t');
+  console.log(`| ${scenario} | ${measure} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${change >= 0 ? '+' : ''}${change.toFixed(1)} % |`);
+}

@@ -13,7 +13,7 @@ const stats = (sorted: number[]): Measure => ({ p50: round(percentile(sorted, 0.
 
 /** The compiled migration runner, as `node dist/main.js` uses it (compiled migrations, no TypeScript loader). */
 async function runnerFor(ctx: BenchContext, url: string) {
-  const { openMigrationRunner } = await ctx.appModule<RunnerModule>('src/database/migration-orm.js');
+  const { openMigrationRunner } = await ctx.appModule<RunnerModule>('src/migrator/migration-orm.js');
   const { loadConfig } = await ctx.appModule<ConfigModule>('src/config/app.config.js');
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn' });
   return { open: () => openMigrationRunner(config) };

@@ -23,7 +23,7 @@ let stopping: Promise<void> | undefined;
 
 /**
  * Readiness turns 503 and the listener closes at once (no drain delay here: the orchestrator's preStop
- * hook is the place to wait for endpoints to update, see the README). Requests in flight get
+ * hook is the place to wait for endpoints to update, see docs/operations.md). Requests in flight get
  * SHUTDOWN_GRACE_MS to finish, then their connections are closed; then the pool closes.
  */
 async function closeApp(nest: NestFastifyApplication): Promise<void> {

@@ -49,7 +49,7 @@ export const PipelineName = Type.String({
   example: 'orders_daily_etl',
 });
 
-/** The longest pipeline name the ledger holds: OpenLineage ones are "namespace/job name" (see the README). */
+/** The longest pipeline name the ledger holds: OpenLineage ones are "namespace/job name" (see docs/openlineage.md). */
 export const PIPELINE_NAME_MAX_LENGTH = 512;
 
 /**

@@ -10,7 +10,7 @@ import { LineageService } from './lineage.service.js';
 const tags = ['openlineage'];
 const INVALID = {
   400: problemResponse(
-    'Not a valid OpenLineage event (the 2-0-2 schema and its facets, with the leniencies the README lists), or not JSON. `errors` has a JSON pointer for each finding.',
+    'Not a valid OpenLineage event (the 2-0-2 schema and its facets, with the leniencies docs/openlineage.md lists), or not JSON. `errors` has a JSON pointer for each finding.',
   ),
 };
 const BATCH_LIMITS: RouteLimits = { largeBody: true, maxItems: { limit: BATCH_MAX_EVENTS } };

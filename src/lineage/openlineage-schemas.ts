@@ -50,7 +50,7 @@ const defsOf = (schema: Json): [keyword: string, defs: Json] =>
   isObject(schema.$defs) ? ['$defs', schema.$defs] : ['definitions', isObject(schema.definitions) ? schema.definitions : {}];
 
 /**
- * Leniencies for what real producers send (see the README's OpenLineage section), made here rather than in
+ * Leniencies for what real producers send (see docs/openlineage.md), made here rather than in
  * the copied files: a missing schemaURL is accepted, and a dataQualityMetrics facet may carry a rowCount
  * without columnMetrics (the OpenLineage and Marquez full example events do).
  */

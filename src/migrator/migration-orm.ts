@@ -28,7 +28,7 @@ export class MigrationPrivilegesError extends Error {
   constructor(role: string, cause: Error) {
     super(
       `the database role "${role}" may not change the schema (${cause.message}): migrations run as the role that owns ` +
-        'the tables; set MIGRATIONS_DATABASE_URL to its URL (see "Database roles" in the README), or apply migrations ' +
+        'the tables; set MIGRATIONS_DATABASE_URL to its URL (see docs/database-roles.md), or apply migrations ' +
         'from a release step that has it and boot with MIGRATIONS_ON_BOOT=check',
       { cause },
     );

@@ -1,6 +1,6 @@
 // When JEST_SUMMARY_DIR is set (CI does), each jest run writes its aggregated results there, the same
-// JSON that `jest --json` prints, so .ci/run can sum the counts of every run into one line. `npm test`
-// runs two jest configs in a row, which one --outputFile could not capture. Otherwise it does nothing.
+// JSON that `jest --json` prints, so .ci/run can sum the counts of every run (`npm test`, the second e2e run)
+// into one line. Otherwise it does nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -3,7 +3,6 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
 import { sslOptions } from '../database/orm-options.js';
 import type { LockTarget } from './migration-lock.js';
-import { runnerCalls } from './migration-run.js';
 import { MigrationService } from './migration.service.js';
 
 type UpDown = string | string[] | MigrateOptions | undefined;
@@ -21,9 +20,9 @@ function targetOf(options: UpDown): string | 0 | undefined {
 }
 
 /**
- * MikroORM's migrator as the mikro-orm CLI sees it through the project's config: `npx mikro-orm
- * migration:up | down | fresh` run through the project's runner (the lock, checksums, mixed runs, the lock
- * budget) instead of around it. The runner's own calls reach MikroORM's migrator unchanged.
+ * MikroORM's migrator as the mikro-orm CLI sees it through the root mikro-orm.config.ts: `npx mikro-orm
+ * migration:up | down | fresh` go to the project's runner (the lock, checksums, mixed runs, the lock budget),
+ * which executes migrations itself, never through this class; list, pending, check and create stay MikroORM's.
  */
 export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>) {
   const LockedMigrator = class extends Migrator {
@@ -39,14 +38,12 @@ export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>) {
     }
 
     override async up(options?: UpDown): Promise<MigrationInfo[]> {
-      if (runnerCalls.getStore()) return super.up(options);
       const to = targetOf(options);
       if (to === 0) throw new Error('up --to 0 means nothing; omit --to to apply every pending migration');
       return (await this.lockedRunner().up(to)).map((name) => ({ name }));
     }
 
     override async down(options?: UpDown): Promise<MigrationInfo[]> {
-      if (runnerCalls.getStore()) return super.down(options as never);
       return (await this.lockedRunner().down(targetOf(options))).map((name) => ({ name }));
     }
 

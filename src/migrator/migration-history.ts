@@ -47,8 +47,27 @@ function checksumOf(up: string[], down: string[]): string {
 }
 
 /**
- * The committed migrations with their checksums. Sources (.ts) and builds (.js) produce the same SQL,
- * so a rebuild never looks like an edit.
+ * Each migration file as loaded, by path: its SQL and checksum are computed once per process. A running
+ * process cannot see a file change anyway (an ES module is imported once), so status, readiness and every
+ * run read this instead of executing each migration's up() and down() again.
+ */
+const loaded = new Map<string, Promise<MigrationFile>>();
+
+async function loadMigration(orm: MikroORM, dir: string, file: string, name: string): Promise<MigrationFile> {
+  const path = join(dir, file);
+  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const MigrationClass = Object.values(module).find((value) => typeof value === 'function') as
+    | (new (driver: unknown, config: unknown) => Migration)
+    | undefined;
+  if (!MigrationClass) throw new Error(`${file} exports no migration class`);
+  const migration = new MigrationClass(orm.em.getDriver(), orm.config);
+  const [up, down] = [await sqlOf(migration, 'up'), await sqlOf(migration, 'down')];
+  return { name, path, checksum: checksumOf(up, down), up, down, transactional: migration.isTransactional() };
+}
+
+/**
+ * The committed migrations with their checksums, in name order. Sources (.ts) and builds (.js) produce the
+ * same SQL, so a rebuild never looks like an edit.
  */
 export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]> {
   const options = orm.config.get('migrations');
@@ -60,14 +79,12 @@ export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]
     .sort((a, b) => a[1].localeCompare(b[1]));
   const out: MigrationFile[] = [];
   for (const [file, name] of files) {
-    const module = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
-    const MigrationClass = Object.values(module).find((value) => typeof value === 'function') as
-      | (new (driver: unknown, config: unknown) => Migration)
-      | undefined;
-    if (!MigrationClass) throw new Error(`${file} exports no migration class`);
-    const migration = new MigrationClass(orm.em.getDriver(), orm.config);
-    const [up, down] = [await sqlOf(migration, 'up'), await sqlOf(migration, 'down')];
-    out.push({ name, path: join(dir, file), checksum: checksumOf(up, down), up, down, transactional: migration.isTransactional() });
+    const path = join(dir, file);
+    if (!loaded.has(path)) loaded.set(path, loadMigration(orm, dir, file, name).catch((error: unknown) => {
+      loaded.delete(path);
+      throw error;
+    }));
+    out.push(await (loaded.get(path) as Promise<MigrationFile>));
   }
   return out;
 }

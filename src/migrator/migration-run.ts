@@ -1,16 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Migrator } from '@mikro-orm/migrations';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
+import { runSql } from '../database/sql.js';
 import type { MigrationFile } from './migration-history.js';
 import { MigrationFailedError } from './migration.errors.js';
-import { runSql } from '../database/sql.js';
 
 export type Direction = 'up' | 'down';
-
-/** Set while the runner calls MikroORM's migrator, so that the migrator the CLI gets (locked-migrator.ts) lets those calls through. */
-export const runnerCalls = new AsyncLocalStorage<true>();
 
 export interface Segment {
   transactional: boolean;
@@ -30,8 +26,9 @@ export function segmentsOf(names: string[], files: Map<string, MigrationFile>): 
 }
 
 /**
- * One migration run: the given migrations, in order. Transactional migrations run through MikroORM's
- * migrator in one transaction per segment, their tracking rows and checksums written in it; before a
+ * One migration run: the given migrations, in order, their SQL as loaded once (MigrationFile), executed here
+ * and nowhere else, and their tracking rows and checksums written by record() and nowhere else. Consecutive
+ * transactional migrations share one transaction, their bookkeeping written in it; before a
  * non-transactional migration that transaction commits, so that the migration (CREATE INDEX CONCURRENTLY
  * on a table the run just created or altered) neither misses the run's tables nor waits on its locks. It
  * runs on the lock connection (the pool when there is no lock, in tests), outside any transaction.
@@ -58,43 +55,45 @@ export class MigrationRun {
     return this.done;
   }
 
-  private get migrator(): Migrator {
-    return this.orm.migrator as Migrator;
-  }
-
   private committedSoFar(): string {
     return this.done.length === 0 ? '' : `; the migrations this run completed before it stay done (${this.done.join(', ')})`;
   }
 
   private async inTransaction(direction: Direction, names: string[]): Promise<void> {
     let current = names[0];
-    const started = new Map<string, number>();
-    const durations = new Map<string, number>();
-    const before = ({ name }: { name: string }) => {
-      current = name;
-      started.set(name, performance.now());
-    };
-    const after = ({ name }: { name: string }) => {
-      durations.set(name, Math.round(performance.now() - (started.get(name) ?? 0)));
-    };
-    const [begin, end] = direction === 'up' ? (['migrating', 'migrated'] as const) : (['reverting', 'reverted'] as const);
-    this.migrator.on(begin, before).on(end, after);
     try {
       await this.orm.em.fork().transactional(async (tx) => {
-        const options = { migrations: names, transaction: tx.getTransactionContext() };
-        const ran = (await runnerCalls.run(true, () => (direction === 'up' ? this.migrator.up(options) : this.migrator.down(options)))).map((m) => m.name);
-        // MikroORM filters what it is given by what it sees applied; anything else than all of them is a bug, not a success.
-        if (ran.join() !== names.join()) throw new Error(`MikroORM ran ${ran.join(', ') || 'nothing'} instead of ${names.join(', ')}`);
-        if (direction === 'down') await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = any(?::text[])`, [ran]);
-        else for (const name of ran) await this.recordChecksum(tx, name, durations.get(name) ?? null);
-        this.done.push(...ran);
+        for (const name of names) {
+          current = name;
+          const started = performance.now();
+          for (const statement of this.wrapped(this.files.get(name) as MigrationFile, direction)) await execute(tx, statement);
+          await this.record(tx, direction, name, Math.round(performance.now() - started));
+        }
       });
+      this.done.push(...names);
     } catch (error) {
       const outcome = this.done.length === 0 ? 'the whole run was rolled back' : `its transaction was rolled back${this.committedSoFar()}`;
       throw new MigrationFailedError(current, direction, error, outcome);
-    } finally {
-      this.migrator.off(begin, before).off(end, after);
     }
+  }
+
+  /** The statements as MikroORM's own runner sends them: the platform's session preamble, the migration, its postamble. */
+  private wrapped(file: MigrationFile, direction: Direction): string[] {
+    const helper = this.orm.em.getPlatform().getSchemaHelper();
+    const disableForeignKeys = this.orm.config.get('migrations').disableForeignKeys;
+    const around = (sql: string | undefined) => (sql ?? '').split('\n').filter((line) => line.trim().length > 0);
+    return [...around(helper?.getSchemaBeginning(this.orm.config.get('charset'), disableForeignKeys)), ...file[direction], ...around(helper?.getSchemaEnd(disableForeignKeys))];
+  }
+
+  /** The one place that writes the tracking table and the checksums: a migration applied or reverted. */
+  private async record(tx: EntityManager, direction: Direction, name: string, durationMs: number | null): Promise<void> {
+    if (direction === 'down') {
+      await runSql(tx, `delete from ${TRACKING} where name = ?`, [name]);
+      await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = ?`, [name]);
+      return;
+    }
+    await runSql(tx, `insert into ${TRACKING} (name) values (?)`, [name]);
+    await this.recordChecksum(tx, name, durationMs);
   }
 
   /**
@@ -143,15 +142,8 @@ export class MigrationRun {
     const invalid = await this.invalidIndexesIn(file[direction]);
     if (invalid.length > 0) throw await failed(new Error(`index ${invalid.join(', ')} is INVALID (a failed concurrent build)`));
     await this.resetSession();
-    await this.orm.em.fork().transactional(async (tx) => {
-      if (direction === 'up') {
-        await runSql(tx, `insert into ${TRACKING} (name) values (?)`, [name]);
-        await this.recordChecksum(tx, name, Math.round(performance.now() - started));
-      } else {
-        await runSql(tx, `delete from ${TRACKING} where name = ?`, [name]);
-        await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = ?`, [name]);
-      }
-    });
+    const durationMs = Math.round(performance.now() - started);
+    await this.orm.em.fork().transactional((tx) => this.record(tx, direction, name, durationMs));
     this.done.push(name);
   }
 
@@ -166,7 +158,7 @@ export class MigrationRun {
 
   private async exec(statement: string): Promise<void> {
     if (this.session) await this.session.query(statement);
-    else await this.orm.em.getConnection().execute(statement);
+    else await execute(this.orm.em.fork(), statement);
   }
 
   /** Invalid indexes this migration's SQL names: a failed CREATE INDEX CONCURRENTLY leaves one behind. */
@@ -180,4 +172,10 @@ export class MigrationRun {
     const escape = (name: string) => name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return rows.map((r) => r.name).filter((index) => new RegExp(`(^|[^a-z0-9_$])${escape(index)}($|[^a-z0-9_$])`).test(sql));
   }
+}
+
+/** A migration's statement as written: no placeholders (a `?` in it is SQL, e.g. jsonb's operator), on `em`'s transaction. */
+async function execute(em: EntityManager, statement: string): Promise<void> {
+  const executor = (em.getTransactionContext<Kysely<unknown>>() ?? em.getConnection().getClient()) as Kysely<unknown>;
+  await executor.executeQuery(CompiledQuery.raw(statement, []));
 }

@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
-import { findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
+import { findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem } from './migration-history.js';
 import {
   historyError,
   NothingToRepairError,
@@ -79,14 +79,12 @@ export class MigrationService {
 
   /** Refuses a history with an edited, missing or out-of-order migration. */
   async assertIntact(): Promise<void> {
-    const { problems } = await this.status();
-    if (problems.length > 0) throw historyError(problems);
+    await this.intact();
   }
 
   /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
   async assertNonePending(): Promise<void> {
-    const { pending, problems } = await this.status();
-    if (problems.length > 0) throw historyError(problems);
+    const { pending } = await this.intact();
     if (pending.length > 0) throw new PendingMigrationsError(pending);
   }
 
@@ -95,21 +93,13 @@ export class MigrationService {
    * migrations, before which what ran so far commits (see MigrationRun). What is pending is read after
    * the lock is taken, so a runner that waited for another finds nothing left.
    */
-  async up(to?: string): Promise<string[]> {
-    return this.locked(async (session) => {
-      const { files } = await this.verified();
-      if (to !== undefined) await this.assertTarget(to, 'pending');
-      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('up', await this.toRun('up', to)));
-    });
+  up(to?: string): Promise<string[]> {
+    return this.run('up', to);
   }
 
   /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
-  async down(to?: DownTarget): Promise<string[]> {
-    return this.locked(async (session) => {
-      const { files } = await this.verified();
-      if (typeof to === 'string') await this.assertTarget(to, 'applied');
-      return this.retried(async (done) => new MigrationRun(this.orm, files, session, done).execute('down', await this.toRun('down', to)));
-    });
+  down(to?: DownTarget): Promise<string[]> {
+    return this.run('down', to);
   }
 
   /**
@@ -117,22 +107,26 @@ export class MigrationService {
    * migrations and the SQL of each. Refuses a history that is not intact, as the real run would.
    */
   async plan(direction: Direction, to?: DownTarget): Promise<{ name: string; transactional: boolean; sql: string[] }[]> {
-    const { files } = await this.verified();
-    const byName = new Map(files.map((f) => [f.name, f]));
-    if (typeof to === 'string') await this.assertTarget(to, direction === 'up' ? 'pending' : 'applied');
-    return (await this.toRun(direction, to)).map((name) => ({
+    const status = await this.intact();
+    const byName = new Map((await readMigrationFiles(this.orm)).map((f) => [f.name, f]));
+    return selectRun(status, direction, to).map((name) => ({
       name,
       transactional: byName.get(name)?.transactional ?? true,
       sql: byName.get(name)?.[direction] ?? [],
     }));
   }
 
-  /** The migrations a run would apply or revert, in the order it would, read from the database now. */
-  private async toRun(direction: Direction, to?: DownTarget): Promise<string[]> {
-    const status = await this.status();
-    if (direction === 'up') return typeof to === 'string' ? status.pending.slice(0, status.pending.indexOf(to) + 1) : status.pending;
-    const applied = status.applied.map((m) => m.name).reverse();
-    return to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
+  /**
+   * The one migration run, under the lock: the history is read once and checked, the target checked, and
+   * each attempt (a run whose DDL waited too long for a lock is retried) runs what is then left to run.
+   */
+  private run(direction: Direction, to?: DownTarget): Promise<string[]> {
+    return this.locked(async (session) => {
+      const files = await readMigrationFiles(this.orm);
+      const planned = selectRun(await this.intact(), direction, to);
+      // A retried attempt runs what earlier attempts did not commit (they report it in `done`).
+      return this.retried((done) => new MigrationRun(this.orm, files, session, done).execute(direction, planned.filter((name) => !done.includes(name))));
+    });
   }
 
   /** Records a deliberate, harmless edit of an applied migration: its new checksum, who and when. */
@@ -147,11 +141,11 @@ export class MigrationService {
     });
   }
 
-  private async verified(): Promise<{ files: MigrationFile[] }> {
-    const files = await readMigrationFiles(this.orm);
-    const problems = findProblems(await this.appliedRows(), files);
-    if (problems.length > 0) throw historyError(problems);
-    return { files };
+  /** The status, refused when the history is not intact. */
+  private async intact(): Promise<MigrationStatus> {
+    const status = await this.status();
+    if (status.problems.length > 0) throw historyError(status.problems);
+    return status;
   }
 
   /** Applied migrations with what was recorded of them; `em` may be a transaction that just applied some. */
@@ -170,14 +164,6 @@ export class MigrationService {
         ? `select t.name, ${executedAt}, c.checksum, c.duration_ms, c.repaired_by from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) order by t.id`
         : `select t.name, ${executedAt}, null as checksum, null as duration_ms, null as repaired_by from ${TRACKING} t order by t.id`,
     );
-  }
-
-  // MikroORM ignores a `to` it cannot find among the migrations it would run, and then applies or reverts
-  // everything: `up` must name a pending migration, `down` an applied one.
-  private async assertTarget(name: string, must: 'pending' | 'applied'): Promise<void> {
-    const status = await this.status();
-    const candidates = must === 'pending' ? status.pending : status.applied.map((m) => m.name);
-    if (!candidates.includes(name)) throw new UnknownMigrationError(name, must, candidates);
   }
 
   private retried(work: (done: string[]) => Promise<string[]>): Promise<string[]> {
@@ -201,4 +187,19 @@ export class MigrationService {
     );
     return work();
   }
+}
+
+/**
+ * The migrations a run applies or reverts, in the order it would. `up` must name a pending migration and
+ * `down` an applied one: a target that is neither would otherwise mean "everything".
+ */
+function selectRun(status: MigrationStatus, direction: Direction, to?: DownTarget): string[] {
+  if (direction === 'up') {
+    if (to === 0) throw new UnknownMigrationError('0', 'pending', status.pending);
+    if (to !== undefined && !status.pending.includes(to)) throw new UnknownMigrationError(to, 'pending', status.pending);
+    return to === undefined ? status.pending : status.pending.slice(0, status.pending.indexOf(to) + 1);
+  }
+  const applied = status.applied.map((m) => m.name).reverse();
+  if (typeof to === 'string' && !applied.includes(to)) throw new UnknownMigrationError(to, 'applied', applied.slice().reverse());
+  return to === undefined ? applied.slice(0, 1) : to === 0 ? applied : applied.slice(0, applied.indexOf(to));
 }

@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ApiKeyGuard } from './api-key.guard.js';
-import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeysModule } from './api-keys.module.js';
 import { FirstKeyBootstrap } from './first-key.bootstrap.js';
 
-/** API keys: owns api_keys; guards every route (APP_GUARD) by the scope it declares. */
+/** API keys over HTTP: guards every route (APP_GUARD) by the scope it declares, and creates the first key. */
 @Module({
-  imports: [MikroOrmModule.forFeature([ApiKey])],
+  imports: [ApiKeysModule],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, FirstKeyBootstrap, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  providers: [FirstKeyBootstrap, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeysModule],
 })
 export class AuthModule {}

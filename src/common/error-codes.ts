@@ -1,40 +1,52 @@
 import { HttpStatus } from '@nestjs/common';
 
-/**
- * Every domain error code and its HTTP status, in one table. Typed as a Record over the codes, so a code
- * added to a feature without a status here does not compile.
- */
-export const STATUS_BY_CODE = {
-  'REQUEST.INVALID': HttpStatus.BAD_REQUEST,
-  'REQUEST.INVALID_CURSOR': HttpStatus.BAD_REQUEST,
-  'REQUEST.TOO_MANY_ITEMS': HttpStatus.PAYLOAD_TOO_LARGE,
-  'DATABASE.UNAVAILABLE': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.MIGRATIONS_PENDING': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.MIGRATION_FAILED': HttpStatus.INTERNAL_SERVER_ERROR,
-  'DATABASE.UNKNOWN_MIGRATION': HttpStatus.NOT_FOUND,
-  'DATABASE.MIGRATION_LOCK_TIMEOUT': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.MIGRATION_CHANGED': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.MIGRATION_FILE_MISSING': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.MIGRATION_OUT_OF_ORDER': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.NOTHING_TO_REPAIR': HttpStatus.BAD_REQUEST,
-  'DATABASE.MIGRATION_LOCK_BUDGET': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.DRIFT_SCRATCH_DATABASE': HttpStatus.SERVICE_UNAVAILABLE,
-  'DATABASE.DRIFT_RACE': HttpStatus.CONFLICT,
-  'DATABASE.CONSTRAINT_VIOLATION': HttpStatus.UNPROCESSABLE_ENTITY,
-  'DATABASE.CONFLICT': HttpStatus.CONFLICT,
-  'HEALTH.NOT_READY': HttpStatus.SERVICE_UNAVAILABLE,
-  'AUDIT.EXECUTION_NOT_FOUND': HttpStatus.NOT_FOUND,
-  'AUDIT.EXECUTION_ID_CONFLICT': HttpStatus.CONFLICT,
-  'AUDIT.ILLEGAL_TRANSITION': HttpStatus.CONFLICT,
-  'AUDIT.INVALID_TRANSITION_INPUT': HttpStatus.UNPROCESSABLE_ENTITY,
-  'AUDIT.PIPELINE_NOT_FOUND': HttpStatus.NOT_FOUND,
-  'IDEMPOTENCY.KEY_REUSED': HttpStatus.UNPROCESSABLE_ENTITY,
-  'QUALITY.UNKNOWN_EXECUTION': HttpStatus.UNPROCESSABLE_ENTITY,
-  'AUTH.MISSING_KEY': HttpStatus.UNAUTHORIZED,
-  'AUTH.INVALID_KEY': HttpStatus.UNAUTHORIZED,
-  'AUTH.INSUFFICIENT_SCOPE': HttpStatus.FORBIDDEN,
-  'AUTH.RATE_LIMITED': HttpStatus.TOO_MANY_REQUESTS,
-  'AUTH.KEY_NOT_FOUND': HttpStatus.NOT_FOUND,
-} as const satisfies Record<string, number>;
+/** The command line's exit statuses (`node dist/cli.js`), for every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, history: 3, drift: 4, lint: 5 } as const;
+export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
+/**
+ * Every domain error code, in one table: the HTTP status the problem mapper answers with and the exit status
+ * the command line ends with. A code a feature throws must be here (DomainError.code is typed over these
+ * keys), so a new code without both does not compile. A history that is not intact has its own exit status,
+ * so a deploy pipeline can tell it apart from a failure.
+ */
+export const ERROR_CODES = {
+  'REQUEST.INVALID': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
+  'REQUEST.INVALID_CURSOR': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
+  'REQUEST.TOO_MANY_ITEMS': { status: HttpStatus.PAYLOAD_TOO_LARGE, exit: EXIT.failed },
+  'DATABASE.UNAVAILABLE': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'DATABASE.MIGRATIONS_PENDING': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'DATABASE.MIGRATION_FAILED': { status: HttpStatus.INTERNAL_SERVER_ERROR, exit: EXIT.failed },
+  'DATABASE.UNKNOWN_MIGRATION': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'DATABASE.MIGRATION_LOCK_TIMEOUT': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'DATABASE.MIGRATION_CHANGED': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.history },
+  'DATABASE.MIGRATION_FILE_MISSING': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.history },
+  'DATABASE.MIGRATION_OUT_OF_ORDER': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.history },
+  'DATABASE.NOTHING_TO_REPAIR': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
+  'DATABASE.MIGRATION_LOCK_BUDGET': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'DATABASE.DRIFT_SCRATCH_DATABASE': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'DATABASE.DRIFT_RACE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'DATABASE.MIGRATION_PRIVILEGES': { status: HttpStatus.INTERNAL_SERVER_ERROR, exit: EXIT.failed },
+  'DATABASE.ROLE_TOO_POWERFUL': { status: HttpStatus.INTERNAL_SERVER_ERROR, exit: EXIT.failed },
+  'DATABASE.CONSTRAINT_VIOLATION': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
+  'DATABASE.CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'HEALTH.NOT_READY': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'AUDIT.EXECUTION_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'AUDIT.EXECUTION_ID_CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'AUDIT.ILLEGAL_TRANSITION': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'AUDIT.INVALID_TRANSITION_INPUT': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
+  'AUDIT.PIPELINE_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'IDEMPOTENCY.KEY_REUSED': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
+  'QUALITY.UNKNOWN_EXECUTION': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
+  'AUTH.MISSING_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
+  'AUTH.INVALID_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
+  'AUTH.INSUFFICIENT_SCOPE': { status: HttpStatus.FORBIDDEN, exit: EXIT.failed },
+  'AUTH.RATE_LIMITED': { status: HttpStatus.TOO_MANY_REQUESTS, exit: EXIT.failed },
+  'AUTH.KEY_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+} as const satisfies Record<string, { status: HttpStatus; exit: ExitStatus }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+}

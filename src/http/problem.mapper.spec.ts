@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { NotFoundException } from '@nestjs/common';
 import { CheckConstraintViolationException, ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { STATUS_BY_CODE } from '../common/error-codes.js';
+import { ERROR_CODES } from '../common/error-codes.js';
 import { toProblem } from './problem.mapper.js';
 import { MigrationFailedError, PendingMigrationsError } from '../migrator/migration.errors.js';
 
@@ -27,7 +27,7 @@ describe('toProblem', () => {
   });
 
   it('gives every code in the table a client or server error status', () => {
-    for (const status of Object.values(STATUS_BY_CODE)) expect(status >= 400 && status < 600).toBe(true);
+    for (const { status } of Object.values(ERROR_CODES)) expect(status >= 400 && status < 600).toBe(true);
   });
 
   it('lists each schema violation with where it is and what is wrong', () => {

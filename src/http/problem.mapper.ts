@@ -8,7 +8,7 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { DomainError } from '../common/domain-error.js';
-import { STATUS_BY_CODE } from '../common/error-codes.js';
+import { ERROR_CODES } from '../common/error-codes.js';
 import { problem, type InvalidParam, type Problem } from '../common/problem.js';
 
 /** What Fastify attaches to a request that failed schema validation. */
@@ -63,7 +63,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
 /** Maps anything thrown while serving a request to the problem the client sees. No internals leak. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
-    const status = STATUS_BY_CODE[error.code];
+    const status = ERROR_CODES[error.code].status;
     const detail = status >= 500 && !error.expose ? undefined : error.message;
     return { ...error.extensions, ...problem(status), code: error.code, detail };
   }

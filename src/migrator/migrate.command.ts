@@ -1,33 +1,18 @@
+import { EXIT } from '../common/error-codes.js';
+import { UsageError } from '../common/usage.error.js';
 import { formatDrift, type DriftReport } from './drift/drift-compare.js';
 import { formatFindings, type LintReport } from './lint/migration-lint.js';
 import { historyError } from './migration.errors.js';
 import type { MigrationService, MigrationStatus } from './migration.service.js';
 
-export const MIGRATE_USAGE = `Usage: node dist/cli.js migrate <command> [options]
-
-Commands:
-  up [--to NAME] [--dry-run]
-                         apply pending migrations (up to and including NAME), all or nothing but for
-                         what commits before a non-transactional migration;
-                         --dry-run prints the SQL that would run, in order, and changes nothing
-  down [--to NAME|0] [--dry-run]
-                         revert the last migration, every migration after NAME, or all of them (--to 0)
-  status [--json]        applied migrations (when, how long, checksum state) and pending ones
-  check                  is the database up to date and its history intact? (for deploy pipelines)
-  repair --accept NAME   record that the edit of an applied migration was deliberate
-  drift [--json]         rebuild what the applied migrations produce in a scratch database and compare
-                         it with the live schema (tables, columns, constraints, indexes, triggers,
-                         functions, types, sequences)
-  lint [--since NAME] [--json]
-                         check the migrations (or those after NAME) for DDL that is unsafe on a busy
-                         database; needs no database connection
-
+/** What `migrate --help` adds after the commands. */
+export const MIGRATE_EXIT_HELP = `
 Exit codes: 0 done / up to date / no drift / no finding; 1 failed, or (check) migrations pending; 2 usage;
             3 the history is not intact (an applied migration changed or is missing, or one is out of order);
             4 (drift) the live schema differs from what the migrations build; 5 (lint) unsafe DDL found`;
 
 export interface MigrateArgs {
-  command: string | undefined;
+  command: 'up' | 'down' | 'status' | 'check' | 'repair' | 'drift' | 'lint';
   to?: string;
   accept?: string;
   since?: string;
@@ -40,10 +25,6 @@ export interface MigrateDeps {
   migrations: MigrationService;
   drift(): Promise<DriftReport>;
 }
-
-export class UsageError extends Error {}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, history: 3, drift: 4, lint: 5 } as const;
 
 type Print = (line: string) => void;
 
@@ -113,8 +94,8 @@ export async function runMigrateCommand(args: MigrateArgs, deps: MigrateDeps, pr
       for (const line of args.json ? [JSON.stringify(report)] : formatDrift(report)) print(line);
       return report.differences.length > 0 ? EXIT.drift : EXIT.ok;
     }
-    default:
-      throw new UsageError(args.command ? `unknown migrate command "${args.command}"` : 'missing migrate command');
+    case 'lint':
+      throw new Error('migrate lint runs through runLintCommand, with no database');
   }
 }
 

@@ -23,7 +23,7 @@ export function lockTargetFor(config: AppConfig): LockTarget {
 }
 
 /** The schema change was refused for the role: the runner is connected as the service's role, not the owner. */
-export class MigrationPrivilegesError extends Error {
+export class MigrationPrivilegesError extends DomainError {
   readonly code = 'DATABASE.MIGRATION_PRIVILEGES';
   constructor(role: string, cause: Error) {
     super(
@@ -80,12 +80,17 @@ export interface MigrationRunner {
   close(): Promise<void>;
 }
 
+/** The locked runner over `orm`, an ORM connected as the owner (the CLI's, or openMigrationRunner's). */
+export function ownerMigrations(orm: MikroORM, config: AppConfig): MigrationService {
+  const role = decodeURIComponent(resolveDatabaseUrl(forMigrations(config)).username);
+  return new OwnerMigrationService(orm, lockTargetFor(config), role);
+}
+
 /**
- * An ORM of its own for applying migrations (boot with MIGRATIONS_ON_BOOT=up, the migrate command), with
- * the migration lock: whoever applies or reverts migrations goes through here.
+ * An ORM of its own for applying migrations (boot with MIGRATIONS_ON_BOOT=up, drift's scratch database),
+ * with the migration lock: whoever applies or reverts migrations goes through MigrationService.
  */
 export async function openMigrationRunner(config: AppConfig): Promise<MigrationRunner> {
   const orm = await MikroORM.init(buildOrmOptions(forMigrations(config)));
-  const role = decodeURIComponent(resolveDatabaseUrl(forMigrations(config)).username);
-  return { orm, migrations: new OwnerMigrationService(orm, lockTargetFor(config), role), close: () => orm.close(true) };
+  return { orm, migrations: ownerMigrations(orm, config), close: () => orm.close(true) };
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DomainError } from '../common/domain-error.js';
 import type { RoleSpec, RolesConfig } from '../config/roles.config.js';
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING, sslOptions } from '../database/orm-options.js';
 import { notOwnedBy, reassignTo, tablePrivileges } from './roles.ownership.js';
@@ -38,7 +39,7 @@ export interface RolesOptions {
 }
 
 /** The runtime role holds a privilege that makes the separation pointless; the admin must take it away. */
-export class RoleTooPowerfulError extends Error {
+export class RoleTooPowerfulError extends DomainError {
   readonly code = 'DATABASE.ROLE_TOO_POWERFUL';
   constructor(role: string, what: string) {
     super(`role "${role}" ${what}: the service's role must not; take it away first (ALTER ROLE / REVOKE), then run db:roles again`);

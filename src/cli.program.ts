@@ -1,0 +1,143 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Command, CommanderError, Option } from 'commander';
+import { CliModule } from './cli.module.js';
+import { DomainError } from './common/domain-error.js';
+import { ERROR_CODES, EXIT } from './common/error-codes.js';
+import { UsageError } from './common/usage.error.js';
+import { loadConfig, type AppConfig } from './config/app.config.js';
+import { ConfigError } from './config/env-parsers.js';
+import { loadRolesConfig } from './config/roles.config.js';
+import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
+import { waitForDatabase } from './database/wait-for-database.js';
+import { API_KEY_SCOPES } from './auth/api-key.entity.js';
+import { runApiKeysCommand, type ApiKeysArgs } from './auth/api-keys.command.js';
+import { ApiKeysService } from './auth/api-keys.service.js';
+import { runLineageReplay } from './lineage/lineage.command.js';
+import { detectDrift } from './migrator/drift/migration-drift.js';
+import { lintMigrations } from './migrator/lint/lint-migrations.js';
+import { MIGRATE_EXIT_HELP, runLintCommand, runMigrateCommand, type MigrateArgs } from './migrator/migrate.command.js';
+import { forMigrations } from './migrator/migration-settings.js';
+import { MigrationService } from './migrator/migration.service.js';
+import { ROLES_HELP, runRolesCommand } from './roles/roles.command.js';
+
+const print = (line: string) => console.log(line);
+
+/** The command's services from Nest, on `config`'s database; closed (with its pool) when `work` is done. */
+async function inContext<T>(config: AppConfig, work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+  const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });
+  try {
+    // The commands that change the schema connect as the owner when MIGRATIONS_DATABASE_URL is set: name that database.
+    await waitForDatabase(ctx.get(MikroORM), config.database, resolveDatabaseUrl(config), (m) => console.error(m));
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** A `group` with a hidden default subcommand, so that an unknown or missing subcommand is named in the error. */
+function group(parent: Command, name: string, description: string): Command {
+  const cmd = parent.command(name).description(description);
+  const unknown = new Command('unknown').argument('[command]').allowUnknownOption().allowExcessArguments();
+  unknown.action((sub?: string) => cmd.error(sub ? `unknown ${name} command "${sub}"` : `missing ${name} command`, { exitCode: EXIT.usage }));
+  cmd.addCommand(unknown, { isDefault: true, hidden: true });
+  return cmd;
+}
+
+function migrateCommands(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  const migrate = group(program, 'migrate', 'apply, revert, inspect and check migrations (always under the migration lock)').addHelpText('after', MIGRATE_EXIT_HELP);
+  const withRunner = (args: MigrateArgs) =>
+    run(async () => {
+      const config = forMigrations(loadConfig());
+      return inContext(config, (ctx) => runMigrateCommand(args, { migrations: ctx.get(MigrationService), drift: () => detectDrift(config, ctx.get(MigrationService)) }, print));
+    });
+  const to = (what: string) => new Option('--to <name>', what);
+  const dryRun = new Option('--dry-run', 'print the SQL that would run, in order, and change nothing');
+  const json = new Option('--json', 'machine-readable output');
+  migrate.command('up').description('apply pending migrations, all or nothing but for what commits before a non-transactional one')
+    .addOption(to('stop after this pending migration')).addOption(dryRun)
+    .action((o: { to?: string; dryRun?: boolean }) => withRunner({ command: 'up', to: o.to, dryRun: o.dryRun === true, json: false }));
+  migrate.command('down').description('revert the last migration, every migration after --to NAME, or all of them (--to 0)')
+    .addOption(to('keep this applied migration and the ones before it; 0 reverts all')).addOption(dryRun)
+    .action((o: { to?: string; dryRun?: boolean }) => withRunner({ command: 'down', to: o.to, dryRun: o.dryRun === true, json: false }));
+  migrate.command('status').description('applied migrations (when, how long, checksum state) and pending ones').addOption(json)
+    .action((o: { json?: boolean }) => withRunner({ command: 'status', json: o.json === true }));
+  migrate.command('check').description('is the database up to date and its history intact? (for deploy pipelines)')
+    .action(() => withRunner({ command: 'check', json: false }));
+  migrate.command('repair').description('record that the edit of an applied migration was deliberate')
+    .requiredOption('--accept <name>', 'the changed migration whose new checksum to accept')
+    .action((o: { accept: string }) => withRunner({ command: 'repair', accept: o.accept, json: false }));
+  migrate.command('drift').description('rebuild the migrations in a scratch database and compare it with the live schema').addOption(json)
+    .action((o: { json?: boolean }) => withRunner({ command: 'drift', json: o.json === true }));
+  migrate.command('lint').description('check the migrations for DDL that is unsafe on a busy database; needs no database connection')
+    .option('--since <name>', 'only the migrations after this one').addOption(json)
+    .action((o: { since?: string; json?: boolean }) =>
+      run(() => runLintCommand({ command: 'lint', since: o.since, json: o.json === true }, (since) => lintMigrations(loadConfig(), since), print)),
+    );
+}
+
+function apiKeyCommands(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  const keys = group(program, 'api-keys', 'create, list and revoke API keys (on the service\'s DATABASE_URL)');
+  const withKeys = (args: ApiKeysArgs) => run(() => inContext(loadConfig(), (ctx) => runApiKeysCommand(args, ctx.get(ApiKeysService), print)));
+  keys.command('create').description('create a key; it is printed once and never stored in clear: keep it now')
+    .requiredOption('--name <name>', 'what the key is for').requiredOption('--scopes <list>', `a comma list of ${API_KEY_SCOPES.join(', ')}`)
+    .option('--json', 'machine-readable output, the key included')
+    .action((o: { name: string; scopes: string; json?: boolean }) => withKeys({ command: 'create', name: o.name, scopes: o.scopes, json: o.json === true }));
+  keys.command('list').description('every key: id, name, prefix, scopes, created, last used, revoked (never the key)').option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => withKeys({ command: 'list', json: o.json === true }));
+  keys.command('revoke').description('refuse the key from its next request on').argument('<id>', 'the key\'s id (see api-keys list)')
+    .action((id: string) => withKeys({ command: 'revoke', id, json: false }));
+}
+
+function otherCommands(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  group(program, 'lineage', 'OpenLineage maintenance')
+    .command('replay')
+    .description('rebuild the executions OpenLineage reported, their history and metrics from the stored raw events, in one transaction; connects as MIGRATIONS_DATABASE_URL when set')
+    .action(() => run(() => { const config = forMigrations(loadConfig()); return inContext(config, (ctx) => runLineageReplay(ctx.get(EntityManager).fork(), config, print)); }));
+  group(program, 'db', 'database administration')
+    .command('roles')
+    .description('create or update the owner and runtime roles (npm run db:roles)')
+    .option('--reassign', 'make the owner role the owner of everything in schema public (a database an earlier single-role setup migrated)')
+    .option('--no-createdb', 'do not give the owner role CREATEDB (then `migrate drift` cannot build its scratch database)')
+    .addHelpText('after', `\n${ROLES_HELP}`)
+    .action((o: { reassign?: boolean; createdb: boolean }) => run(() => runRolesCommand({ reassign: o.reassign === true, createdb: o.createdb }, () => loadRolesConfig(), print)));
+}
+
+/** The exit status of an error out of a command: usage 2, a domain error its code's status (error-codes.ts), else 1. */
+function exitStatusOf(error: unknown, command: Command): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed it
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    console.error(`${error.message}\n`);
+    command.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  if (error instanceof DomainError) {
+    console.error(`${error.code}: ${error.message}`);
+    return ERROR_CODES[error.code].exit;
+  }
+  console.error(error instanceof Error ? error.message : String(error));
+  return EXIT.failed;
+}
+
+/** Runs one command line (`argv` without node and the script); resolves to the process's exit status. */
+export async function runCli(argv: string[], name = 'node dist/cli.js'): Promise<number> {
+  let status: number = EXIT.ok;
+  let current: Command | undefined;
+  const program = new Command(name).description('Pipeline Ledger command line').exitOverride().showHelpAfterError();
+  program.hook('preAction', (_root, action) => {
+    current = action;
+  });
+  const run = async (work: () => Promise<number>) => {
+    status = await work();
+  };
+  migrateCommands(program, run);
+  apiKeyCommands(program, run);
+  otherCommands(program, run);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (error) {
+    return exitStatusOf(error, current ?? program);
+  }
+}

@@ -10,6 +10,7 @@ import pg from 'pg';
 type ExecQueries = typeof import('../src/audit/executions.queries.js');
 type TrendQueries = typeof import('../src/quality/trends.queries.js');
 type KeyFormat = typeof import('../src/auth/api-key-format.js');
+type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
 type StateMachine = typeof import('../src/audit/execution-state-machine.js');
@@ -19,6 +20,7 @@ const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href)
 const q = await load<ExecQueries>('src/audit/executions.queries.js');
 const trends = await load<TrendQueries>('src/quality/trends.queries.js');
 const keys = await load<KeyFormat>('src/auth/api-key-format.js');
+const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
 const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
 const { TRANSITIONS, isTerminal } = await load<StateMachine>('src/audit/execution-state-machine.js');
@@ -37,7 +39,7 @@ async function authenticated(req: IncomingMessage): Promise<boolean> {
   const token = keys.bearerToken(req.headers.authorization);
   const prefix = token && keys.prefixOf(token);
   if (!token || !prefix) return false;
-  const [row] = await run('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = ?', [prefix]);
+  const [row] = (await db.query(KEY_BY_PREFIX.sql, KEY_BY_PREFIX.values({ prefix }))).rows as Record<string, unknown>[];
   return Boolean(row) && !row.revoked && keys.keyMatches(token, row.hash as string);
 }
 

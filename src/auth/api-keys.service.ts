@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { isoColumn, runSql } from '../database/sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { generateKey, keyMatches, prefixOf } from './api-key-format.js';
 import type { ApiKeyScope } from './api-key.entity.js';
+import { ANY_KEY, INSERT_KEY, KEY_BY_PREFIX, LIST_KEYS, LOCK_FIRST_KEY, REVOKE_KEY, TOUCH_KEY } from './api-keys.sql.js';
 import { ApiKeyNotFoundError } from './auth.errors.js';
 
 export interface ApiKeyInfo {
@@ -22,11 +22,8 @@ export interface Principal {
   scopes: ApiKeyScope[];
 }
 
-const INFO = `id, name, prefix, scopes, ${isoColumn('created_at')}, ${isoColumn('last_used_at')}, ${isoColumn('revoked_at')}`;
 /** last_used_at is a hint for humans: written at most this often per key and process, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
-// Any constant both replicas agree on: serialises the creation of the first key.
-const BOOTSTRAP_LOCK = 0x706c5f6b6579;
 
 @Injectable()
 export class ApiKeysService {
@@ -37,27 +34,17 @@ export class ApiKeysService {
   /** Creates a key; the only time the key itself exists outside its holder's hands is this return value. */
   async create(name: string, scopes: ApiKeyScope[], em: EntityManager = this.em): Promise<{ key: string; info: ApiKeyInfo }> {
     const { key, prefix, hash } = generateKey();
-    const [info] = await runSql<ApiKeyInfo>(em, `insert into api_keys (id, name, prefix, hash, scopes) values (?, ?, ?, ?, ?::text[]) returning ${INFO}`, [
-      uuidV7(),
-      name,
-      prefix,
-      hash,
-      [...new Set(scopes)],
-    ]);
+    const [info] = await INSERT_KEY.run(em, { id: uuidV7(), name, prefix, hash, scopes: [...new Set(scopes)] });
     return { key, info };
   }
 
   list(): Promise<ApiKeyInfo[]> {
-    return runSql<ApiKeyInfo>(this.em, `select ${INFO} from api_keys order by created_at, id`);
+    return LIST_KEYS.run(this.em, {});
   }
 
   /** Revokes a key from the next request on; revoking it again keeps the first revocation time. */
   async revoke(id: string): Promise<ApiKeyInfo> {
-    const [info] = await runSql<ApiKeyInfo>(
-      this.em,
-      `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ? returning ${INFO}`,
-      [id],
-    );
+    const [info] = await REVOKE_KEY.run(this.em, { id });
     if (!info) throw new ApiKeyNotFoundError(id);
     return info;
   }
@@ -66,11 +53,7 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Principal | undefined> {
     const prefix = prefixOf(key);
     if (!prefix) return undefined;
-    const [row] = await runSql<{ id: string; hash: string; scopes: ApiKeyScope[]; revoked: boolean }>(
-      this.em,
-      'select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = ?',
-      [prefix],
-    );
+    const [row] = await KEY_BY_PREFIX.run(this.em, { prefix });
     if (!row || row.revoked || !keyMatches(key, row.hash)) return undefined;
     await this.touch(row.id);
     return { id: row.id, scopes: row.scopes };
@@ -83,8 +66,8 @@ export class ApiKeysService {
    */
   async createFirstKeyIfNone(deliver: (key: string) => void): Promise<boolean> {
     return this.em.fork().transactional(async (tx) => {
-      await runSql(tx, 'select pg_advisory_xact_lock(?)', [BOOTSTRAP_LOCK]);
-      const [{ any }] = await runSql<{ any: boolean }>(tx, 'select exists (select 1 from api_keys) as any');
+      await LOCK_FIRST_KEY.run(tx, {});
+      const [{ any }] = await ANY_KEY.run(tx, {});
       if (any) return false;
       deliver((await this.create('first admin key (created on first start)', ['admin', 'ingest', 'read'], tx)).key);
       return true;
@@ -96,6 +79,6 @@ export class ApiKeysService {
     if (now - (this.touched.get(id) ?? 0) < TOUCH_EVERY_MS) return;
     this.touched.set(id, now);
     // A failure here must not fail the request it was for: the hint is simply not updated this time.
-    await runSql(this.em, 'update api_keys set last_used_at = now() where id = ?', [id]).catch(() => undefined);
+    await TOUCH_KEY.run(this.em, { id }).catch(() => undefined);
   }
 }

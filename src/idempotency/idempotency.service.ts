@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { runSql } from '../database/sql.js';
 import { IdempotencyKeyReusedError } from './idempotency.errors.js';
+import { CLAIM_KEY, FORGET_EXPIRED_KEY, STORE_RESPONSE, STORED_RESPONSE, SWEEP_EXPIRED_KEYS } from './idempotency.sql.js';
 
-export const KEY_TTL = '24 hours';
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface StoredResponse<T> {
@@ -45,24 +44,15 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
   async run<T>(scope: string, key: string, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>): Promise<StoredResponse<T>> {
     const hash = requestHash(body);
     return this.em.transactional(async (tx) => {
-      await runSql(tx, `delete from idempotency_keys where scope = ? and key = ? and created_at < now() - interval '${KEY_TTL}'`, [scope, key]);
-      const claimed = await runSql(tx, `insert into idempotency_keys (scope, key, request_hash) values (?, ?, ?) on conflict do nothing returning key`, [scope, key, hash]);
+      await FORGET_EXPIRED_KEY.run(tx, { scope, key });
+      const claimed = await CLAIM_KEY.run(tx, { scope, key, requestHash: hash });
       if (claimed.length === 0) {
-        const [stored] = await runSql<{ request_hash: string; response_status: number; response_body: T }>(
-          tx,
-          `select request_hash, response_status, response_body from idempotency_keys where scope = ? and key = ?`,
-          [scope, key],
-        );
+        const [stored] = await STORED_RESPONSE.run(tx, { scope, key });
         if (stored.request_hash !== hash) throw new IdempotencyKeyReusedError();
-        return { status: stored.response_status, body: stored.response_body, replayed: true };
+        return { status: stored.response_status as number, body: stored.response_body as T, replayed: true };
       }
       const result = await work(tx);
-      await runSql(tx, `update idempotency_keys set response_status = ?, response_body = ?::jsonb where scope = ? and key = ?`, [
-        result.status,
-        JSON.stringify(result.body),
-        scope,
-        key,
-      ]);
+      await STORE_RESPONSE.run(tx, { scope, key, status: result.status, body: JSON.stringify(result.body) });
       return { ...result, replayed: false };
     });
   }
@@ -78,7 +68,7 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
   /** Deletes expired keys; any replica may do it, and an expired key is also ignored when reused. */
   async sweep(): Promise<number> {
     try {
-      const rows = await runSql(this.em.fork(), `delete from idempotency_keys where created_at < now() - interval '${KEY_TTL}' returning key`);
+      const rows = await SWEEP_EXPIRED_KEYS.run(this.em.fork(), {});
       return rows.length;
     } catch (error) {
       this.logger.warn(`sweeping expired idempotency keys failed: ${error instanceof Error ? error.message : String(error)}`);

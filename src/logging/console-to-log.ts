@@ -1,9 +1,9 @@
 import { format, stripVTControlCharacters } from 'node:util';
 import { createRootLogger, type RootLogger } from './logging.js';
 
-// Libraries that print through console would break the one-JSON-object-per-line output of the service:
-// MikroORM's migrator prints "[migrator] Processing '…'" in colour while MIGRATIONS_ON_BOOT=up runs. It
-// binds console.log when it is first imported, so main.ts imports this module before anything else.
+// Libraries that print through console would break the one-JSON-object-per-line output of the service
+// (MikroORM's default logger prints in colour, some bind console.log when first imported), so main.ts imports
+// this module before anything else.
 const LEVELS = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'trace' } as const;
 
 let target: RootLogger = createRootLogger('info').child({ context: 'console' });

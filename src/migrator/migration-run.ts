@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { Logger } from '@nestjs/common';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
@@ -34,6 +35,8 @@ export function segmentsOf(names: string[], files: Map<string, MigrationFile>): 
  * runs on the lock connection (the pool when there is no lock, in tests), outside any transaction.
  */
 export class MigrationRun {
+  /** One line per migration as it completes: a long boot migration shows its progress (silent in the CLI's context). */
+  private readonly logger = new Logger('Migrator');
   private readonly files: Map<string, MigrationFile>;
 
   /** `done` collects what this run committed, across the attempts of a retried run. */
@@ -90,10 +93,12 @@ export class MigrationRun {
     if (direction === 'down') {
       await runSql(tx, `delete from ${TRACKING} where name = ?`, [name]);
       await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = ?`, [name]);
+      this.logger.log(`reverted ${name}${durationMs === null ? '' : ` in ${durationMs} ms`}`);
       return;
     }
     await runSql(tx, `insert into ${TRACKING} (name) values (?)`, [name]);
     await this.recordChecksum(tx, name, durationMs);
+    this.logger.log(`applied ${name}${durationMs === null ? '' : ` in ${durationMs} ms`}`);
   }
 
   /**

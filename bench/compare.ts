@@ -18,20 +18,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function ratios(files: string[]): Map<string, { values: number[]; row: Row }> {
-  const out = new Map<string, { values: number[]; row: Row }>();
+interface Ratios {
+  values: number[];
+  /** CPU time per unit of the app over the baseline's, where measured: far less moved by other load. */
+  cpu: number[];
+  row: Row;
+}
+
+function ratios(files: string[]): Map<string, Ratios> {
+  const out = new Map<string, Ratios>();
   for (const file of files) {
     for (const { scenario, row } of (JSON.parse(readFileSync(file, 'utf8')) as Run).rows) {
       const ratio = ratioOf(row);
       if (ratio === undefined) continue;
       const key = `${scenario}\t${row.measure}`;
-      const entry = out.get(key) ?? { values: [], row };
+      const entry = out.get(key) ?? { values: [], cpu: [], row };
       entry.values.push(ratio);
+      if (row.cpuUs?.app && row.cpuUs.baseline) entry.cpu.push(row.cpuUs.app / row.cpuUs.baseline);
       out.set(key, entry);
     }
   }
   return out;
 }
+
+const percent = (change: number) => `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;
 
 function sides(argv: string[]): { before: string[]; after: string[] } {
   const at = (flag: string) => argv.indexOf(flag);
@@ -43,14 +53,16 @@ function sides(argv: string[]): { before: string[]; after: string[] } {
 
 const { before, after } = sides(process.argv.slice(2));
 const [was, now] = [ratios(before), ratios(after)];
-console.log(`| scenario | measure | ratio to baseline before (${before.length} run${before.length > 1 ? 's' : ''}) | after (${after.length}) | change |`);
-console.log('| --- | --- | --- | --- | --- |');
-for (const [key, { values, row }] of was) {
+console.log(`| scenario | measure | ratio to baseline before (${before.length} run${before.length > 1 ? 's' : ''}) | after (${after.length}) | change | CPU per unit, app / baseline: before | after | change |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [key, { values, cpu, row }] of was) {
   const later = now.get(key);
   if (!later) continue;
   const [b, a] = [median(values), median(later.values)];
-  // Positive means better, whichever way the measure points.
-  const change = (higherIsBetter(row) ? a / b - 1 : b / a - 1) * 100;
+  // Positive means better, whichever way the measure points; for CPU per unit, lower is better.
+  const change = higherIsBetter(row) ? a / b - 1 : b / a - 1;
+  const [cb, ca] = cpu.length && later.cpu.length ? [median(cpu), median(later.cpu)] : [undefined, undefined];
+  const cpuCells = cb === undefined || ca === undefined ? '– | – | –' : `${cb.toFixed(2)} | ${ca.toFixed(2)} | ${percent(cb / ca - 1)}`;
   const [scenario, measure] = key.split('\t');
-  console.log(`| ${scenario} | ${measure} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${change >= 0 ? '+' : ''}${change.toFixed(1)} % |`);
+  console.log(`| ${scenario} | ${measure} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${percent(change)} | ${cpuCells} |`);
 }

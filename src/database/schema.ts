@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ApiKeyScope } from '../auth/api-key.entity.js';
 import type { ExecutionStatus } from '../audit/execution-status.js';
+import type { EventType } from '../audit/pipeline-execution-event.entity.js';
+import type { EventKind, OpenLineageEventType } from '../lineage/lineage-event.entity.js';
 
 /**
  * The tables the typed queries read and write, as Kysely sees them: one interface per table, the column
@@ -54,10 +56,62 @@ export interface PipelineExecutionsTable {
   updated_at: DefaultedTimestamp;
 }
 
+export interface PipelineExecutionEventsTable {
+  event_id: string;
+  execution_id: string;
+  type: EventType;
+  occurred_at: DefaultedTimestamp;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface DataQualityMetricsTable {
+  metric_id: string;
+  pipeline_name: string;
+  metric_type: string;
+  metric_value: number;
+  recorded_at: Timestamp;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  execution_id: string | null;
+  created_at: DefaultedTimestamp;
+}
+
+/** Written only by the rollup's triggers (src/quality/metric-hours.sql.ts): read-only here. */
+export interface DataQualityMetricHoursTable {
+  pipeline_name: string;
+  metric_type: string;
+  hour: Timestamp;
+  /** bigint: pg returns it as text. */
+  count: ColumnType<string, never, never>;
+  sum: number;
+  min: number;
+  max: number;
+  last_recorded_at: Timestamp;
+  last_metric_id: string;
+  last_value: number;
+}
+
+export interface LineageEventsTable {
+  id: string;
+  event_hash: string;
+  received_at: DefaultedTimestamp;
+  event_time: Timestamp;
+  kind: EventKind;
+  event_type: OpenLineageEventType | null;
+  run_id: string | null;
+  job_namespace: string | null;
+  job_name: string | null;
+  producer: string;
+  payload: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
   pipeline_executions: PipelineExecutionsTable;
+  pipeline_execution_events: PipelineExecutionEventsTable;
+  data_quality_metrics: DataQualityMetricsTable;
+  data_quality_metric_hours: DataQualityMetricHoursTable;
+  lineage_events: LineageEventsTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -67,6 +121,14 @@ export const TABLE_COLUMNS = {
   pipeline_executions: [
     'execution_id', 'pipeline_name', 'status', 'started_at', 'completed_at', 'input_file', 'row_counts',
     'error_details', 'attempt', 'parent_execution_id', 'created_at', 'updated_at',
+  ],
+  pipeline_execution_events: ['event_id', 'execution_id', 'type', 'occurred_at', 'payload'],
+  data_quality_metrics: ['metric_id', 'pipeline_name', 'metric_type', 'metric_value', 'recorded_at', 'metadata', 'execution_id', 'created_at'],
+  data_quality_metric_hours: [
+    'pipeline_name', 'metric_type', 'hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value',
+  ],
+  lineage_events: [
+    'id', 'event_hash', 'received_at', 'event_time', 'kind', 'event_type', 'run_id', 'job_namespace', 'job_name', 'producer', 'payload',
   ],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 

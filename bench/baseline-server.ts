@@ -14,6 +14,7 @@ type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
 type StateMachine = typeof import('../src/audit/execution-state-machine.js');
+type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatus;
 
 const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
@@ -33,7 +34,9 @@ const numbered = (sql: string) => {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 };
-const run = async (sql: string, params: unknown[]) => (await db.query(numbered(sql), params)).rows as Record<string, unknown>[];
+const run = async (sql: string, params: readonly unknown[]) => (await db.query(numbered(sql), [...params])).rows as Record<string, unknown>[];
+/** One of the app's prepared statements, with the parameters bound as the app binds them. */
+const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await db.query(s.sql, s.values(p))).rows as Record<string, unknown>[];
 
 async function authenticated(req: IncomingMessage): Promise<boolean> {
   const token = keys.bearerToken(req.headers.authorization);
@@ -46,17 +49,17 @@ async function authenticated(req: IncomingMessage): Promise<boolean> {
 type Handler = (params: URLSearchParams, body: Record<string, unknown>, id: string) => Promise<[number, unknown]>;
 
 const createExecution: Handler = async (_params, body) => {
-  const rows = await run(q.INSERT_EXECUTION, [
-    uuidV7(),
-    body.pipeline_name,
-    body.status ?? 'running',
-    body.started_at ?? new Date().toISOString(),
-    body.input_file ?? null,
-    body.attempt ?? 1,
-    JSON.stringify(body.row_counts ?? {}),
-    uuidV7(),
-    JSON.stringify(body),
-  ]);
+  const rows = await statement(q.INSERT_EXECUTION, {
+    id: uuidV7(),
+    pipelineName: body.pipeline_name as string,
+    status: (body.status ?? 'running') as ExecutionStatus,
+    startedAt: (body.started_at as string | undefined) ?? new Date().toISOString(),
+    inputFile: (body.input_file as string | undefined) ?? null,
+    attempt: (body.attempt as number | undefined) ?? 1,
+    rowCounts: JSON.stringify(body.row_counts ?? {}),
+    entryId: uuidV7(),
+    payload: JSON.stringify(body),
+  });
   return [201, rows[0]];
 };
 
@@ -64,20 +67,18 @@ const createExecution: Handler = async (_params, body) => {
 const transition: Handler = async (_params, body, id) => {
   const { type, ...payload } = body;
   const rule = TRANSITIONS[type as keyof typeof TRANSITIONS];
-  const rows = await run(q.APPLY_TRANSITION, [
-    rule.to,
-    JSON.stringify(body.row_counts ?? {}),
-    isTerminal(rule.to),
-    null,
-    null,
+  const rows = await statement(q.APPLY_TRANSITION, {
     id,
-    rule.from,
-    null,
-    null,
-    uuidV7(),
-    type,
-    JSON.stringify(payload),
-  ]);
+    to: rule.to,
+    from: rule.from,
+    terminal: isTerminal(rule.to),
+    completedAt: null,
+    errorDetails: null,
+    rowCounts: JSON.stringify(body.row_counts ?? {}),
+    entryId: uuidV7(),
+    type: type as keyof typeof TRANSITIONS,
+    payload: JSON.stringify(payload),
+  });
   return rows.length === 1 ? [201, rows[0]] : [409, { code: 'not applied' }];
 };
 
@@ -85,11 +86,11 @@ const listExecutions: Handler = async (params) => {
   const limit = Number(params.get('limit') ?? 50);
   const cursor = params.get('cursor');
   const after = cursor ? decodeCursor(cursor, { s: () => true, t: () => true, i: () => true }) : undefined;
-  const { sql, params: values } = q.listExecutionsSql(
+  const { sql, parameters: values } = q.listExecutions(
     { pipelineName: params.get('pipeline_name') ?? undefined, after: after && { startedAt: after.t, id: after.i } },
     '-started_at',
     limit,
-  );
+  ).compile();
   const rows = await run(sql, values);
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];

@@ -6,6 +6,7 @@ import { v7 as uuidV7 } from 'uuid';
 type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
 type ReportQueries = typeof import('../src/audit/run-reports.queries.js');
 type MetricQueries = typeof import('../src/quality/metrics.queries.js');
+type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatus;
 
 const PRODUCER = 'https://github.com/apache/airflow/tree/providers-openlineage/2.1.0';
 const facet = (fields: Record<string, unknown>) => ({ _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-0-0/Facet.json', ...fields });
@@ -83,20 +84,29 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, 
   await pool.query('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = $1', [keyPrefix]);
   const client = await pool.connect();
   const run = async (sql: string, params: unknown[]) => (await client.query(numbered(sql), params)).rows as Record<string, string>[];
+  const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await client.query(s.sql, s.values(p))).rows;
   try {
     await client.query('begin');
     const json = JSON.stringify(e.body);
     const type = e.start ? 'START' : 'COMPLETE';
     const [row] = await run(q.lineage.INSERT_LINEAGE_EVENT, [uuidV7(), e.time, 'run', type, e.runId, 'airflow', e.pipeline.slice(8), PRODUCER, json]);
-    const [status, completedAt, transition] = e.start ? ['running', null, 'start'] : ['succeeded', e.time, 'succeed'];
-    const counts = JSON.stringify(e.rowCounts);
-    const entry = [row.event_id, transition, row.received_at, JSON.stringify({ source: 'openlineage', event_type: type, event_time: e.time, producer: PRODUCER })];
-    const parent = '01936f00-0000-7000-8000-0000000000da';
+    const report = {
+      id: e.runId,
+      status: (e.start ? 'running' : 'succeeded') as ExecutionStatus,
+      completedAt: e.start ? null : e.time,
+      errorDetails: null,
+      rowCounts: JSON.stringify(e.rowCounts),
+      parentId: '01936f00-0000-7000-8000-0000000000da',
+      entryId: row.event_id,
+      type: e.start ? ('start' as const) : ('succeed' as const),
+      occurredAt: row.received_at,
+      payload: JSON.stringify({ source: 'openlineage', event_type: type, event_time: e.time, producer: PRODUCER }),
+    };
     for (;;) {
-      const [locked] = await run(q.reports.LOCK_EXECUTION, [e.runId]);
-      if (locked) await run(q.reports.MERGE_REPORT, [status, completedAt, null, counts, counts, e.time, parent, e.runId, ...entry]);
+      const [locked] = await statement(q.reports.LOCK_EXECUTION, { id: e.runId });
+      if (locked) await statement(q.reports.MERGE_REPORT, { ...report, at: e.time });
       // The other event of the run may have created it a moment ago: then lock and merge, as the app does.
-      if (locked || (await run(q.reports.INSERT_REPORTED, [e.runId, e.pipeline, status, e.time, completedAt, counts, null, parent, ...entry])).length > 0) break;
+      if (locked || (await statement(q.reports.INSERT_REPORTED, { ...report, pipelineName: e.pipeline, startedAt: e.time })).length > 0) break;
     }
     const metrics = e.metrics.map((m) => ({ metric_id: uuidV7(), pipeline_name: e.pipeline, recorded_at: e.time, execution_id: e.runId, ...m, metadata: { ...m.metadata, lineage_event_id: row.event_id } }));
     if (metrics.length > 0) await run(q.metrics.INSERT_METRICS, [JSON.stringify(metrics)]);

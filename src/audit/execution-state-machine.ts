@@ -23,9 +23,16 @@ export const TRANSITIONS: Record<TransitionType, Rule> = {
   cancel: { from: [Pending, Running], to: Cancelled },
 };
 
+/** The statuses a run ends in; the others are open (it may still change). */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [Succeeded, Failed, Cancelled];
+export const OPEN_STATUSES: readonly ExecutionStatus[] = [Pending, Running];
+
 export function isTerminal(status: ExecutionStatus): boolean {
-  return status === Succeeded || status === Failed || status === Cancelled;
+  return TERMINAL_STATUSES.includes(status);
 }
+
+/** The transitions that end a run (succeed, fail, cancel): the history entry that explains its final status. */
+export const ENDING_TRANSITIONS: readonly TransitionType[] = TRANSITION_TYPES.filter((type) => isTerminal(TRANSITIONS[type].to));
 
 export function canApply(type: TransitionType, current: ExecutionStatus): boolean {
   return TRANSITIONS[type].from.includes(current);

@@ -1,47 +1,115 @@
-import { Conditions, keysetPageSql } from '../database/keyset.js';
-import { isoColumn } from '../database/sql.js';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { keysetPage } from '../database/keyset.js';
+import type { Database } from '../database/schema.js';
+import { isoText, prepared, queries } from '../database/typed-sql.js';
 import type { ExecutionSort } from './dto/list-executions.query.js';
+import { ENDING_TRANSITIONS, type LastEvent } from './execution-state-machine.js';
+import type { ExecutionStatus } from './execution-status.js';
+import type { EventType } from './pipeline-execution-event.entity.js';
 
 /** The execution as the API shows it: snake_case, timestamps as exact RFC 3339 strings. */
-export const EXECUTION_COLUMNS = [
-  'e.execution_id',
-  'e.pipeline_name',
-  'e.status',
-  isoColumn('e.started_at'),
-  isoColumn('e.completed_at'),
-  'e.input_file',
-  'e.row_counts',
-  'e.error_details',
-  'e.attempt',
-  'e.parent_execution_id',
-  isoColumn('e.created_at'),
-  isoColumn('e.updated_at'),
-].join(', ');
+export const execution = (eb: ExpressionBuilder<Database, 'pipeline_executions'>) => [
+  'pipeline_executions.execution_id' as const,
+  'pipeline_executions.pipeline_name' as const,
+  'pipeline_executions.status' as const,
+  isoText(eb.ref('pipeline_executions.started_at')).as('started_at'),
+  isoText<null>(eb.ref('pipeline_executions.completed_at')).as('completed_at'),
+  'pipeline_executions.input_file' as const,
+  'pipeline_executions.row_counts' as const,
+  'pipeline_executions.error_details' as const,
+  'pipeline_executions.attempt' as const,
+  'pipeline_executions.parent_execution_id' as const,
+  isoText(eb.ref('pipeline_executions.created_at')).as('created_at'),
+  isoText(eb.ref('pipeline_executions.updated_at')).as('updated_at'),
+];
+
+/** A history entry as the API shows it. */
+const event = (eb: ExpressionBuilder<Database, 'pipeline_execution_events'>) => [
+  'pipeline_execution_events.event_id' as const,
+  'pipeline_execution_events.execution_id' as const,
+  'pipeline_execution_events.type' as const,
+  isoText(eb.ref('pipeline_execution_events.occurred_at')).as('occurred_at'),
+  'pipeline_execution_events.payload' as const,
+];
+
+/** A value bound as JSON text, stored as jsonb. */
+export const jsonb = <T>(text: string) => sql<T>`${text}::jsonb`;
+
+/** A history entry, in the same statement as the change it records (the CTE `e`, which returns the execution). */
+export interface EntryParams {
+  entryId: string;
+  type: EventType;
+  /** JSON text. */
+  payload: string;
+}
 
 /**
  * Inserts the execution and its `create` event in one statement. Returns no row when the id exists:
  * `on conflict do nothing` then waits for a concurrent insert of the same id to commit, so the caller's
- * follow-up read always sees the winner.
+ * follow-up read always sees the winner. The event's time is now(), the transaction's time, which is the
+ * execution's created_at (its default).
  */
-export const INSERT_EXECUTION = `
-  with e as (
-    insert into pipeline_executions (execution_id, pipeline_name, status, started_at, input_file, attempt, row_counts)
-    values (?, ?, ?, ?::timestamptz, ?, ?, ?::jsonb)
-    on conflict (execution_id) do nothing
-    returning *
-  ), ev as (
-    insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
-    select ?, e.execution_id, 'create', e.created_at, ?::jsonb from e
-  )
-  select ${EXECUTION_COLUMNS} from e`;
+export const INSERT_EXECUTION = prepared(
+  (
+    db,
+    p: { id: string; pipelineName: string; status: ExecutionStatus; startedAt: string; inputFile: string | null; attempt: number; rowCounts: string } & Omit<EntryParams, 'type'>,
+  ) =>
+    db
+      .with('e', (db) =>
+        db
+          .insertInto('pipeline_executions')
+          .values({
+            execution_id: p.id,
+            pipeline_name: p.pipelineName,
+            status: p.status,
+            started_at: sql<string>`${p.startedAt}::timestamptz`,
+            input_file: p.inputFile,
+            attempt: p.attempt,
+            row_counts: jsonb(p.rowCounts),
+          })
+          .onConflict((oc) => oc.column('execution_id').doNothing())
+          .returning(execution),
+      )
+      .with('ev', (db) =>
+        db
+          .insertInto('pipeline_execution_events')
+          .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
+          .expression((eb) =>
+            eb.selectFrom('e').select([
+              sql<string>`${p.entryId}::uuid`.as('event_id'),
+              'e.execution_id',
+              sql.lit('create').as('type'),
+              sql<Date>`now()`.as('occurred_at'),
+              jsonb<string>(p.payload).as('payload'),
+            ]),
+          ),
+      )
+      .selectFrom('e')
+      .selectAll(),
+);
 
-export const SELECT_EXECUTION = `select ${EXECUTION_COLUMNS} from pipeline_executions e where e.execution_id = ?`;
+export const SELECT_EXECUTION = prepared((db, p: { id: string }) =>
+  db.selectFrom('pipeline_executions').select(execution).where('pipeline_executions.execution_id', '=', p.id),
+);
 
 /** The execution with the payload of its `create` event, to tell a retry from a conflicting reuse of the id. */
-export const SELECT_EXECUTION_WITH_CREATE = `
-  select ${EXECUTION_COLUMNS}, (select payload from pipeline_execution_events v
-    where v.execution_id = e.execution_id and v.type = 'create' order by v.occurred_at, v.event_id limit 1) as create_payload
-  from pipeline_executions e where e.execution_id = ?`;
+export const SELECT_EXECUTION_WITH_CREATE = prepared((db, p: { id: string }) =>
+  db
+    .selectFrom('pipeline_executions')
+    .select((eb) => [
+      ...execution(eb),
+      eb
+        .selectFrom('pipeline_execution_events as v')
+        .select('v.payload')
+        .whereRef('v.execution_id', '=', 'pipeline_executions.execution_id')
+        .where('v.type', '=', 'create')
+        .orderBy('v.occurred_at')
+        .orderBy('v.event_id')
+        .limit(1)
+        .as('create_payload'),
+    ])
+    .where('pipeline_executions.execution_id', '=', p.id),
+);
 
 export interface ListFilters {
   pipelineName?: string;
@@ -55,20 +123,20 @@ export interface ListFilters {
 }
 
 /** One page of executions; every filter combination is served by an index (see the EXPLAIN suite). */
-export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, limit: number): { sql: string; params: unknown[] } {
-  const where = new Conditions();
-  if (filters.pipelineName !== undefined) where.add('e.pipeline_name = ?', filters.pipelineName);
-  if (filters.statuses?.length) where.add('e.status = any(?::text[])', filters.statuses);
-  if (filters.startedAfter !== undefined) where.add('e.started_at >= ?::timestamptz', filters.startedAfter);
-  if (filters.startedBefore !== undefined) where.add('e.started_at < ?::timestamptz', filters.startedBefore);
-  if (filters.hasError !== undefined) where.add(filters.hasError ? 'e.error_details is not null' : 'e.error_details is null');
-  if (filters.inputFile !== undefined) where.add('e.input_file = ?', filters.inputFile);
-  if (filters.parentExecutionId !== undefined) where.add('e.parent_execution_id = ?::uuid', filters.parentExecutionId);
+export function listExecutions(filters: ListFilters, sort: ExecutionSort, limit: number) {
+  let query = queries.selectFrom('pipeline_executions').select(execution);
+  if (filters.pipelineName !== undefined) query = query.where('pipeline_executions.pipeline_name', '=', filters.pipelineName);
+  if (filters.statuses?.length) query = query.where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${filters.statuses}::text[])`);
+  if (filters.startedAfter !== undefined) query = query.where('pipeline_executions.started_at', '>=', sql<Date>`${filters.startedAfter}::timestamptz`);
+  if (filters.startedBefore !== undefined) query = query.where('pipeline_executions.started_at', '<', sql<Date>`${filters.startedBefore}::timestamptz`);
+  if (filters.hasError !== undefined) query = query.where('pipeline_executions.error_details', filters.hasError ? 'is not' : 'is', null);
+  if (filters.inputFile !== undefined) query = query.where('pipeline_executions.input_file', '=', filters.inputFile);
+  if (filters.parentExecutionId !== undefined) {
+    query = query.where('pipeline_executions.parent_execution_id', '=', sql<string>`${filters.parentExecutionId}::uuid`);
+  }
   const after = filters.after && { time: filters.after.startedAt, id: filters.after.id };
-  return keysetPageSql(
-    { from: `select ${EXECUTION_COLUMNS} from pipeline_executions e`, timeColumn: 'e.started_at', idColumn: 'e.execution_id', desc: sort === '-started_at', after, limit },
-    where,
-  );
+  const time = 'pipeline_executions.started_at';
+  return keysetPage(query, { time, id: 'pipeline_executions.execution_id', desc: sort === '-started_at', after, limit });
 }
 
 /**
@@ -78,47 +146,86 @@ export function listExecutionsSql(filters: ListFilters, sort: ExecutionSort, lim
  * clock_timestamp(), read after the row lock is held, so the history is in the order the changes happened
  * (now() is when the transaction began, which may be before a concurrent change it waited for).
  *
- * Parameters: status, row_counts, terminal (bool), completed_at (null: now, but not before started_at),
- * error_details, id, allowed statuses, completed_at, completed_at, event id, type, payload.
+ * completedAt null: now, but not before started_at; a completedAt before started_at updates nothing.
  */
-export const APPLY_TRANSITION = `
-  with e as (
-    update pipeline_executions x set
-      status = ?,
-      row_counts = x.row_counts || ?::jsonb,
-      completed_at = case when ?::boolean then coalesce(?::timestamptz, greatest(clock_timestamp(), x.started_at)) end,
-      error_details = coalesce(?, x.error_details)
-    where x.execution_id = ? and x.status = any(?::text[]) and (?::timestamptz is null or ?::timestamptz >= x.started_at)
-    returning x.*
-  ), ev as (
-    insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
-    select ?, e.execution_id, ?, clock_timestamp(), ?::jsonb from e
-  )
-  select ${EXECUTION_COLUMNS} from e`;
+export const APPLY_TRANSITION = prepared(
+  (
+    db,
+    p: {
+      id: string;
+      to: ExecutionStatus;
+      from: readonly ExecutionStatus[];
+      terminal: boolean;
+      completedAt: string | null;
+      errorDetails: string | null;
+      rowCounts: string;
+    } & EntryParams,
+  ) =>
+    db
+      .with('e', (db) =>
+        db
+          .updateTable('pipeline_executions')
+          .set((eb) => ({
+            status: p.to,
+            row_counts: sql`${eb.ref('pipeline_executions.row_counts')} || ${jsonb(p.rowCounts)}`,
+            completed_at: sql<Date | null>`case when ${p.terminal}::boolean
+              then coalesce(${p.completedAt}::timestamptz, greatest(clock_timestamp(), ${eb.ref('pipeline_executions.started_at')})) end`,
+            error_details: eb.fn.coalesce(sql<string | null>`${p.errorDetails}::text`, 'pipeline_executions.error_details'),
+          }))
+          .where('pipeline_executions.execution_id', '=', p.id)
+          .where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${p.from}::text[])`)
+          .where((eb) =>
+            eb.or([
+              eb(sql`${p.completedAt}::timestamptz`, 'is', null),
+              eb(sql`${p.completedAt}::timestamptz`, '>=', eb.ref('pipeline_executions.started_at')),
+            ]),
+          )
+          .returning(execution),
+      )
+      .with('ev', (db) =>
+        db
+          .insertInto('pipeline_execution_events')
+          .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
+          .expression((eb) =>
+            eb.selectFrom('e').select([
+              sql<string>`${p.entryId}::uuid`.as('event_id'),
+              'e.execution_id',
+              sql<EventType>`${p.type}::text`.as('type'),
+              sql<Date>`clock_timestamp()`.as('occurred_at'),
+              jsonb<string>(p.payload).as('payload'),
+            ]),
+          ),
+      )
+      .selectFrom('e')
+      .selectAll(),
+);
 
 /**
  * The execution with the event that made it terminal (if it is), and whether the requested completed_at
- * (first parameter; null for none) precedes its start: what the caller needs to explain a refusal.
+ * (null for none) precedes its start: what the caller needs to explain a refusal.
  */
-export const SELECT_EXECUTION_WITH_TERMINAL_EVENT = `
-  select ${EXECUTION_COLUMNS}, (select json_build_object('type', v.type, 'payload', v.payload) from pipeline_execution_events v
-    where v.execution_id = e.execution_id and v.type in ('succeed', 'fail', 'cancel')
-    order by v.occurred_at desc, v.event_id desc limit 1) as terminal_event,
-    coalesce(?::timestamptz < e.started_at, false) as completes_before_start
-  from pipeline_executions e where e.execution_id = ?`;
+export const SELECT_EXECUTION_WITH_TERMINAL_EVENT = prepared((db, p: { id: string; completedAt: string | null }) =>
+  db
+    .selectFrom('pipeline_executions')
+    .select((eb) => [
+      ...execution(eb),
+      eb
+        .selectFrom('pipeline_execution_events as v')
+        .select((v) => sql<LastEvent>`json_build_object('type', ${v.ref('v.type')}, 'payload', ${v.ref('v.payload')})`.as('entry'))
+        .whereRef('v.execution_id', '=', 'pipeline_executions.execution_id')
+        .where('v.type', 'in', ENDING_TRANSITIONS)
+        .orderBy('v.occurred_at', 'desc')
+        .orderBy('v.event_id', 'desc')
+        .limit(1)
+        .as('terminal_event'),
+      sql<boolean>`coalesce(${p.completedAt}::timestamptz < ${eb.ref('pipeline_executions.started_at')}, false)`.as('completes_before_start'),
+    ])
+    .where('pipeline_executions.execution_id', '=', p.id),
+);
 
-export const EVENT_COLUMNS = ['v.event_id', 'v.execution_id', 'v.type', isoColumn('v.occurred_at'), 'v.payload'].join(', ');
-
-export function listEventsSql(executionId: string, limit: number, after?: { occurredAt: string; id: string }) {
-  return keysetPageSql(
-    {
-      from: `select ${EVENT_COLUMNS} from pipeline_execution_events v`,
-      timeColumn: 'v.occurred_at',
-      idColumn: 'v.event_id',
-      desc: false,
-      after: after && { time: after.occurredAt, id: after.id },
-      limit,
-    },
-    new Conditions().add('v.execution_id = ?', executionId),
-  );
+/** One page of an execution's history, oldest first. */
+export function listEvents(executionId: string, limit: number, after?: { occurredAt: string; id: string }) {
+  const query = queries.selectFrom('pipeline_execution_events').select(event).where('pipeline_execution_events.execution_id', '=', executionId);
+  const time = 'pipeline_execution_events.occurred_at';
+  return keysetPage(query, { time, id: 'pipeline_execution_events.event_id', desc: false, after: after && { time: after.occurredAt, id: after.id }, limit });
 }

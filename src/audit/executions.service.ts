@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
-import { runSql } from '../database/sql.js';
+import { runQuery } from '../database/typed-sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { ExecutionIdConflictError, ExecutionNotFoundError } from './audit.errors.js';
 import type { CreateExecutionDto } from './dto/create-execution.dto.js';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import type { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { sameJson } from '../common/json.js';
-import { INSERT_EXECUTION, listExecutionsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.queries.js';
+import type { ExecutionStatus } from './execution-status.js';
+import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.queries.js';
 
 export interface CreateResult {
   execution: ExecutionResponse;
@@ -32,19 +33,19 @@ export class ExecutionsService {
     // UUIDs compare case-insensitively: the id is kept in lower case, in the row and in the stored request.
     const body = request.execution_id ? { ...request, execution_id: request.execution_id.toLowerCase() } : request;
     const id = body.execution_id ?? uuidV7();
-    const rows = await runSql<ExecutionResponse>(this.em, INSERT_EXECUTION, [
+    const rows = await INSERT_EXECUTION.run(this.em, {
       id,
-      body.pipeline_name,
-      body.status ?? 'running',
-      body.started_at ?? new Date().toISOString(),
-      body.input_file ?? null,
-      body.attempt ?? 1,
-      JSON.stringify(body.row_counts ?? {}),
-      uuidV7(),
-      JSON.stringify(body),
-    ]);
+      pipelineName: body.pipeline_name,
+      status: (body.status ?? 'running') as ExecutionStatus, // the schema allows pending or running
+      startedAt: body.started_at ?? new Date().toISOString(),
+      inputFile: body.input_file ?? null,
+      attempt: body.attempt ?? 1,
+      rowCounts: JSON.stringify(body.row_counts ?? {}),
+      entryId: uuidV7(),
+      payload: JSON.stringify(body),
+    });
     if (rows.length === 1) return { execution: rows[0], created: true };
-    const [existing] = await runSql<ExecutionResponse & { create_payload: unknown }>(this.em, SELECT_EXECUTION_WITH_CREATE, [id]);
+    const [existing] = await SELECT_EXECUTION_WITH_CREATE.run(this.em, { id });
     if (!existing) throw new ExecutionIdConflictError(id); // deleted between the two statements
     const { create_payload: original, ...execution } = existing;
     if (!sameJson(original, body)) throw new ExecutionIdConflictError(id);
@@ -52,7 +53,7 @@ export class ExecutionsService {
   }
 
   async get(id: string): Promise<ExecutionResponse> {
-    const [row] = await runSql<ExecutionResponse>(this.em, SELECT_EXECUTION, [id]);
+    const [row] = await SELECT_EXECUTION.run(this.em, { id });
     if (!row) throw new ExecutionNotFoundError(id);
     return row;
   }
@@ -65,7 +66,7 @@ export class ExecutionsService {
       const cursor = decodeCursor(query.cursor, { s: equals(sort), t: isUtcTimestamp, i: isUuid });
       after = { startedAt: cursor.t, id: cursor.i };
     }
-    const { sql, params } = listExecutionsSql(
+    const page = listExecutions(
       {
         pipelineName: query.pipeline_name,
         statuses: query.status,
@@ -79,7 +80,7 @@ export class ExecutionsService {
       sort,
       limit,
     );
-    const rows = await runSql<ExecutionResponse>(this.em, sql, params);
+    const rows = await runQuery(this.em, page);
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     const next = rows.length > limit ? encodeCursor({ s: sort, t: last.started_at, i: last.execution_id }) : null;

@@ -1,33 +1,82 @@
-import { EXECUTION_COLUMNS } from './executions.queries.js';
+import { sql, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
+import type { Database } from '../database/schema.js';
+import { prepared } from '../database/typed-sql.js';
+import { OPEN_STATUSES } from './execution-state-machine.js';
+import type { ExecutionStatus } from './execution-status.js';
+import { execution, jsonb, type EntryParams } from './executions.queries.js';
 
 /**
  * Locks the execution's row (if there is one) and reads the status that decides how a report applies. NO KEY
  * UPDATE, the lock the UPDATE itself takes: metrics inserted meanwhile (their foreign key) are not held up.
  */
-export const LOCK_EXECUTION = `select status from pipeline_executions where execution_id = ? for no key update`;
+export const LOCK_EXECUTION = prepared((db, p: { id: string }) =>
+  db.selectFrom('pipeline_executions').select('status').where('execution_id', '=', p.id).forNoKeyUpdate(),
+);
 
-const HISTORY_ENTRY = `
-  insert into pipeline_execution_events (event_id, execution_id, type, occurred_at, payload)
-  select ?::uuid, e.execution_id, ?, ?::timestamptz, ?::jsonb from e`;
+/** A report's history entry, written with the change (the CTE `e` returns the execution). */
+interface ReportEntry extends EntryParams {
+  /** When the report arrived (RFC 3339). */
+  occurredAt: string;
+}
+
+/** The history entry of the execution the CTE `e` returns. */
+const historyEntry = (db: QueryCreator<Database & { e: { execution_id: string } }>, p: ReportEntry) =>
+  db
+    .insertInto('pipeline_execution_events')
+    .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
+    .expression((eb) =>
+      eb.selectFrom('e').select([
+        sql<string>`${p.entryId}::uuid`.as('event_id'),
+        'e.execution_id',
+        sql<string>`${p.type}::text`.as('type'),
+        sql<Date>`${p.occurredAt}::timestamptz`.as('occurred_at'),
+        jsonb<string>(p.payload).as('payload'),
+      ]),
+    );
+
+/** What a report says about its run. */
+interface ReportedRun {
+  id: string;
+  status: ExecutionStatus;
+  /** null unless the report ends the run. */
+  completedAt: string | null;
+  errorDetails: string | null;
+  /** JSON text. */
+  rowCounts: string;
+  parentId: string | null;
+}
 
 /**
  * Creates the execution a report is the first news of, with its history entry, in one statement. No row
  * comes back when a concurrent report created it first: `on conflict do nothing` waits for that one to
  * commit, so the caller's next statement sees it.
- *
- * Parameters: execution id, pipeline name, status, started_at, completed_at or null, row_counts,
- * error_details, parent id; history: entry id, type, occurred_at, payload.
  */
-export const INSERT_REPORTED = `
-  with e as (
-    insert into pipeline_executions (execution_id, pipeline_name, status, started_at, completed_at, row_counts, error_details, parent_execution_id)
-    values (?::uuid, ?, ?, ?::timestamptz, ?::timestamptz, ?::jsonb, ?, ?::uuid)
-    on conflict (execution_id) do nothing
-    returning *
-  ), h as (${HISTORY_ENTRY})
-  select ${EXECUTION_COLUMNS} from e`;
+export const INSERT_REPORTED = prepared((db, p: ReportedRun & ReportEntry & { pipelineName: string; startedAt: string }) =>
+  db
+    .with('e', (db) =>
+      db
+        .insertInto('pipeline_executions')
+        .values({
+          execution_id: sql<string>`${p.id}::uuid`,
+          pipeline_name: p.pipelineName,
+          status: p.status,
+          started_at: sql<string>`${p.startedAt}::timestamptz`,
+          completed_at: sql<string | null>`${p.completedAt}::timestamptz`,
+          row_counts: jsonb(p.rowCounts),
+          error_details: p.errorDetails,
+          parent_execution_id: sql<string | null>`${p.parentId}::uuid`,
+        })
+        .onConflict((oc) => oc.column('execution_id').doNothing())
+        .returning(execution),
+    )
+    .with('h', (db) => historyEntry(db, p))
+    .selectFrom('e')
+    .selectAll(),
+);
 
-const OPEN = `x.status in ('pending', 'running')`;
+/** `then` while the run is open, else the column as it is. */
+const whileOpen = <T>(eb: ExpressionBuilder<Database, 'pipeline_executions'>, then: Expression<unknown>, otherwise: Expression<unknown>) =>
+  sql<T>`case when ${eb('pipeline_executions.status', 'in', OPEN_STATUSES)} then ${then} else ${otherwise} end`;
 
 /**
  * Merges a report into its execution, whose row the caller has locked (LOCK_EXECUTION), and appends the
@@ -39,28 +88,47 @@ const OPEN = `x.status in ('pending', 'running')`;
  * - row_counts: while open, the report's counts win per key; after, the terminal report's counts win and a
  *   late report only adds keys the run does not have;
  * - parent_execution_id: the first reported wins; pipeline_name is never changed.
- *
- * Parameters: status, completed_at or null, error_details, row_counts (twice), started_at, parent id,
- * execution id; history: entry id, type, occurred_at, payload.
  */
-export const MERGE_REPORT = `
-  with e as (
-    update pipeline_executions x set
-      status = case when ${OPEN} then ? else x.status end,
-      completed_at = case when ${OPEN} then ?::timestamptz else x.completed_at end,
-      error_details = case when ${OPEN} then coalesce(?, x.error_details) else x.error_details end,
-      row_counts = case when ${OPEN} then x.row_counts || ?::jsonb else ?::jsonb || x.row_counts end,
-      started_at = least(x.started_at, ?::timestamptz),
-      parent_execution_id = coalesce(x.parent_execution_id, ?::uuid)
-    where x.execution_id = ?
-    returning x.*
-  ), h as (${HISTORY_ENTRY})
-  select ${EXECUTION_COLUMNS} from e`;
+export const MERGE_REPORT = prepared((db, p: ReportedRun & ReportEntry & { at: string }) =>
+  db
+    .with('e', (db) =>
+      db
+        .updateTable('pipeline_executions')
+        .set((eb) => {
+          const [status, completedAt, errorDetails, rowCounts] = [
+            eb.ref('pipeline_executions.status'),
+            eb.ref('pipeline_executions.completed_at'),
+            eb.ref('pipeline_executions.error_details'),
+            eb.ref('pipeline_executions.row_counts'),
+          ];
+          return {
+            status: whileOpen<ExecutionStatus>(eb, sql`${p.status}::text`, status),
+            completed_at: whileOpen<Date | null>(eb, sql`${p.completedAt}::timestamptz`, completedAt),
+            error_details: whileOpen<string | null>(eb, sql`coalesce(${p.errorDetails}::text, ${errorDetails})`, errorDetails),
+            row_counts: whileOpen<string>(eb, sql`${rowCounts} || ${jsonb(p.rowCounts)}`, sql`${jsonb(p.rowCounts)} || ${rowCounts}`),
+            started_at: sql<Date>`least(${eb.ref('pipeline_executions.started_at')}, ${p.at}::timestamptz)`,
+            parent_execution_id: sql<string | null>`coalesce(${eb.ref('pipeline_executions.parent_execution_id')}, ${p.parentId}::uuid)`,
+          };
+        })
+        .where('pipeline_executions.execution_id', '=', p.id)
+        .returning(execution),
+    )
+    .with('h', (db) => historyEntry(db, p))
+    .selectFrom('e')
+    .selectAll(),
+);
 
 /** Of `ids`, the executions with a history entry that did not come from reports of `source` (the API wrote to them). */
-export const WRITTEN_ELSEWHERE = `
-  select distinct v.execution_id from pipeline_execution_events v
-  where v.execution_id = any(?::uuid[]) and v.payload->>'source' is distinct from ?`;
+export const WRITTEN_ELSEWHERE = prepared((db, p: { ids: string[]; source: string }) =>
+  db
+    .selectFrom('pipeline_execution_events')
+    .select('execution_id')
+    .distinct()
+    .where('execution_id', '=', sql<string>`any(${p.ids}::uuid[])`)
+    .where((eb) => eb(eb.ref('payload', '->>').key('source'), 'is distinct from', p.source)),
+);
 
 /** Deletes executions; their history goes with them (on delete cascade). */
-export const DELETE_EXECUTIONS = `delete from pipeline_executions where execution_id = any(?::uuid[])`;
+export const DELETE_EXECUTIONS = prepared((db, p: { ids: string[] }) =>
+  db.deleteFrom('pipeline_executions').where('execution_id', '=', sql<string>`any(${p.ids}::uuid[])`),
+);

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { runSql } from '../database/sql.js';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
-import type { ExecutionStatus } from './execution-status.js';
 import { DELETE_EXECUTIONS, INSERT_REPORTED, LOCK_EXECUTION, MERGE_REPORT, WRITTEN_ELSEWHERE } from './run-reports.queries.js';
 
 /**
@@ -43,22 +41,29 @@ export class RunReportsService {
   async apply(report: RunReport, em: EntityManager = this.em): Promise<RunReportResult> {
     const status = TRANSITIONS[report.transition].to;
     const completedAt = isTerminal(status) ? report.at : null;
-    const counts = JSON.stringify(report.rowCounts);
-    const entry = (type: string) => [report.entry.id, type, report.entry.occurredAt, JSON.stringify(report.entry.payload)];
+    const run = {
+      id: report.executionId,
+      status,
+      completedAt,
+      errorDetails: report.errorDetails,
+      rowCounts: JSON.stringify(report.rowCounts),
+      parentId: report.parentExecutionId,
+    };
+    const entry = { entryId: report.entry.id, occurredAt: report.entry.occurredAt, payload: JSON.stringify(report.entry.payload) };
     for (;;) {
-      const [locked] = await runSql<{ status: ExecutionStatus }>(em, LOCK_EXECUTION, [report.executionId]);
+      const [locked] = await LOCK_EXECUTION.run(em, { id: report.executionId });
       if (locked) {
         const open = !isTerminal(locked.status);
-        const [execution] = await runSql<ExecutionResponse>(em, MERGE_REPORT, [
-          status, completedAt, report.errorDetails, counts, counts, report.at, report.parentExecutionId, report.executionId,
-          ...entry(open ? report.transition : 'late'),
-        ]);
+        const [execution] = await MERGE_REPORT.run(em, { ...run, ...entry, type: open ? report.transition : 'late', at: report.at });
         return { execution, applied: open };
       }
-      const [created] = await runSql<ExecutionResponse>(em, INSERT_REPORTED, [
-        report.executionId, report.pipelineName, status, report.at, completedAt, counts, report.errorDetails, report.parentExecutionId,
-        ...entry(report.transition),
-      ]);
+      const [created] = await INSERT_REPORTED.run(em, {
+        ...run,
+        ...entry,
+        type: report.transition,
+        pipelineName: report.pipelineName,
+        startedAt: report.at,
+      });
       if (created) return { execution: created, applied: true };
       // A concurrent report created the run first (and has committed): lock it and merge into it.
     }
@@ -67,11 +72,11 @@ export class RunReportsService {
   /** Of `ids`, the executions that were also written through the API, not only by reports from `source`. */
   async writtenElsewhere(ids: string[], source: string, em: EntityManager = this.em): Promise<string[]> {
     if (ids.length === 0) return [];
-    return (await runSql<{ execution_id: string }>(em, WRITTEN_ELSEWHERE, [ids, source])).map((r) => r.execution_id);
+    return (await WRITTEN_ELSEWHERE.run(em, { ids, source })).map((r) => r.execution_id);
   }
 
   /** Deletes executions and their history, to rebuild them from their reports (the lineage replay). */
   async delete(ids: string[], em: EntityManager = this.em): Promise<void> {
-    if (ids.length > 0) await runSql(em, DELETE_EXECUTIONS, [ids]);
+    if (ids.length > 0) await DELETE_EXECUTIONS.run(em, { ids });
   }
 }

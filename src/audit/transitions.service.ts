@@ -1,23 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
-import { runSql } from '../database/sql.js';
+import { runQuery } from '../database/typed-sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { ExecutionNotFoundError, IllegalTransitionError, InvalidTransitionInputError } from './audit.errors.js';
 import type { ExecutionEventDto } from './dto/execution-event.dto.js';
 import type { ExecutionEventResponse, ExecutionResponse } from './dto/execution.response.js';
 import type { ListEventsQuery } from './dto/execution-params.js';
-import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS, type LastEvent } from './execution-state-machine.js';
+import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { APPLY_TRANSITION, listEventsSql, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.queries.js';
+import { APPLY_TRANSITION, listEvents, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.queries.js';
 
 export interface TransitionResult {
   execution: ExecutionResponse;
   /** false when the request repeated the terminal transition that already happened: nothing changed. */
   applied: boolean;
 }
-
-type Refusal = ExecutionResponse & { terminal_event: LastEvent | null; completes_before_start: boolean };
 
 export interface EventPage {
   data: ExecutionEventResponse[];
@@ -38,22 +36,20 @@ export class TransitionsService {
     const rule = TRANSITIONS[type];
     const completedAt = event.completed_at ?? null;
     for (let attempt = 1; ; attempt++) {
-      const rows = await runSql<ExecutionResponse>(this.em, APPLY_TRANSITION, [
-        rule.to,
-        JSON.stringify(event.row_counts ?? {}),
-        isTerminal(rule.to),
-        completedAt,
-        event.error_details ?? null,
+      const rows = await APPLY_TRANSITION.run(this.em, {
         id,
-        rule.from,
+        to: rule.to,
+        from: rule.from,
+        terminal: isTerminal(rule.to),
         completedAt,
-        completedAt,
-        uuidV7(),
+        errorDetails: event.error_details ?? null,
+        rowCounts: JSON.stringify(event.row_counts ?? {}),
+        entryId: uuidV7(),
         type,
-        JSON.stringify(payload),
-      ]);
+        payload: JSON.stringify(payload),
+      });
       if (rows.length === 1) return { execution: rows[0], applied: true };
-      const [row] = await runSql<Refusal>(this.em, SELECT_EXECUTION_WITH_TERMINAL_EVENT, [completedAt, id]);
+      const [row] = await SELECT_EXECUTION_WITH_TERMINAL_EVENT.run(this.em, { id, completedAt });
       if (!row) throw new ExecutionNotFoundError(id);
       const { terminal_event: terminal, completes_before_start: tooEarly, ...execution } = row;
       const status = execution.status as ExecutionStatus;
@@ -69,10 +65,9 @@ export class TransitionsService {
     const limit = query.limit ?? 100;
     // The cursor names its execution, so it cannot be replayed against another one.
     const cursor = query.cursor ? decodeCursor(query.cursor, { e: equals(id), t: isUtcTimestamp, i: isUuid }) : undefined;
-    const { sql, params } = listEventsSql(id, limit, cursor && { occurredAt: cursor.t, id: cursor.i });
-    const rows = await runSql<ExecutionEventResponse>(this.em, sql, params);
+    const rows = await runQuery(this.em, listEvents(id, limit, cursor && { occurredAt: cursor.t, id: cursor.i }));
     if (rows.length === 0) {
-      const [exists] = await runSql(this.em, SELECT_EXECUTION, [id]);
+      const [exists] = await SELECT_EXECUTION.run(this.em, { id });
       if (!exists) throw new ExecutionNotFoundError(id);
     }
     const data = rows.slice(0, limit);

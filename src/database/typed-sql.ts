@@ -15,8 +15,11 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
-/** Builds and compiles queries only; never connected. */
-const compiler: Db = new Kysely<Database>({
+/**
+ * Builds and compiles queries only; never connected. Queries whose shape depends on the request (a
+ * listing's optional filters) are built per call with it and run with `runQuery`.
+ */
+export const queries: Db = new Kysely<Database>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DummyDriver(),
@@ -39,7 +42,7 @@ class Slot {
  */
 export function prepared<P extends object, Q extends Compilable<unknown>>(build: (db: Db, p: P) => Q) {
   const slots = new Proxy({}, { get: (_target, name) => new Slot(String(name)) }) as P;
-  const { sql, parameters } = build(compiler, slots).compile();
+  const { sql, parameters } = build(queries, slots).compile();
   const binding = parameters.map((value) => (value instanceof Slot ? value.name : { constant: value }));
   const statement = {
     /** The SQL text sent to PostgreSQL (the bench's baseline sends the same). */
@@ -49,6 +52,11 @@ export function prepared<P extends object, Q extends Compilable<unknown>>(build:
     run: (em: EntityManager, p: P): Promise<InferResult<Q>> => runCompiled(em, CompiledQuery.raw(sql, statement.values(p))) as Promise<InferResult<Q>>,
   };
   return statement;
+}
+
+/** Compiles and runs a query built per call (`queries.selectFrom(…)`); rows typed as Kysely infers them. */
+export function runQuery<Q extends Compilable<unknown>>(em: EntityManager, query: Q): Promise<InferResult<Q>> {
+  return runCompiled(em, query.compile()) as Promise<InferResult<Q>>;
 }
 
 /** Runs a compiled statement on `em`'s transaction when it has one; driver errors become MikroORM's exceptions. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { listExecutionsSql, listEventsSql, type ListFilters } from '../../../src/audit/executions.queries.js';
+import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.queries.js';
 import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.queries.js';
 import type { ExecutionSort } from '../../../src/audit/dto/list-executions.query.js';
 import { runSql } from '../../../src/database/sql.js';
@@ -29,8 +29,8 @@ describe('query plans of the audit API', () => {
   let lastId = '';
 
   /** The plan PostgreSQL makes for the statement as the API sends it: same text, same bound values. */
-  async function plan(sql: string, params: unknown[]): Promise<PlanNode> {
-    const [row] = await runSql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, `explain (format json) ${sql}`, params);
+  async function plan(sql: string, params: readonly unknown[]): Promise<PlanNode> {
+    const [row] = await runSql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, `explain (format json) ${sql}`, [...params]);
     return row['QUERY PLAN'][0].Plan;
   }
 
@@ -94,8 +94,8 @@ describe('query plans of the audit API', () => {
 
   it.each(LISTINGS)('listing %s: no sequential scan, first page and a cursor page', async (_, filters, sort) => {
     for (const page of [filters, { ...filters, after: after() }]) {
-      const { sql, params } = listExecutionsSql(page, sort, 50);
-      expect(seqScans(await plan(sql, params))).toEqual([]);
+      const { sql, parameters } = listExecutions(page, sort, 50).compile();
+      expect(seqScans(await plan(sql, parameters))).toEqual([]);
     }
   });
 
@@ -109,7 +109,7 @@ describe('query plans of the audit API', () => {
   });
 
   it('the history of an execution: no sequential scan', async () => {
-    const { sql, params } = listEventsSql(lastId, 100);
-    expect(seqScans(await plan(sql, params))).toEqual([]);
+    const { sql, parameters } = listEvents(lastId, 100).compile();
+    expect(seqScans(await plan(sql, parameters))).toEqual([]);
   });
 });

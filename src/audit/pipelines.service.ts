@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { windowInterval } from '../common/window.js';
-import { runSql } from '../database/sql.js';
 import { PipelineNotFoundError } from './audit.errors.js';
 import type { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY, type SummaryRow } from './pipelines.queries.js';
+import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from './pipelines.queries.js';
+
+type SummaryRow = Awaited<ReturnType<typeof ALL_PIPELINES_SUMMARY.run>>[number];
 
 function toSummary(row: SummaryRow, window: string): PipelineSummaryResponse {
   const finished = row.succeeded + row.failed + row.cancelled;
@@ -29,12 +30,12 @@ export class PipelinesService {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   async list(window = '7d'): Promise<PipelineSummaryResponse[]> {
-    const rows = await runSql<SummaryRow>(this.em, ALL_PIPELINES_SUMMARY, [windowInterval(window, 'window')]);
+    const rows = await ALL_PIPELINES_SUMMARY.run(this.em, { window: windowInterval(window, 'window') });
     return rows.map((row) => toSummary(row, window));
   }
 
   async get(name: string, window = '7d'): Promise<PipelineSummaryResponse> {
-    const [row] = await runSql<SummaryRow>(this.em, ONE_PIPELINE_SUMMARY, [name, windowInterval(window, 'window')]);
+    const [row] = await ONE_PIPELINE_SUMMARY.run(this.em, { name, window: windowInterval(window, 'window') });
     if (!row) throw new PipelineNotFoundError(name);
     return toSummary(row, window);
   }

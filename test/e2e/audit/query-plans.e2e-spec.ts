@@ -104,8 +104,8 @@ describe('query plans of the audit API', () => {
   });
 
   it('the pipeline summaries: no sequential scan', async () => {
-    expect(seqScans(await plan(ONE_PIPELINE_SUMMARY, ['pipe_7', '7 days']))).toEqual([]);
-    expect(seqScans(await plan(ALL_PIPELINES_SUMMARY, ['7 days']))).toEqual([]);
+    expect(seqScans(await plan(ONE_PIPELINE_SUMMARY.sql, ONE_PIPELINE_SUMMARY.values({ name: 'pipe_7', window: '7 days' })))).toEqual([]);
+    expect(seqScans(await plan(ALL_PIPELINES_SUMMARY.sql, ALL_PIPELINES_SUMMARY.values({ window: '7 days' })))).toEqual([]);
   });
 
   it('the history of an execution: no sequential scan', async () => {

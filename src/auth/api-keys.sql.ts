@@ -36,3 +36,8 @@ export const TOUCH_KEY = prepared((db, p: { id: string }) => db.updateTable('api
 export const LOCK_FIRST_KEY = prepared((db) => db.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(0x706c5f6b6579)})`.as('locked')));
 
 export const ANY_KEY = prepared((db) => db.selectNoFrom((eb) => eb.exists(db.selectFrom('api_keys').select(sql.lit(1).as('one'))).as('any')));
+
+/** Whether the keys' table exists yet (with MIGRATIONS_ON_BOOT=off it may not). */
+export const KEYS_TABLE_EXISTS = prepared((db) =>
+  db.selectNoFrom(sql<boolean>`to_regclass(${sql.lit('api_keys' satisfies keyof Database)}) is not null`.as('exists')),
+);

@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { runSql } from '../database/sql.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { KEYS_TABLE_EXISTS } from './api-keys.sql.js';
 
 /**
  * Secure by default: a service that starts with no API key at all creates one with every scope and writes
@@ -23,7 +23,7 @@ export class FirstKeyBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // With MIGRATIONS_ON_BOOT=off the table may not exist yet; readiness reports the pending migration.
-    const [{ exists }] = await runSql<{ exists: boolean }>(this.em, `select to_regclass('api_keys') is not null as exists`);
+    const [{ exists }] = await KEYS_TABLE_EXISTS.run(this.em, {});
     if (!exists) return;
     const file = this.config.security.adminKeyFile;
     let shown: string | undefined;

@@ -19,14 +19,19 @@ export type Db = Kysely<Database>;
  * Builds and compiles queries only; never connected. Queries whose shape depends on the request (a
  * listing's optional filters) are built per call with it and run with `runQuery`.
  */
-export const queries: Db = new Kysely<Database>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+export const queries: Db = compileOnly<Database>();
+
+/** A Kysely that builds and compiles queries over the tables `DB` types, and never connects. */
+export function compileOnly<DB>(): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
 
 /** A parameter of a prepared statement: which field of the call's parameters goes in its place. */
 class Slot {
@@ -41,8 +46,13 @@ class Slot {
  * back as Kysely infers them from the query; errors as MikroORM's typed exceptions, as every other query.
  */
 export function prepared<P extends object, Q extends Compilable<unknown>>(build: (db: Db, p: P) => Q) {
+  return preparedOn(queries, build);
+}
+
+/** `prepared` over tables other than the service's own (the migrator's bookkeeping, typed in its module). */
+export function preparedOn<DB, P extends object, Q extends Compilable<unknown>>(db: Kysely<DB>, build: (db: Kysely<DB>, p: P) => Q) {
   const slots = new Proxy({}, { get: (_target, name) => new Slot(String(name)) }) as P;
-  const { sql, parameters } = build(queries, slots).compile();
+  const { sql, parameters } = build(db, slots).compile();
   const binding = parameters.map((value) => (value instanceof Slot ? value.name : { constant: value }));
   const statement = {
     /** The SQL text sent to PostgreSQL (the bench's baseline sends the same). */
@@ -57,6 +67,11 @@ export function prepared<P extends object, Q extends Compilable<unknown>>(build:
 /** Compiles and runs a query built per call (`queries.selectFrom(…)`); rows typed as Kysely infers them. */
 export function runQuery<Q extends Compilable<unknown>>(em: EntityManager, query: Q): Promise<InferResult<Q>> {
   return runCompiled(em, query.compile()) as Promise<InferResult<Q>>;
+}
+
+/** A statement with no parameters and no typed row, as written (DDL): a `?` in it is SQL, not a placeholder. */
+export async function runStatement(em: EntityManager, statement: string): Promise<void> {
+  await runCompiled(em, CompiledQuery.raw(statement, []));
 }
 
 /** Runs a compiled statement on `em`'s transaction when it has one; driver errors become MikroORM's exceptions. */

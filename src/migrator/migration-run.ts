@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { Logger } from '@nestjs/common';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
-import { runSql } from '../database/sql.js';
+import { runCompiled } from '../database/typed-sql.js';
+import { FORGET_CHECKSUM, INVALID_INDEXES, MARK_APPLIED, RECORD_CHECKSUM, UNMARK_APPLIED, UNRECORDED } from './migration-ledger.sql.js';
 import type { MigrationFile } from './migration-history.js';
 import { MigrationFailedError } from './migration.errors.js';
 
@@ -91,12 +91,12 @@ export class MigrationRun {
   /** The one place that writes the tracking table and the checksums: a migration applied or reverted. */
   private async record(tx: EntityManager, direction: Direction, name: string, durationMs: number | null): Promise<void> {
     if (direction === 'down') {
-      await runSql(tx, `delete from ${TRACKING} where name = ?`, [name]);
-      await runSql(tx, `delete from ${CHECKSUMS_TABLE} where name = ?`, [name]);
+      await UNMARK_APPLIED.run(tx, { name });
+      await FORGET_CHECKSUM.run(tx, { name });
       this.logger.log(`reverted ${name}${durationMs === null ? '' : ` in ${durationMs} ms`}`);
       return;
     }
-    await runSql(tx, `insert into ${TRACKING} (name) values (?)`, [name]);
+    await MARK_APPLIED.run(tx, { name });
     await this.recordChecksum(tx, name, durationMs);
     this.logger.log(`applied ${name}${durationMs === null ? '' : ` in ${durationMs} ms`}`);
   }
@@ -107,22 +107,14 @@ export class MigrationRun {
    */
   private async recordUnrecorded(): Promise<void> {
     await this.orm.em.fork().transactional(async (tx) => {
-      const unrecorded = await runSql<{ name: string }>(
-        tx,
-        `select t.name from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) where c.name is null order by t.id`,
-      );
+      const unrecorded = await UNRECORDED.run(tx, {});
       for (const { name } of unrecorded) if (this.files.has(name)) await this.recordChecksum(tx, name, null);
     });
   }
 
   /** Replaces any row left behind by a schema drop that kept this table (`migration:fresh`). */
   private async recordChecksum(tx: EntityManager, name: string, durationMs: number | null): Promise<void> {
-    await runSql(
-      tx,
-      `insert into ${CHECKSUMS_TABLE} (name, checksum, duration_ms) values (?, ?, ?)
-       on conflict (name) do update set checksum = excluded.checksum, duration_ms = excluded.duration_ms, recorded_at = now(), repaired_by = null, repaired_at = null`,
-      [name, this.files.get(name)?.checksum, durationMs],
-    );
+    await RECORD_CHECKSUM.run(tx, { name, checksum: (this.files.get(name) as MigrationFile).checksum, durationMs });
   }
 
   /** A non-transactional migration: its statements one by one, then its bookkeeping in a short transaction. */
@@ -169,11 +161,7 @@ export class MigrationRun {
   /** Invalid indexes this migration's SQL names: a failed CREATE INDEX CONCURRENTLY leaves one behind. */
   private async invalidIndexesIn(statements: string[]): Promise<string[]> {
     const sql = statements.join('\n').toLowerCase();
-    const rows = await runSql<{ name: string }>(
-      this.orm.em.fork(),
-      `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
-       join pg_namespace n on n.oid = c.relnamespace where not i.indisvalid and n.nspname = current_schema()`,
-    ).catch(() => []);
+    const rows = await runCompiled(this.orm.em.fork(), INVALID_INDEXES).catch(() => []);
     const escape = (name: string) => name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return rows.map((r) => r.name).filter((index) => new RegExp(`(^|[^a-z0-9_$])${escape(index)}($|[^a-z0-9_$])`).test(sql));
   }

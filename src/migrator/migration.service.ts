@@ -3,7 +3,6 @@ import type pg from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
-import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING } from '../database/orm-options.js';
 import { findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem } from './migration-history.js';
 import {
   historyError,
@@ -13,7 +12,8 @@ import {
 } from './migration.errors.js';
 import { MigrationRun, type Direction } from './migration-run.js';
 import { withLockRetries } from './migration-retries.js';
-import { runSql } from '../database/sql.js';
+import { runStatement } from '../database/typed-sql.js';
+import { APPLIED, APPLIED_WITHOUT_CHECKSUMS, LEDGER_DDL, LEDGER_EXISTS, REPAIR_CHECKSUM } from './migration-ledger.sql.js';
 
 export type ChecksumState = 'ok' | 'changed' | 'missing' | 'unrecorded';
 
@@ -137,7 +137,7 @@ export class MigrationService {
       const file = files.find((f) => f.name === name);
       if (!problem || !file) throw new NothingToRepairError(name);
       const who = `${userInfo().username}@${hostname()}`;
-      await runSql(this.em, `update ${CHECKSUMS_TABLE} set checksum = ?, repaired_by = ?, repaired_at = now() where name = ?`, [file.checksum, who, name]);
+      await REPAIR_CHECKSUM.run(this.em, { name, checksum: file.checksum, who });
     });
   }
 
@@ -151,19 +151,9 @@ export class MigrationService {
   /** Applied migrations with what was recorded of them; `em` may be a transaction that just applied some. */
   private async appliedRows(em: EntityManager = this.em): Promise<AppliedRow[]> {
     // Reading creates nothing (a dry run changes nothing): no tracking table means nothing applied yet.
-    const [{ tracking, exists }] = await runSql<{ tracking: boolean; exists: boolean }>(
-      em,
-      `select to_regclass(?) is not null as tracking, to_regclass(?) is not null as exists`,
-      [TRACKING, CHECKSUMS_TABLE],
-    );
+    const [{ tracking, checksums }] = await LEDGER_EXISTS.run(em, {});
     if (!tracking) return [];
-    const executedAt = `to_char(t.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as executed_at`;
-    return runSql<AppliedRow>(
-      em,
-      exists
-        ? `select t.name, ${executedAt}, c.checksum, c.duration_ms, c.repaired_by from ${TRACKING} t left join ${CHECKSUMS_TABLE} c using (name) order by t.id`
-        : `select t.name, ${executedAt}, null as checksum, null as duration_ms, null as repaired_by from ${TRACKING} t order by t.id`,
-    );
+    return (checksums ? APPLIED : APPLIED_WITHOUT_CHECKSUMS).run(em, {});
   }
 
   private retried(work: (done: string[]) => Promise<string[]>): Promise<string[]> {
@@ -179,12 +169,7 @@ export class MigrationService {
   /** The tracking table gets a unique name (MikroORM's has none) and a checksum table beside it. */
   private async withInfrastructure<T>(work: () => Promise<T>): Promise<T> {
     await this.migrator.getStorage().ensureTable();
-    await runSql(this.em, `create unique index if not exists "${TRACKING}_name_unique" on "${TRACKING}" (name)`);
-    await runSql(
-      this.em,
-      `create table if not exists ${CHECKSUMS_TABLE} (name text primary key, checksum text not null, duration_ms integer,
-         recorded_at timestamptz not null default now(), repaired_by text, repaired_at timestamptz)`,
-    );
+    for (const statement of LEDGER_DDL) await runStatement(this.em, statement);
     return work();
   }
 }

@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.queries.js';
 import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.queries.js';
 import type { ExecutionSort } from '../../../src/audit/dto/list-executions.query.js';
-import { runSql } from '../../../src/database/sql.js';
+import { CompiledQuery } from 'kysely';
+import { runCompiled } from '../../../src/database/typed-sql.js';
 import { useOrmDatabase } from '../../support/orm.js';
 
 interface PlanNode {
@@ -30,7 +31,7 @@ describe('query plans of the audit API', () => {
 
   /** The plan PostgreSQL makes for the statement as the API sends it: same text, same bound values. */
   async function plan(sql: string, params: readonly unknown[]): Promise<PlanNode> {
-    const [row] = await runSql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, `explain (format json) ${sql}`, [...params]);
+    const [row] = await runCompiled(orm.em, CompiledQuery.raw(`explain (format json) ${sql}`, [...params]) as CompiledQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>);
     return row['QUERY PLAN'][0].Plan;
   }
 
@@ -100,7 +101,7 @@ describe('query plans of the audit API', () => {
   });
 
   it('(the check itself sees a sequential scan where there is one)', async () => {
-    expect(seqScans(await plan('select * from pipeline_executions where attempt = ?', [3]))).toEqual(['pipeline_executions']);
+    expect(seqScans(await plan('select * from pipeline_executions where attempt = $1', [3]))).toEqual(['pipeline_executions']);
   });
 
   it('the pipeline summaries: no sequential scan', async () => {

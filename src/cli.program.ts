@@ -12,7 +12,7 @@ import { loadRolesConfig } from './config/roles.config.js';
 import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 import { API_KEY_SCOPES } from './auth/api-key.entity.js';
-import { runApiKeysCommand, type ApiKeysArgs } from './auth/api-keys.command.js';
+import { checkApiKeysArgs, runApiKeysCommand, type ApiKeysArgs } from './auth/api-keys.command.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { runLineageReplay } from './lineage/lineage.command.js';
 import { detectDrift } from './migrator/drift/migration-drift.js';
@@ -79,7 +79,11 @@ function migrateCommands(program: Command, run: (work: () => Promise<number>) =>
 
 function apiKeyCommands(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   const keys = group(program, 'api-keys', 'create, list and revoke API keys (on the service\'s DATABASE_URL)');
-  const withKeys = (args: ApiKeysArgs) => run(() => inContext(loadConfig(), (ctx) => runApiKeysCommand(args, ctx.get(ApiKeysService), print)));
+  const withKeys = (args: ApiKeysArgs) =>
+    run(() => {
+      const request = checkApiKeysArgs(args);
+      return inContext(loadConfig(), (ctx) => runApiKeysCommand(request, ctx.get(ApiKeysService), print));
+    });
   keys.command('create').description('create a key; it is printed once and never stored in clear: keep it now')
     .requiredOption('--name <name>', 'what the key is for').requiredOption('--scopes <list>', `a comma list of ${API_KEY_SCOPES.join(', ')}`)
     .option('--json', 'machine-readable output, the key included')

@@ -27,20 +27,35 @@ function printTable(keys: ApiKeyInfo[], print: Print): void {
   for (const r of rows) print(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
 }
 
-/** Key management from a shell with database access (the app's own DATABASE_URL); returns the exit code. */
-export async function runApiKeysCommand(args: ApiKeysArgs, keys: ApiKeysService, print: Print): Promise<number> {
+/** A checked command line: what runApiKeysCommand runs. */
+export type ApiKeysRequest =
+  | { command: 'create'; name: string; scopes: ApiKeyScope[]; json: boolean }
+  | { command: 'list'; json: boolean }
+  | { command: 'revoke'; id: string };
+
+/** Checks the arguments before anything connects: a usage error answers at once, whatever the database's state. */
+export function checkApiKeysArgs(args: ApiKeysArgs): ApiKeysRequest {
   if (args.command === 'create') {
     if (!args.name?.trim()) throw new UsageError('create needs --name NAME');
-    const { key, info } = await keys.create(args.name.trim(), parseScopes(args.scopes));
-    if (args.json) print(JSON.stringify({ ...info, key }));
+    return { command: 'create', name: args.name.trim(), scopes: parseScopes(args.scopes), json: args.json };
+  }
+  if (args.command === 'list') return { command: 'list', json: args.json };
+  if (!/^[0-9a-f-]{36}$/i.test(args.id ?? '')) throw new UsageError('revoke needs the ID of a key (see api-keys list)');
+  return { command: 'revoke', id: (args.id as string).toLowerCase() };
+}
+
+/** Key management from a shell with database access (the app's own DATABASE_URL); returns the exit code. */
+export async function runApiKeysCommand(request: ApiKeysRequest, keys: ApiKeysService, print: Print): Promise<number> {
+  if (request.command === 'create') {
+    const { key, info } = await keys.create(request.name, request.scopes);
+    if (request.json) print(JSON.stringify({ ...info, key }));
     else print(`created ${info.id} (${info.scopes.join(', ')}). The key, shown this once:\n\n  ${key}\n`);
-  } else if (args.command === 'list') {
+  } else if (request.command === 'list') {
     const all = await keys.list();
-    if (args.json) print(JSON.stringify(all));
+    if (request.json) print(JSON.stringify(all));
     else printTable(all, print);
   } else {
-    if (!/^[0-9a-f-]{36}$/i.test(args.id ?? '')) throw new UsageError('revoke needs the ID of a key (see api-keys list)');
-    const info = await keys.revoke((args.id as string).toLowerCase());
+    const info = await keys.revoke(request.id);
     print(`revoked ${info.id} (${info.name}) at ${info.revoked_at}`);
   }
   return 0;

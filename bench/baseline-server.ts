@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 
-type ExecQueries = typeof import('../src/audit/executions.queries.js');
+type ExecQueries = typeof import('../src/audit/executions.sql.js');
 type TrendQueries = typeof import('../src/quality/trends.queries.js');
 type KeyFormat = typeof import('../src/auth/api-key-format.js');
 type KeySql = typeof import('../src/auth/api-keys.sql.js');
@@ -18,7 +18,7 @@ type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatu
 
 const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
-const q = await load<ExecQueries>('src/audit/executions.queries.js');
+const q = await load<ExecQueries>('src/audit/executions.sql.js');
 const trends = await load<TrendQueries>('src/quality/trends.queries.js');
 const keys = await load<KeyFormat>('src/auth/api-key-format.js');
 const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { v7 as uuidV7 } from 'uuid';
 
 type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
-type ReportQueries = typeof import('../src/audit/run-reports.queries.js');
+type ReportQueries = typeof import('../src/audit/run-reports.sql.js');
 type MetricQueries = typeof import('../src/quality/metrics.queries.js');
 type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatus;
 

@@ -19,7 +19,7 @@ const lineage: Scenario = {
     const url = await ctx.freshDatabase('lineage');
     const queries: AppQueries = {
       lineage: await ctx.appModule('src/lineage/lineage.queries.js'),
-      reports: await ctx.appModule('src/audit/run-reports.queries.js'),
+      reports: await ctx.appModule('src/audit/run-reports.sql.js'),
       metrics: await ctx.appModule('src/quality/metrics.queries.js'),
     };
     const app = await ctx.startApp(url);

@@ -28,7 +28,7 @@ export interface BenchContext {
   load(options: LoadOptions): Promise<LoadResult>;
   /** Rows already printed by earlier scenarios of this run, by scenario name (e.g. lineage reads `create`). */
   earlier: Map<string, ScenarioResult>;
-  /** The compiled app module at `path` under dist/ (e.g. 'src/audit/executions.queries.js'). */
+  /** The compiled app module at `path` under dist/ (e.g. 'src/audit/executions.sql.js'). */
   appModule<T>(path: string): Promise<T>;
 }
 

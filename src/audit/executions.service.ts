@@ -9,7 +9,7 @@ import type { ExecutionResponse } from './dto/execution.response.js';
 import type { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { sameJson } from '../common/json.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.queries.js';
+import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.sql.js';
 
 export interface CreateResult {
   execution: ExecutionResponse;

@@ -4,7 +4,7 @@ import { windowInterval } from '../common/window.js';
 import { PipelineNotFoundError } from './audit.errors.js';
 import type { PipelineSummaryResponse } from './dto/pipeline-summary.response.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from './pipelines.queries.js';
+import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from './pipelines.sql.js';
 
 type SummaryRow = Awaited<ReturnType<typeof ALL_PIPELINES_SUMMARY.run>>[number];
 

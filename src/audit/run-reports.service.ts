@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
-import { DELETE_EXECUTIONS, INSERT_REPORTED, LOCK_EXECUTION, MERGE_REPORT, WRITTEN_ELSEWHERE } from './run-reports.queries.js';
+import { DELETE_EXECUTIONS, INSERT_REPORTED, LOCK_EXECUTION, MERGE_REPORT, WRITTEN_ELSEWHERE } from './run-reports.sql.js';
 
 /**
  * A run event reported by another system (an OpenLineage producer) rather than requested through the API:

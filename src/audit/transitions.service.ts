@@ -9,7 +9,7 @@ import type { ExecutionEventResponse, ExecutionResponse } from './dto/execution.
 import type { ListEventsQuery } from './dto/execution-params.js';
 import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { APPLY_TRANSITION, listEvents, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.queries.js';
+import { APPLY_TRANSITION, listEvents, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.sql.js';
 
 export interface TransitionResult {
   execution: ExecutionResponse;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.queries.js';
-import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.queries.js';
+import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.sql.js';
+import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.sql.js';
 import type { ExecutionSort } from '../../../src/audit/dto/list-executions.query.js';
 import { CompiledQuery } from 'kysely';
 import { runCompiled } from '../../../src/database/typed-sql.js';

@@ -3,7 +3,7 @@ import type { Database } from '../database/schema.js';
 import { prepared } from '../database/typed-sql.js';
 import { OPEN_STATUSES } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { execution, jsonb, type EntryParams } from './executions.queries.js';
+import { execution, jsonb, type EntryParams } from './executions.sql.js';
 
 /**
  * Locks the execution's row (if there is one) and reads the status that decides how a report applies. NO KEY

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { listExecutions } from './executions.queries.js';
+import { listExecutions } from './executions.sql.js';
 
 describe('listExecutions', () => {
   it('binds every filter as a parameter, in order, and fetches one row more than the page', () => {

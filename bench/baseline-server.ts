@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 
 type ExecQueries = typeof import('../src/audit/executions.queries.js');
-type TrendQueries = typeof import('../src/quality/trends.queries.js');
+type TrendQueries = typeof import('../src/quality/trends.sql.js');
 type KeyFormat = typeof import('../src/auth/api-key-format.js');
 type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
@@ -18,7 +18,7 @@ type StateMachine = typeof import('../src/audit/execution-state-machine.js');
 const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
 const q = await load<ExecQueries>('src/audit/executions.queries.js');
-const trends = await load<TrendQueries>('src/quality/trends.queries.js');
+const trends = await load<TrendQueries>('src/quality/trends.sql.js');
 const keys = await load<KeyFormat>('src/auth/api-key-format.js');
 const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
@@ -98,8 +98,9 @@ const listExecutions: Handler = async (params) => {
 };
 
 const latest: Handler = async (params) => {
-  const pipeline = params.get('pipeline_name');
-  return [200, { pipeline_name: pipeline, data: await run(trends.LATEST_ALL_TYPES, [pipeline, pipeline, pipeline]) }];
+  const pipeline = params.get('pipeline_name') as string;
+  const { LATEST_ALL_TYPES } = trends;
+  return [200, { pipeline_name: pipeline, data: (await db.query(LATEST_ALL_TYPES.sql, LATEST_ALL_TYPES.values({ pipeline }))).rows }];
 };
 
 /** The hourly average, as the scenario asks for it, with the app's rounding of `from` to the bucket. */
@@ -108,8 +109,8 @@ const series: Handler = async (params) => {
   const to = params.get('to') as string;
   const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
   const [pipeline, type] = [params.get('pipeline_name') as string, params.get('metric_type') as string];
-  const query = trends.seriesQuery('avg', { pipeline, type, from, to, bucket: '1 hour', wholeHours: true });
-  const points = await run(query.sql, query.params);
+  const query = trends.seriesQuery('avg', { pipeline, type, from, to, bucket: '1 hour', wholeHours: true }).compile();
+  const points = (await db.query(query.sql, [...query.parameters])).rows;
   return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
 };
 

@@ -5,7 +5,7 @@ import { v7 as uuidV7 } from 'uuid';
 
 type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
 type ReportQueries = typeof import('../src/audit/run-reports.queries.js');
-type MetricQueries = typeof import('../src/quality/metrics.queries.js');
+type MetricQueries = typeof import('../src/quality/metrics.sql.js');
 
 const PRODUCER = 'https://github.com/apache/airflow/tree/providers-openlineage/2.1.0';
 const facet = (fields: Record<string, unknown>) => ({ _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-0-0/Facet.json', ...fields });
@@ -83,6 +83,7 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, 
   await pool.query('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = $1', [keyPrefix]);
   const client = await pool.connect();
   const run = async (sql: string, params: unknown[]) => (await client.query(numbered(sql), params)).rows as Record<string, string>[];
+  const bound = async <P>(statement: { sql: string; values: (p: P) => unknown[] }, p: P) => (await client.query(statement.sql, statement.values(p))).rows as Record<string, string>[];
   try {
     await client.query('begin');
     const json = JSON.stringify(e.body);
@@ -99,7 +100,7 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, 
       if (locked || (await run(q.reports.INSERT_REPORTED, [e.runId, e.pipeline, status, e.time, completedAt, counts, null, parent, ...entry])).length > 0) break;
     }
     const metrics = e.metrics.map((m) => ({ metric_id: uuidV7(), pipeline_name: e.pipeline, recorded_at: e.time, execution_id: e.runId, ...m, metadata: { ...m.metadata, lineage_event_id: row.event_id } }));
-    if (metrics.length > 0) await run(q.metrics.INSERT_METRICS, [JSON.stringify(metrics)]);
+    if (metrics.length > 0) await bound(q.metrics.INSERT_METRICS, { rows: JSON.stringify(metrics) });
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

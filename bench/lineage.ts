@@ -20,7 +20,7 @@ const lineage: Scenario = {
     const queries: AppQueries = {
       lineage: await ctx.appModule('src/lineage/lineage.queries.js'),
       reports: await ctx.appModule('src/audit/run-reports.queries.js'),
-      metrics: await ctx.appModule('src/quality/metrics.queries.js'),
+      metrics: await ctx.appModule('src/quality/metrics.sql.js'),
     };
     const app = await ctx.startApp(url);
     // As many connections as the app's pool (DB_POOL_MAX's default): the same database capacity each side.

@@ -64,3 +64,6 @@ export async function runCompiled<R>(em: EntityManager, query: CompiledQuery<R>)
 export function isoText<N extends null = never>(column: Expression<unknown>) {
   return sql<string | N>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
+
+/** Builds the queries whose shape depends on the request (a listing's optional filters); run them with runCompiled(em, query.compile()). Never connected. */
+export const db: Db = compiler;

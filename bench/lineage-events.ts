@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { v7 as uuidV7 } from 'uuid';
 
-type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
+type LineageQueries = typeof import('../src/lineage/lineage.sql.js');
 type ReportQueries = typeof import('../src/audit/run-reports.queries.js');
 type MetricQueries = typeof import('../src/quality/metrics.sql.js');
 
@@ -88,7 +88,9 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, 
     await client.query('begin');
     const json = JSON.stringify(e.body);
     const type = e.start ? 'START' : 'COMPLETE';
-    const [row] = await run(q.lineage.INSERT_LINEAGE_EVENT, [uuidV7(), e.time, 'run', type, e.runId, 'airflow', e.pipeline.slice(8), PRODUCER, json]);
+    const [row] = await bound(q.lineage.INSERT_LINEAGE_EVENT, {
+      id: uuidV7(), eventTime: e.time, kind: 'run', eventType: type, runId: e.runId, jobNamespace: 'airflow', jobName: e.pipeline.slice(8), producer: PRODUCER, payload: json,
+    });
     const [status, completedAt, transition] = e.start ? ['running', null, 'start'] : ['succeeded', e.time, 'succeed'];
     const counts = JSON.stringify(e.rowCounts);
     const entry = [row.event_id, transition, row.received_at, JSON.stringify({ source: 'openlineage', event_type: type, event_time: e.time, producer: PRODUCER })];

@@ -18,7 +18,7 @@ const lineage: Scenario = {
   async run(ctx) {
     const url = await ctx.freshDatabase('lineage');
     const queries: AppQueries = {
-      lineage: await ctx.appModule('src/lineage/lineage.queries.js'),
+      lineage: await ctx.appModule('src/lineage/lineage.sql.js'),
       reports: await ctx.appModule('src/audit/run-reports.queries.js'),
       metrics: await ctx.appModule('src/quality/metrics.sql.js'),
     };

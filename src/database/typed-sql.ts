@@ -10,6 +10,7 @@ import {
   type Compilable,
   type Expression,
   type InferResult,
+  type RawBuilder,
 } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -67,3 +68,8 @@ export function isoText<N extends null = never>(column: Expression<unknown>) {
 
 /** Builds the queries whose shape depends on the request (a listing's optional filters); run them with runCompiled(em, query.compile()). Never connected. */
 export const db: Db = compiler;
+
+/** A statement Kysely has no builder for (`lock table …`), written with `sql`, as `prepared` takes it. */
+export function rawStatement<R>(query: RawBuilder<R>): Compilable<R> {
+  return { compile: () => query.compile(compiler) };
+}

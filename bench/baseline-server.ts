@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 
 type ExecQueries = typeof import('../src/audit/executions.sql.js');
-type TrendQueries = typeof import('../src/quality/trends.queries.js');
+type TrendQueries = typeof import('../src/quality/trends.sql.js');
 type KeyFormat = typeof import('../src/auth/api-key-format.js');
 type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
@@ -19,7 +19,7 @@ type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatu
 const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
 const q = await load<ExecQueries>('src/audit/executions.sql.js');
-const trends = await load<TrendQueries>('src/quality/trends.queries.js');
+const trends = await load<TrendQueries>('src/quality/trends.sql.js');
 const keys = await load<KeyFormat>('src/auth/api-key-format.js');
 const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
@@ -29,12 +29,6 @@ const { TRANSITIONS, isTerminal } = await load<StateMachine>('src/audit/executio
 // The app's pool: DB_POOL_MAX's default, statement timeout and UTC sessions (mikro-orm.config.ts).
 const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, statement_timeout: 30_000, options: '-c TimeZone=UTC' });
 
-/** The app's `?` placeholders as $1, $2, … (src/database/sql.ts). */
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
-const run = async (sql: string, params: readonly unknown[]) => (await db.query(numbered(sql), [...params])).rows as Record<string, unknown>[];
 /** One of the app's prepared statements, with the parameters bound as the app binds them. */
 const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await db.query(s.sql, s.values(p))).rows as Record<string, unknown>[];
 
@@ -91,7 +85,7 @@ const listExecutions: Handler = async (params) => {
     '-started_at',
     limit,
   ).compile();
-  const rows = await run(sql, values);
+  const rows = (await db.query(sql, [...values])).rows as Record<string, unknown>[];
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   const next = rows.length > limit ? Buffer.from(JSON.stringify({ s: '-started_at', t: last.started_at, i: last.execution_id })).toString('base64url') : null;
@@ -99,8 +93,9 @@ const listExecutions: Handler = async (params) => {
 };
 
 const latest: Handler = async (params) => {
-  const pipeline = params.get('pipeline_name');
-  return [200, { pipeline_name: pipeline, data: await run(trends.LATEST_ALL_TYPES, [pipeline, pipeline, pipeline]) }];
+  const pipeline = params.get('pipeline_name') as string;
+  const { LATEST_ALL_TYPES } = trends;
+  return [200, { pipeline_name: pipeline, data: (await db.query(LATEST_ALL_TYPES.sql, LATEST_ALL_TYPES.values({ pipeline }))).rows }];
 };
 
 /** The hourly average, as the scenario asks for it, with the app's rounding of `from` to the bucket. */
@@ -109,8 +104,8 @@ const series: Handler = async (params) => {
   const to = params.get('to') as string;
   const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
   const [pipeline, type] = [params.get('pipeline_name') as string, params.get('metric_type') as string];
-  const query = trends.seriesQuery('avg', { pipeline, type, from, to, bucket: '1 hour', wholeHours: true });
-  const points = await run(query.sql, query.params);
+  const query = trends.seriesQuery('avg', { pipeline, type, from, to, bucket: '1 hour', wholeHours: true }).compile();
+  const points = (await db.query(query.sql, [...query.parameters])).rows;
   return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
 };
 

@@ -3,9 +3,9 @@
 import pg from 'pg';
 import { v7 as uuidV7 } from 'uuid';
 
-type LineageQueries = typeof import('../src/lineage/lineage.queries.js');
+type LineageQueries = typeof import('../src/lineage/lineage.sql.js');
 type ReportQueries = typeof import('../src/audit/run-reports.sql.js');
-type MetricQueries = typeof import('../src/quality/metrics.queries.js');
+type MetricQueries = typeof import('../src/quality/metrics.sql.js');
 type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatus;
 
 const PRODUCER = 'https://github.com/apache/airflow/tree/providers-openlineage/2.1.0';
@@ -64,12 +64,6 @@ export function eventStream(): () => BenchEvent {
   };
 }
 
-/** The app's `?` placeholders as $1, $2, … (src/database/sql.ts). */
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
-
 export interface AppQueries {
   lineage: LineageQueries;
   reports: ReportQueries;
@@ -83,13 +77,14 @@ export interface AppQueries {
 export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, keyPrefix: string): Promise<void> {
   await pool.query('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = $1', [keyPrefix]);
   const client = await pool.connect();
-  const run = async (sql: string, params: unknown[]) => (await client.query(numbered(sql), params)).rows as Record<string, string>[];
-  const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await client.query(s.sql, s.values(p))).rows;
+  const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await client.query(s.sql, s.values(p))).rows as Record<string, string>[];
   try {
     await client.query('begin');
     const json = JSON.stringify(e.body);
     const type = e.start ? 'START' : 'COMPLETE';
-    const [row] = await run(q.lineage.INSERT_LINEAGE_EVENT, [uuidV7(), e.time, 'run', type, e.runId, 'airflow', e.pipeline.slice(8), PRODUCER, json]);
+    const [row] = await statement(q.lineage.INSERT_LINEAGE_EVENT, {
+      id: uuidV7(), eventTime: e.time, kind: 'run', eventType: type, runId: e.runId, jobNamespace: 'airflow', jobName: e.pipeline.slice(8), producer: PRODUCER, payload: json,
+    });
     const report = {
       id: e.runId,
       status: (e.start ? 'running' : 'succeeded') as ExecutionStatus,
@@ -109,7 +104,7 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, 
       if (locked || (await statement(q.reports.INSERT_REPORTED, { ...report, pipelineName: e.pipeline, startedAt: e.time })).length > 0) break;
     }
     const metrics = e.metrics.map((m) => ({ metric_id: uuidV7(), pipeline_name: e.pipeline, recorded_at: e.time, execution_id: e.runId, ...m, metadata: { ...m.metadata, lineage_event_id: row.event_id } }));
-    if (metrics.length > 0) await run(q.metrics.INSERT_METRICS, [JSON.stringify(metrics)]);
+    if (metrics.length > 0) await statement(q.metrics.INSERT_METRICS, { rows: JSON.stringify(metrics) });
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

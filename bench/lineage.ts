@@ -18,9 +18,9 @@ const lineage: Scenario = {
   async run(ctx) {
     const url = await ctx.freshDatabase('lineage');
     const queries: AppQueries = {
-      lineage: await ctx.appModule('src/lineage/lineage.queries.js'),
+      lineage: await ctx.appModule('src/lineage/lineage.sql.js'),
       reports: await ctx.appModule('src/audit/run-reports.sql.js'),
-      metrics: await ctx.appModule('src/quality/metrics.queries.js'),
+      metrics: await ctx.appModule('src/quality/metrics.sql.js'),
     };
     const app = await ctx.startApp(url);
     // As many connections as the app's pool (DB_POOL_MAX's default): the same database capacity each side.

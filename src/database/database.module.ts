@@ -12,7 +12,7 @@ import { buildOrmOptions } from './orm-options.js';
       inject: [APP_CONFIG],
       // Lets Nest inject the PostgreSQL-specific MikroORM and EntityManager classes.
       driver: PostgreSqlDriver,
-      // No request context: the services issue SQL through runSql or em.transactional (which forks), never
+      // No request context: the services issue SQL through their typed statements (typed-sql.ts) or em.transactional (which forks), never
       // the unit of work, so a forked EntityManager per request (a middleware, an identity map) buys nothing.
       // With allowGlobalContext off (the default), any entity call outside a fork still fails loudly.
       useFactory: (config: AppConfig) => ({ ...buildOrmOptions(config), registerRequestContext: false }),

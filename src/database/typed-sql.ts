@@ -10,6 +10,7 @@ import {
   type Compilable,
   type Expression,
   type InferResult,
+  type RawBuilder,
 } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -86,4 +87,9 @@ export async function runCompiled<R>(em: EntityManager, query: CompiledQuery<R>)
 /** A timestamptz as RFC 3339 in UTC with microseconds, exactly as stored (the API's timestamps); null stays null. */
 export function isoText<N extends null = never>(column: Expression<unknown>) {
   return sql<string | N>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** A statement Kysely has no builder for (`lock table …`), written with `sql`, as `prepared` takes it. */
+export function rawStatement<R>(query: RawBuilder<R>): Compilable<R> {
+  return { compile: () => query.compile(queries) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { toProblem } from './problem.mapper.js';
 
-// What runSql throws: the driver's error as MikroORM's PostgreSQL converter hands it on. Most outage errors
+// What a typed statement throws (runCompiled): the driver's error as MikroORM's PostgreSQL converter hands it on. Most outage errors
 // are not typed by it (no ConnectionException for class 08), so the mapper has to know them by code or text.
 const converted = (error: Error) => new PostgreSqlPlatform().getExceptionConverter().convertException(error);
 const pgError = (code: string, message = `pg ${code}`) => Object.assign(new Error(message), { code });

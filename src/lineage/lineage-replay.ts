@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RunReportsService } from '../audit/run-reports.service.js';
 import type { AppConfig } from '../config/app.config.js';
-import { runSql } from '../database/sql.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
 import type { Effect } from './dto/lineage.dto.js';
-import { EVENTS_AFTER, LOCK_EVENTS, REPORTED_RUN_IDS, type EventRow } from './lineage.queries.js';
+import { EVENTS_AFTER, LOCK_EVENTS, REPORTED_RUN_IDS } from './lineage.sql.js';
 import { LineageService, SOURCE } from './lineage.service.js';
 
 const PAGE = 500;
@@ -34,8 +33,8 @@ export async function replayLineage(em: EntityManager, config: AppConfig): Promi
   const lenient = { ...config, metrics: { ...config.metrics, maxFutureSkewMs: Number.POSITIVE_INFINITY } };
   const lineage = new LineageService(em, lenient, runs, metrics);
   return em.transactional(async (tx) => {
-    await runSql(tx, LOCK_EVENTS);
-    const ids = (await runSql<{ run_id: string }>(tx, REPORTED_RUN_IDS)).map((r) => r.run_id);
+    await LOCK_EVENTS.run(tx, {});
+    const ids = (await REPORTED_RUN_IDS.run(tx, {})).map((r) => r.run_id);
     const skipped = new Set(await runs.writtenElsewhere(ids, SOURCE, tx));
     const rebuild = ids.filter((id) => !skipped.has(id));
     await metrics.delete(rebuild, SOURCE, tx);
@@ -43,7 +42,7 @@ export async function replayLineage(em: EntityManager, config: AppConfig): Promi
     const summary: ReplaySummary = { events: { applied: 0, late: 0, stored: 0, duplicate: 0 }, rebuilt: 0, skippedRuns: [...skipped], invalid: 0 };
     const built = new Set<string>();
     for (let after = BEFORE_ANY; ; ) {
-      const page = await runSql<EventRow & { payload: unknown }>(tx, EVENTS_AFTER, [after, PAGE]);
+      const page = await EVENTS_AFTER.run(tx, { after, limit: PAGE });
       if (page.length === 0) break;
       for (const row of page) {
         after = row.event_id;

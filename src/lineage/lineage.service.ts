@@ -4,12 +4,11 @@ import { RunReportsService } from '../audit/run-reports.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { InvalidParam } from '../common/problem.js';
-import { runSql } from '../database/sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
 import type { Effect, LineageBatchResponse, LineageEventResponse } from './dto/lineage.dto.js';
 import { LineageReader, type ParsedEvent } from './lineage-reader.js';
-import { INSERT_LINEAGE_EVENT, SELECT_SAME_EVENT, type EventRow } from './lineage.queries.js';
+import { INSERT_LINEAGE_EVENT, SELECT_SAME_EVENT } from './lineage.sql.js';
 import { OpenLineageValidator } from './openlineage-validator.js';
 import { qualityMetrics } from './quality-facets.js';
 
@@ -79,28 +78,28 @@ export class LineageService {
   private record(event: ParsedEvent): Promise<LineageEventResponse> {
     return this.em.transactional(async (tx) => {
       const payload = JSON.stringify(event.payload);
-      const [row] = await runSql<EventRow>(tx, INSERT_LINEAGE_EVENT, [
-        uuidV7(),
-        event.eventTime.iso,
-        event.kind,
-        event.eventType,
-        event.runId,
-        event.jobNamespace,
-        event.jobName,
-        event.producer,
+      const [row] = await INSERT_LINEAGE_EVENT.run(tx, {
+        id: uuidV7(),
+        eventTime: event.eventTime.iso,
+        kind: event.kind,
+        eventType: event.eventType,
+        runId: event.runId,
+        jobNamespace: event.jobNamespace,
+        jobName: event.jobName,
+        producer: event.producer,
         payload,
-      ]);
+      });
       if (!row) {
-        const [original] = await runSql<EventRow>(tx, SELECT_SAME_EVENT, [payload]);
-        return { ...(original as LineageEventResponse), effect: 'duplicate' };
+        const [original] = await SELECT_SAME_EVENT.run(tx, { payload });
+        return { ...original, effect: 'duplicate' };
       }
       const effect = event.run ? await this.apply(event, row, tx) : 'stored';
-      return { ...(row as LineageEventResponse), effect };
+      return { ...row, effect };
     });
   }
 
   /** Merges a stored run event into its execution and records its quality metrics; the replay runs this too. */
-  async apply(event: ParsedEvent, row: Pick<EventRow, 'event_id' | 'received_at'>, em: EntityManager): Promise<Effect> {
+  async apply(event: ParsedEvent, row: { event_id: string; received_at: string }, em: EntityManager): Promise<Effect> {
     const run = event.run;
     if (!run || event.runId === null) return 'stored';
     const { execution, applied } = await this.runs.apply(

@@ -4,13 +4,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { InvalidParam } from '../common/problem.js';
-import { runSql } from '../database/sql.js';
+import { runCompiled } from '../database/typed-sql.js';
 import { IdempotencyService, type StoredResponse } from '../idempotency/idempotency.service.js';
 import type { ListMetricsQuery } from './dto/list-metrics.query.js';
 import type { BatchResponse, MetricResponse } from './dto/metric.response.js';
 import type { RecordMetricDto } from './dto/record-metric.dto.js';
 import { checkMetric, toRow, type MetricRow } from './metric-input.js';
-import { EXISTING_EXECUTIONS, INSERT_METRICS, listMetricsSql, METRIC_COLUMNS } from './metrics.queries.js';
+import { EXISTING_EXECUTIONS, INSERT_METRICS, INSERT_METRICS_RETURNING, listMetrics } from './metrics.sql.js';
 import { UnknownExecutionError } from './quality.errors.js';
 
 export interface MetricPage {
@@ -31,7 +31,7 @@ export class MetricsService {
     const rows = this.prepare([metric], (i) => (i === 0 ? '' : `/${i}`));
     return this.once('POST /v1/metrics', key, metric, async (em) => {
       await this.assertExecutionsExist(em, rows, () => '/execution_id');
-      const [created] = await runSql<MetricResponse>(em, `${INSERT_METRICS} returning ${METRIC_COLUMNS}`, [JSON.stringify(rows)]);
+      const [created] = await INSERT_METRICS_RETURNING.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: created };
     });
   }
@@ -41,7 +41,7 @@ export class MetricsService {
     const rows = this.prepare(metrics, (i) => `/metrics/${i}`);
     return this.once('POST /v1/metrics/batch', key, { metrics }, async (em) => {
       await this.assertExecutionsExist(em, rows, (i) => `/metrics/${i}/execution_id`);
-      await runSql(em, INSERT_METRICS, [JSON.stringify(rows)]);
+      await INSERT_METRICS.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: { count: rows.length, metric_ids: rows.map((r) => r.metric_id) } };
     });
   }
@@ -61,7 +61,7 @@ export class MetricsService {
   private async assertExecutionsExist(em: EntityManager, rows: MetricRow[], pointer: (index: number) => string): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.execution_id).filter((id): id is string => id !== null))];
     if (ids.length === 0) return;
-    const found = new Set((await runSql<{ execution_id: string }>(em, EXISTING_EXECUTIONS, [ids])).map((r) => r.execution_id));
+    const found = new Set((await EXISTING_EXECUTIONS.run(em, { ids })).map((r) => r.execution_id));
     const missing: InvalidParam[] = [];
     rows.forEach((row, i) => {
       if (row.execution_id !== null && !found.has(row.execution_id)) missing.push({ in: 'body', pointer: pointer(i), detail: 'no such execution' });
@@ -73,7 +73,7 @@ export class MetricsService {
     const sort = query.sort ?? '-recorded_at';
     const limit = query.limit ?? 50;
     const cursor = query.cursor ? decodeCursor(query.cursor, { s: equals(sort), t: isUtcTimestamp, i: isUuid }) : undefined;
-    const { sql, params } = listMetricsSql(
+    const page = listMetrics(
       {
         pipelineName: query.pipeline_name,
         metricTypes: query.metric_type,
@@ -85,7 +85,7 @@ export class MetricsService {
       sort,
       limit,
     );
-    const rows = await runSql<MetricResponse>(this.em, sql, params);
+    const rows = await runCompiled(this.em, page.compile());
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     return { data, next_cursor: rows.length > limit ? encodeCursor({ s: sort, t: last.recorded_at, i: last.metric_id }) : null };

@@ -2,21 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { windowInterval } from '../common/window.js';
-import { runSql } from '../database/sql.js';
-import { scorePoint, type TrainingStats } from './anomaly.js';
-import type { MetricResponse } from './dto/metric.response.js';
+import { runCompiled } from '../database/typed-sql.js';
+import { scorePoint } from './anomaly.js';
 import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from './trends.queries.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from './trends.sql.js';
 
 const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
 export const MAX_POINTS = 10_000;
 const DEFAULT_SPAN_MS = 30 * 86_400_000;
-
-interface PointRow {
-  metric_id: string;
-  recorded_at: string;
-  value: number;
-}
 
 @Injectable()
 export class TrendsService {
@@ -24,8 +17,8 @@ export class TrendsService {
 
   async latest(query: LatestQuery): Promise<LatestResponse> {
     const data = query.metric_type
-      ? await runSql<MetricResponse>(this.em, LATEST_OF_TYPES, [query.metric_type, query.pipeline_name])
-      : await runSql<MetricResponse>(this.em, LATEST_ALL_TYPES, [query.pipeline_name, query.pipeline_name, query.pipeline_name]);
+      ? await LATEST_OF_TYPES.run(this.em, { pipeline: query.pipeline_name, types: query.metric_type })
+      : await LATEST_ALL_TYPES.run(this.em, { pipeline: query.pipeline_name });
     return { pipeline_name: query.pipeline_name, data };
   }
 
@@ -42,7 +35,7 @@ export class TrendsService {
     // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
     const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
     const bucketName = query.bucket ?? '1h';
-    const { sql, params } = seriesQuery(agg, {
+    const series = seriesQuery(agg, {
       pipeline: query.pipeline_name,
       type: query.metric_type,
       from: fromIso,
@@ -50,7 +43,7 @@ export class TrendsService {
       bucket: bucket.sql,
       wholeHours: bucketName !== '5m',
     });
-    const points = await runSql<{ bucket_start: string; value: number | null; count: number }>(this.em, sql, params);
+    const points = await runCompiled(this.em, series.compile());
     return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
   }
 
@@ -65,11 +58,11 @@ export class TrendsService {
     const sensitivity = query.sensitivity ?? 3;
     const [trainingSql, detectionSql] = [windowInterval(training, 'training'), windowInterval(detection, 'detection')];
     const { pipeline_name: pipeline, metric_type: type } = query;
-    const rows = await runSql<PointRow>(this.em, DETECTION_POINTS, [pipeline, type, detectionSql]);
+    const rows = await DETECTION_POINTS.run(this.em, { pipeline, type, detection: detectionSql });
     if (rows.length > MAX_POINTS) {
       throw new InvalidRequestError({ in: 'query', pointer: '/detection', detail: `holds more than ${MAX_POINTS} points; use a shorter window` });
     }
-    const [stats] = await runSql<TrainingStats>(this.em, TRAINING_STATS, [pipeline, type, detectionSql, detectionSql, trainingSql]);
+    const [stats] = await TRAINING_STATS.run(this.em, { pipeline, type, detection: detectionSql, training: trainingSql });
     const points = rows.map(({ metric_id, recorded_at, value }) => ({ metric_id, recorded_at, value, ...scorePoint(value, stats, sensitivity) }));
     return { pipeline_name: pipeline, metric_type: type, training, detection, sensitivity, baseline: stats, points };
   }

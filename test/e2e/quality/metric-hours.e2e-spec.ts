@@ -6,8 +6,8 @@ import { COMMITTED_MIGRATIONS } from '../../support/migrations.js';
 import { metric } from '../../support/quality-fixtures.js';
 import { runTs } from '../../support/spawn.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
-import { runSql } from '../../../src/database/sql.js';
-import { seriesQuery } from '../../../src/quality/trends.queries.js';
+import { runCompiled } from '../../../src/database/typed-sql.js';
+import { seriesQuery } from '../../../src/quality/trends.sql.js';
 import type { Aggregate } from '../../../src/quality/dto/trends.query.js';
 
 const ROLLUP_MIGRATION = '20261122_155418_add_metric_hours_rollup';
@@ -111,7 +111,7 @@ describe('the hourly rollup of metrics (data_quality_metric_hours)', () => {
         for (const [pipeline, type] of [['hours_0', 'row_count'], ['hours_2', 'null_rate']]) {
           const res = await http(f.t.app).get('/v1/metrics/series').query({ pipeline_name: pipeline, metric_type: type, from: w.from, to: w.to, bucket: w.bucket, agg }).expect(200);
           const raw = seriesQuery(agg, { pipeline, type, from: new Date(w.from).toISOString(), to: w.to, bucket: w.sql, wholeHours: false });
-          const expected = await runSql<{ bucket_start: string; value: number | null; count: number }>(f.t.app.get(MikroORM).em.fork(), raw.sql, raw.params);
+          const expected = await runCompiled(f.t.app.get(MikroORM).em.fork(), raw.compile());
           expect(res.body.points.map((p: { bucket_start: string; count: number }) => [p.bucket_start, p.count])).toEqual(expected.map((p) => [p.bucket_start, p.count]));
           res.body.points.forEach((p: { value: number | null }, i: number) => {
             if (expected[i].value === null) expect(p.value).toBeNull();

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { runSql } from '../../../src/database/sql.js';
+import { CompiledQuery } from 'kysely';
+import { runCompiled } from '../../../src/database/typed-sql.js';
 import type { MetricSort } from '../../../src/quality/dto/list-metrics.query.js';
-import { listMetricsSql, type MetricFilters } from '../../../src/quality/metrics.queries.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from '../../../src/quality/trends.queries.js';
+import { listMetrics, type MetricFilters } from '../../../src/quality/metrics.sql.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from '../../../src/quality/trends.sql.js';
 import { useOrmDatabase } from '../../support/orm.js';
 
 interface PlanNode {
@@ -25,8 +26,10 @@ describe('query plans of the metrics API', () => {
   let orm: MikroORM;
   let cursor = { recordedAt: '', id: '' };
 
-  const plan = async (sql: string, params: unknown[]) =>
-    (await runSql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, `explain (format json) ${sql}`, params))[0]['QUERY PLAN'][0].Plan;
+  const plan = async ({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) =>
+    (await runCompiled<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(orm.em, CompiledQuery.raw(`explain (format json) ${sql}`, [...parameters])))[0]['QUERY PLAN'][0].Plan;
+  /** A prepared statement with its values, as the service sends it. */
+  const bound = <P>(statement: { sql: string; values: (p: P) => unknown[] }, p: P) => ({ sql: statement.sql, parameters: statement.values(p) });
 
   beforeAll(async () => {
     orm = t.orm;
@@ -40,8 +43,7 @@ describe('query plans of the metrics API', () => {
       from generate_series(1, ${ROWS}) i`);
     await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours');
     console.log(`generated ${ROWS} metrics in ${Date.now() - started} ms`);
-    const [row] = await runSql<{ t: string; id: string }>(
-      orm.em,
+    const [row] = await orm.em.getConnection().execute<{ t: string; id: string }[]>(
       `select to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t, metric_id as id
        from data_quality_metrics order by recorded_at desc, metric_id desc offset 5000 limit 1`,
     );
@@ -63,26 +65,26 @@ describe('query plans of the metrics API', () => {
 
   it.each(LISTINGS)('listing %s: no sequential scan, first page and a cursor page', async (_, filters, sort) => {
     for (const page of [filters, { ...filters, after: cursor }]) {
-      const { sql, params } = listMetricsSql(page, sort, 50);
-      expect(seqScans(await plan(sql, params))).toEqual([]);
+      expect(seqScans(await plan(listMetrics(page, sort, 50).compile()))).toEqual([]);
     }
   });
 
   it('latest: no sequential scan, for all types or chosen ones', async () => {
-    expect(seqScans(await plan(LATEST_ALL_TYPES, ['pipe_3', 'pipe_3', 'pipe_3']))).toEqual([]);
-    expect(seqScans(await plan(LATEST_OF_TYPES, [['row_count', 'null_rate'], 'pipe_3']))).toEqual([]);
+    expect(seqScans(await plan(bound(LATEST_ALL_TYPES, { pipeline: 'pipe_3' })))).toEqual([]);
+    expect(seqScans(await plan(bound(LATEST_OF_TYPES, { types: ['row_count', 'null_rate'], pipeline: 'pipe_3' })))).toEqual([]);
   });
 
   it.each([
     ['hourly, from the rollup', '1 hour', true],
     ['5-minute, from the metrics', '5 minutes', false],
   ] as const)('a 30-day %s series: no sequential scan of the metrics or the rollup', async (_, bucket, wholeHours) => {
-    const { sql, params } = seriesQuery('avg', { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket, wholeHours });
-    expect(seqScans(await plan(sql, params)).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
+    const series = seriesQuery('avg', { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket, wholeHours });
+    expect(seqScans(await plan(series.compile())).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
   });
 
   it('anomalies: no sequential scan', async () => {
-    expect(seqScans(await plan(DETECTION_POINTS, ['pipe_3', 'row_count', '2 days']))).toEqual([]);
-    expect(seqScans(await plan(TRAINING_STATS, ['pipe_3', 'row_count', '2 days', '2 days', '14 days']))).toEqual([]);
+    const window = { pipeline: 'pipe_3', type: 'row_count', detection: '2 days' };
+    expect(seqScans(await plan(bound(DETECTION_POINTS, window)))).toEqual([]);
+    expect(seqScans(await plan(bound(TRAINING_STATS, { ...window, training: '14 days' })))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Command, CommanderError, Option } from 'commander';
 import { CliModule } from './cli.module.js';
 import { DomainError } from './common/domain-error.js';
@@ -15,6 +15,7 @@ import { API_KEY_SCOPES } from './auth/api-key.entity.js';
 import { checkApiKeysArgs, runApiKeysCommand, type ApiKeysArgs } from './auth/api-keys.command.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { runLineageReplay } from './lineage/lineage.command.js';
+import { LineageReplayService } from './lineage/lineage-replay.js';
 import { detectDrift } from './migrator/drift/migration-drift.js';
 import { lintMigrations } from './migrator/lint/lint-migrations.js';
 import { MIGRATE_EXIT_HELP, runLintCommand, runMigrateCommand, type MigrateArgs } from './migrator/migrate.command.js';
@@ -98,7 +99,7 @@ function otherCommands(program: Command, run: (work: () => Promise<number>) => P
   group(program, 'lineage', 'OpenLineage maintenance')
     .command('replay')
     .description('rebuild the executions OpenLineage reported, their history and metrics from the stored raw events, in one transaction; connects as MIGRATIONS_DATABASE_URL when set')
-    .action(() => run(() => { const config = forMigrations(loadConfig()); return inContext(config, (ctx) => runLineageReplay(ctx.get(EntityManager).fork(), config, print)); }));
+    .action(() => run(() => inContext(forMigrations(loadConfig()), (ctx) => runLineageReplay(ctx.get(LineageReplayService), print))));
   group(program, 'db', 'database administration')
     .command('roles')
     .description('create or update the owner and runtime roles (npm run db:roles)')

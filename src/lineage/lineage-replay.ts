@@ -1,6 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { RunReportsService } from '../audit/run-reports.service.js';
-import type { AppConfig } from '../config/app.config.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
 import type { Effect } from './dto/lineage.dto.js';
 import { EVENTS_AFTER, LOCK_EVENTS, REPORTED_RUN_IDS } from './lineage.sql.js';
@@ -26,37 +26,43 @@ export interface ReplaySummary {
  * lineage_events so that no event arrives meanwhile (ingestion waits, then goes on); readers see the old
  * rows until it commits. A run that was also written through the REST API is left alone.
  */
-export async function replayLineage(em: EntityManager, config: AppConfig): Promise<ReplaySummary> {
-  const runs = new RunReportsService(em);
-  const metrics = new DerivedMetricsService(em);
-  // Event times were judged against the clock when the events arrived, not now.
-  const lenient = { ...config, metrics: { ...config.metrics, maxFutureSkewMs: Number.POSITIVE_INFINITY } };
-  const lineage = new LineageService(em, lenient, runs, metrics);
-  return em.transactional(async (tx) => {
-    await LOCK_EVENTS.run(tx, {});
-    const ids = (await REPORTED_RUN_IDS.run(tx, {})).map((r) => r.run_id);
-    const skipped = new Set(await runs.writtenElsewhere(ids, SOURCE, tx));
-    const rebuild = ids.filter((id) => !skipped.has(id));
-    await metrics.delete(rebuild, SOURCE, tx);
-    await runs.delete(rebuild, tx);
-    const summary: ReplaySummary = { events: { applied: 0, late: 0, stored: 0, duplicate: 0 }, rebuilt: 0, skippedRuns: [...skipped], invalid: 0 };
-    const built = new Set<string>();
-    for (let after = BEFORE_ANY; ; ) {
-      const page = await EVENTS_AFTER.run(tx, { after, limit: PAGE });
-      if (page.length === 0) break;
-      for (const row of page) {
-        after = row.event_id;
-        if (row.run_id !== null && skipped.has(row.run_id)) continue;
-        const event = lineage.parse(row.payload);
-        if (Array.isArray(event)) {
-          summary.invalid++;
-          continue;
+@Injectable()
+export class LineageReplayService {
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(LineageService) private readonly lineage: LineageService,
+    @Inject(RunReportsService) private readonly runs: RunReportsService,
+    @Inject(DerivedMetricsService) private readonly metrics: DerivedMetricsService,
+  ) {}
+
+  replay(): Promise<ReplaySummary> {
+    const { lineage, runs, metrics } = this;
+    return this.em.fork().transactional(async (tx) => {
+      await LOCK_EVENTS.run(tx, {});
+      const ids = (await REPORTED_RUN_IDS.run(tx, {})).map((r) => r.run_id);
+      const skipped = new Set(await runs.writtenElsewhere(ids, SOURCE, tx));
+      const rebuild = ids.filter((id) => !skipped.has(id));
+      await metrics.delete(rebuild, SOURCE, tx);
+      await runs.delete(rebuild, tx);
+      const summary: ReplaySummary = { events: { applied: 0, late: 0, stored: 0, duplicate: 0 }, rebuilt: 0, skippedRuns: [...skipped], invalid: 0 };
+      const built = new Set<string>();
+      for (let after = BEFORE_ANY; ; ) {
+        const page = await EVENTS_AFTER.run(tx, { after, limit: PAGE });
+        if (page.length === 0) break;
+        for (const row of page) {
+          after = row.event_id;
+          if (row.run_id !== null && skipped.has(row.run_id)) continue;
+          const event = lineage.parseStored(row.payload);
+          if (Array.isArray(event)) {
+            summary.invalid++;
+            continue;
+          }
+          const effect = await lineage.apply(event, row, tx);
+          summary.events[effect]++;
+          if (effect !== 'stored' && event.runId !== null) built.add(event.runId);
         }
-        const effect = await lineage.apply(event, row, tx);
-        summary.events[effect]++;
-        if (effect !== 'stored' && event.runId !== null) built.add(event.runId);
       }
-    }
-    return { ...summary, rebuilt: built.size };
-  });
+      return { ...summary, rebuilt: built.size };
+    });
+  }
 }

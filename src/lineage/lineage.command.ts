@@ -1,15 +1,13 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppConfig } from '../config/app.config.js';
-import { replayLineage } from './lineage-replay.js';
+import type { LineageReplayService } from './lineage-replay.js';
 
 /**
  * `lineage replay`: rebuilds what OpenLineage reported from the stored raw events; returns the exit code.
  * The command line gives it the owner's connection with no statement timeout (a replay deletes rows the
  * service's role may not, and may take longer than any request should).
  */
-export async function runLineageReplay(em: EntityManager, config: AppConfig, print: (line: string) => void): Promise<number> {
+export async function runLineageReplay(replay: LineageReplayService, print: (line: string) => void): Promise<number> {
   const started = Date.now();
-  const s = await replayLineage(em, config);
+  const s = await replay.replay();
   const replayed = Object.values(s.events).reduce((a, b) => a + b, 0);
   print(
     `replayed ${replayed} event(s) in ${Date.now() - started} ms: ${s.events.applied} applied, ${s.events.late} late, ` +

@@ -10,11 +10,12 @@ import { ExecutionIdParams, ListEventsQuery } from './dto/execution-params.js';
 import { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { ExecutionsService, type ExecutionPage } from './executions.service.js';
 import { TransitionsService, type EventPage } from './transitions.service.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 const notFound = { 404: problemResponse('No execution with this id.') };
 const LOCATION = { location: { type: 'string', description: 'The execution: /v1/executions/{execution_id}' } };
 /** UUIDs compare case-insensitively; we store and compare them in lower case. */
-const idOf = (params: ExecutionIdParams) => params.execution_id.toLowerCase();
+const idOf = (params: ExecutionIdParams) => canonicalUuid(params.execution_id);
 const tags = ['executions'];
 
 @Controller('v1/executions')

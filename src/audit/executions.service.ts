@@ -10,6 +10,7 @@ import type { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { sameJson } from '../common/json.js';
 import type { ExecutionStatus } from './execution-status.js';
 import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.sql.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 export interface CreateResult {
   execution: ExecutionResponse;
@@ -31,7 +32,7 @@ export class ExecutionsService {
    */
   async create(request: CreateExecutionDto): Promise<CreateResult> {
     // UUIDs compare case-insensitively: the id is kept in lower case, in the row and in the stored request.
-    const body = request.execution_id ? { ...request, execution_id: request.execution_id.toLowerCase() } : request;
+    const body = request.execution_id ? { ...request, execution_id: canonicalUuid(request.execution_id) } : request;
     const id = body.execution_id ?? uuidV7();
     const rows = await INSERT_EXECUTION.run(this.em, {
       id,
@@ -74,7 +75,7 @@ export class ExecutionsService {
         startedBefore: query.started_before,
         hasError: query.has_error,
         inputFile: query.input_file,
-        parentExecutionId: query.parent_execution_id?.toLowerCase(),
+        parentExecutionId: (query.parent_execution_id && canonicalUuid(query.parent_execution_id)),
         after,
       },
       sort,

@@ -1,6 +1,7 @@
 import { UsageError } from '../common/usage.error.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity.js';
 import type { ApiKeysService, ApiKeyInfo } from './api-keys.service.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 export interface ApiKeysArgs {
   command: 'create' | 'list' | 'revoke';
@@ -41,7 +42,7 @@ export function checkApiKeysArgs(args: ApiKeysArgs): ApiKeysRequest {
   }
   if (args.command === 'list') return { command: 'list', json: args.json };
   if (!/^[0-9a-f-]{36}$/i.test(args.id ?? '')) throw new UsageError('revoke needs the ID of a key (see api-keys list)');
-  return { command: 'revoke', id: (args.id as string).toLowerCase() };
+  return { command: 'revoke', id: canonicalUuid(args.id as string) };
 }
 
 /** Key management from a shell with database access (the app's own DATABASE_URL); returns the exit code. */

@@ -5,6 +5,7 @@ import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../htt
 import { RequireScope } from './access.decorator.js';
 import { ApiKeysService, type ApiKeyInfo } from './api-keys.service.js';
 import { ApiKeyIdParams, ApiKeyResponse, CreateApiKeyDto, CreatedApiKeyResponse } from './dto/api-key.dto.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 const tags = ['api keys'];
 
@@ -44,6 +45,6 @@ export class ApiKeysController {
     response: { 200: ApiKeyResponse, 404: problemResponse('No key with this id.'), ...COMMON_PROBLEMS },
   })
   revoke(@Param() params: ApiKeyIdParams): Promise<ApiKeyInfo> {
-    return this.keys.revoke(params.id.toLowerCase());
+    return this.keys.revoke(canonicalUuid(params.id));
   }
 }

@@ -5,6 +5,7 @@ import { parseEventTime, pipelineNameOf, unstorable, type EventTime } from './ev
 import type { EventKind, OpenLineageEventType } from './lineage-event.entity.js';
 import { kindOf, OpenLineageValidator } from './openlineage-validator.js';
 import type { Dataset } from './quality-facets.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 /** How a run event moves its run; OTHER and a missing eventType move nothing (metadata only). */
 const TRANSITION: Partial<Record<OpenLineageEventType, TransitionType>> = {
@@ -53,7 +54,7 @@ interface Body {
 }
 
 /** A UUID as we store and compare it: lower case, without the urn:uuid: prefix the format allows. */
-const uuidOf = (id: string) => id.replace(/^urn:uuid:/i, '').toLowerCase();
+const uuidOf = (id: string) => canonicalUuid(id.replace(/^urn:uuid:/i, ''));
 
 /** inputStatistics / outputStatistics row counts, keyed `input:<namespace>/<name>` and `output:<namespace>/<name>`. */
 export function rowCountsOf(inputs: Dataset[], outputs: Dataset[]): Record<string, number> {

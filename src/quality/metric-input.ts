@@ -3,6 +3,7 @@ import type { InvalidParam } from '../common/problem.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { unstorable } from '../common/storable.js';
 import type { RecordMetricDto } from './dto/record-metric.dto.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 /** A metric as INSERT_METRICS takes it. */
 export interface MetricRow {
@@ -43,7 +44,7 @@ export function toRow(metric: RecordMetricDto, now: number): MetricRow {
     metric_type: metric.metric_type,
     metric_value: metric.metric_value,
     recorded_at: metric.recorded_at ?? new Date(now).toISOString(),
-    execution_id: metric.execution_id?.toLowerCase() ?? null,
+    execution_id: metric.execution_id ? canonicalUuid(metric.execution_id) : null,
     metadata: metric.metadata ?? {},
   };
 }

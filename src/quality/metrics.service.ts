@@ -12,6 +12,7 @@ import type { RecordMetricDto } from './dto/record-metric.dto.js';
 import { checkMetric, toRow, type MetricRow } from './metric-input.js';
 import { EXISTING_EXECUTIONS, INSERT_METRICS, INSERT_METRICS_RETURNING, listMetrics } from './metrics.sql.js';
 import { UnknownExecutionError } from './quality.errors.js';
+import { canonicalUuid } from '../common/uuid.js';
 
 export interface MetricPage {
   data: MetricResponse[];
@@ -77,7 +78,7 @@ export class MetricsService {
       {
         pipelineName: query.pipeline_name,
         metricTypes: query.metric_type,
-        executionId: query.execution_id?.toLowerCase(),
+        executionId: (query.execution_id && canonicalUuid(query.execution_id)),
         recordedAfter: query.recorded_after,
         recordedBefore: query.recorded_before,
         after: cursor && { recordedAt: cursor.t, id: cursor.i },

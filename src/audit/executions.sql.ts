@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import { keysetPage } from '../database/keyset.js';
 import type { Database } from '../database/schema.js';
 import { isoText, prepared, queries } from '../database/typed-sql.js';
@@ -35,7 +35,28 @@ const event = (eb: ExpressionBuilder<Database, 'pipeline_execution_events'>) => 
 /** A value bound as JSON text, stored as jsonb. */
 export const jsonb = <T>(text: string) => sql<T>`${text}::jsonb`;
 
-/** A history entry, in the same statement as the change it records (the CTE `e`, which returns the execution). */
+/**
+ * The history entry of the execution the CTE `e` returns (no entry when it returns no row), written in the
+ * same statement as the change it records. `payload` is JSON text.
+ */
+export const historyEntry = (
+  db: QueryCreator<Database & { e: { execution_id: string } }>,
+  entry: { id: string; type: Expression<unknown>; at: Expression<Date>; payload: string },
+) =>
+  db
+    .insertInto('pipeline_execution_events')
+    .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
+    .expression((eb) =>
+      eb.selectFrom('e').select([
+        sql<string>`${entry.id}::uuid`.as('event_id'),
+        'e.execution_id',
+        sql<EventType>`${entry.type}`.as('type'),
+        sql<Date>`${entry.at}`.as('occurred_at'),
+        jsonb<string>(entry.payload).as('payload'),
+      ]),
+    );
+
+/** A history entry's parameters, for the statements that write one. */
 export interface EntryParams {
   entryId: string;
   type: EventType;
@@ -70,20 +91,7 @@ export const INSERT_EXECUTION = prepared(
           .onConflict((oc) => oc.column('execution_id').doNothing())
           .returning(execution),
       )
-      .with('ev', (db) =>
-        db
-          .insertInto('pipeline_execution_events')
-          .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
-          .expression((eb) =>
-            eb.selectFrom('e').select([
-              sql<string>`${p.entryId}::uuid`.as('event_id'),
-              'e.execution_id',
-              sql.lit('create').as('type'),
-              sql<Date>`now()`.as('occurred_at'),
-              jsonb<string>(p.payload).as('payload'),
-            ]),
-          ),
-      )
+      .with('ev', (db) => historyEntry(db, { id: p.entryId, type: sql.lit('create'), at: sql<Date>`now()`, payload: p.payload }))
       .selectFrom('e')
       .selectAll(),
 );
@@ -182,20 +190,7 @@ export const APPLY_TRANSITION = prepared(
           )
           .returning(execution),
       )
-      .with('ev', (db) =>
-        db
-          .insertInto('pipeline_execution_events')
-          .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
-          .expression((eb) =>
-            eb.selectFrom('e').select([
-              sql<string>`${p.entryId}::uuid`.as('event_id'),
-              'e.execution_id',
-              sql<EventType>`${p.type}::text`.as('type'),
-              sql<Date>`clock_timestamp()`.as('occurred_at'),
-              jsonb<string>(p.payload).as('payload'),
-            ]),
-          ),
-      )
+      .with('ev', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`clock_timestamp()`, payload: p.payload }))
       .selectFrom('e')
       .selectAll(),
 );

@@ -1,9 +1,9 @@
-import { sql, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
 import { prepared } from '../database/typed-sql.js';
 import { OPEN_STATUSES } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { execution, jsonb, type EntryParams } from './executions.sql.js';
+import { execution, historyEntry, jsonb, type EntryParams } from './executions.sql.js';
 
 /**
  * Locks the execution's row (if there is one) and reads the status that decides how a report applies. NO KEY
@@ -18,21 +18,6 @@ interface ReportEntry extends EntryParams {
   /** When the report arrived (RFC 3339). */
   occurredAt: string;
 }
-
-/** The history entry of the execution the CTE `e` returns. */
-const historyEntry = (db: QueryCreator<Database & { e: { execution_id: string } }>, p: ReportEntry) =>
-  db
-    .insertInto('pipeline_execution_events')
-    .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
-    .expression((eb) =>
-      eb.selectFrom('e').select([
-        sql<string>`${p.entryId}::uuid`.as('event_id'),
-        'e.execution_id',
-        sql<string>`${p.type}::text`.as('type'),
-        sql<Date>`${p.occurredAt}::timestamptz`.as('occurred_at'),
-        jsonb<string>(p.payload).as('payload'),
-      ]),
-    );
 
 /** What a report says about its run. */
 interface ReportedRun {
@@ -69,7 +54,7 @@ export const INSERT_REPORTED = prepared((db, p: ReportedRun & ReportEntry & { pi
         .onConflict((oc) => oc.column('execution_id').doNothing())
         .returning(execution),
     )
-    .with('h', (db) => historyEntry(db, p))
+    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`${p.occurredAt}::timestamptz`, payload: p.payload }))
     .selectFrom('e')
     .selectAll(),
 );
@@ -113,7 +98,7 @@ export const MERGE_REPORT = prepared((db, p: ReportedRun & ReportEntry & { at: s
         .where('pipeline_executions.execution_id', '=', p.id)
         .returning(execution),
     )
-    .with('h', (db) => historyEntry(db, p))
+    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`${p.occurredAt}::timestamptz`, payload: p.payload }))
     .selectFrom('e')
     .selectAll(),
 );

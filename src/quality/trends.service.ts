@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { windowInterval } from '../common/window.js';
-import { runCompiled } from '../database/typed-sql.js';
 import { scorePoint } from './anomaly.js';
 import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesQuery, TRAINING_STATS } from './trends.sql.js';
+import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesStatement, TRAINING_STATS } from './trends.sql.js';
 
 const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
 export const MAX_POINTS = 10_000;
@@ -35,15 +34,8 @@ export class TrendsService {
     // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
     const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
     const bucketName = query.bucket ?? '1h';
-    const series = seriesQuery(agg, {
-      pipeline: query.pipeline_name,
-      type: query.metric_type,
-      from: fromIso,
-      to: toIso,
-      bucket: bucket.sql,
-      wholeHours: bucketName !== '5m',
-    });
-    const points = await runCompiled(this.em, series.compile());
+    const series = seriesStatement(agg, bucketName !== '5m');
+    const points = await series.run(this.em, { pipeline: query.pipeline_name, type: query.metric_type, from: fromIso, to: toIso, bucket: bucket.sql });
     return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
   }
 

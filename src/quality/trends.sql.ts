@@ -175,7 +175,8 @@ function rollupBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: Ser
  * for count). Hourly and daily buckets read the hourly rollup (data_quality_metric_hours, kept by triggers)
  * for the whole hours before the hour `to` falls in, and the metrics themselves only for that last part
  * hour: a 30-day hourly series reads 720 rows instead of every metric. 5-minute buckets read the metrics.
- * Built per request: its shape depends on the aggregate and on the buckets.
+ * Its shape depends on the aggregate and on whether the buckets are whole hours: seriesStatement prepares
+ * each of those twelve shapes once.
  */
 export function seriesQuery(agg: Aggregate, range: SeriesRange) {
   const { from, to, bucket } = range;
@@ -193,6 +194,21 @@ export function seriesQuery(agg: Aggregate, range: SeriesRange) {
       eb.fn.coalesce('a.count', sql.lit(0)).as('count'),
     ])
     .orderBy('b.bucket_start');
+}
+
+/** The values a series statement binds: the range of SeriesRange without its shape. */
+export type SeriesParams = Omit<SeriesRange, 'wholeHours'>;
+
+const prepareSeries = (agg: Aggregate, wholeHours: boolean) =>
+  prepared((_db, p: SeriesParams) => seriesQuery(agg, { pipeline: p.pipeline, type: p.type, from: p.from, to: p.to, bucket: p.bucket, wholeHours }));
+const seriesStatements = new Map<string, ReturnType<typeof prepareSeries>>();
+
+/** The series statement of one aggregate and kind of bucket, compiled on first use and kept: no building per request. */
+export function seriesStatement(agg: Aggregate, wholeHours: boolean): ReturnType<typeof prepareSeries> {
+  const key = `${agg}/${wholeHours}`;
+  let statement = seriesStatements.get(key);
+  if (!statement) seriesStatements.set(key, (statement = prepareSeries(agg, wholeHours)));
+  return statement;
 }
 
 /**

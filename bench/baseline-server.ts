@@ -104,7 +104,7 @@ const series: Handler = async (params) => {
   const to = params.get('to') as string;
   const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
   const [pipeline, type] = [params.get('pipeline_name') as string, params.get('metric_type') as string];
-  const statement = trends.seriesStatement('avg', true);
+  const statement = trends.seriesStatement({ agg: 'avg', wholeHours: true });
   const points = (await db.query(statement.sql, statement.values({ pipeline, type, from, to, bucket: '1 hour' }))).rows;
   return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
 };

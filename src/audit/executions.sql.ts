@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import { keysetPage } from '../database/keyset.js';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, queries } from '../database/typed-sql.js';
+import { isoText, prepared, preparedShapes } from '../database/typed-sql.js';
 import type { ExecutionSort } from './dto/list-executions.query.js';
 import { ENDING_TRANSITIONS, type LastEvent } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
@@ -130,21 +130,45 @@ export interface ListFilters {
   after?: { startedAt: string; id: string };
 }
 
-/** One page of executions; every filter combination is served by an index (see the EXPLAIN suite). */
-export function listExecutions(filters: ListFilters, sort: ExecutionSort, limit: number) {
-  let query = queries.selectFrom('pipeline_executions').select(execution);
-  if (filters.pipelineName !== undefined) query = query.where('pipeline_executions.pipeline_name', '=', filters.pipelineName);
-  if (filters.statuses?.length) query = query.where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${filters.statuses}::text[])`);
-  if (filters.startedAfter !== undefined) query = query.where('pipeline_executions.started_at', '>=', sql<Date>`${filters.startedAfter}::timestamptz`);
-  if (filters.startedBefore !== undefined) query = query.where('pipeline_executions.started_at', '<', sql<Date>`${filters.startedBefore}::timestamptz`);
-  if (filters.hasError !== undefined) query = query.where('pipeline_executions.error_details', filters.hasError ? 'is not' : 'is', null);
-  if (filters.inputFile !== undefined) query = query.where('pipeline_executions.input_file', '=', filters.inputFile);
-  if (filters.parentExecutionId !== undefined) {
-    query = query.where('pipeline_executions.parent_execution_id', '=', sql<string>`${filters.parentExecutionId}::uuid`);
-  }
-  const after = filters.after && { time: filters.after.startedAt, id: filters.after.id };
+/** The values of a listing: the filters it has (its shape says which), the cursor, and the rows to read. */
+type ListingValues = Required<Omit<ListFilters, 'hasError' | 'after'>> & { afterTime: string; afterId: string; fetch: number };
+
+/** The filters that take a value, in the order the WHERE clause names them. */
+const VALUE_FILTERS = ['pipelineName', 'statuses', 'startedAfter', 'startedBefore', 'inputFile', 'parentExecutionId'] as const;
+
+/** Which filters a listing has, error or not, whether it continues a cursor, and its order: one statement each. */
+interface ListingShape {
+  given: (typeof VALUE_FILTERS)[number][];
+  hasError: boolean | null;
+  after: boolean;
+  desc: boolean;
+}
+
+const executionListing = preparedShapes((db, p: ListingValues, shape: ListingShape) => {
+  const given = new Set(shape.given);
+  let query = db.selectFrom('pipeline_executions').select(execution);
+  if (given.has('pipelineName')) query = query.where('pipeline_executions.pipeline_name', '=', p.pipelineName);
+  if (given.has('statuses')) query = query.where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${p.statuses}::text[])`);
+  if (given.has('startedAfter')) query = query.where('pipeline_executions.started_at', '>=', sql<Date>`${p.startedAfter}::timestamptz`);
+  if (given.has('startedBefore')) query = query.where('pipeline_executions.started_at', '<', sql<Date>`${p.startedBefore}::timestamptz`);
+  if (shape.hasError !== null) query = query.where('pipeline_executions.error_details', shape.hasError ? 'is not' : 'is', null);
+  if (given.has('inputFile')) query = query.where('pipeline_executions.input_file', '=', p.inputFile);
+  if (given.has('parentExecutionId')) query = query.where('pipeline_executions.parent_execution_id', '=', sql<string>`${p.parentExecutionId}::uuid`);
+  const after = shape.after ? { time: p.afterTime, id: p.afterId } : undefined;
   const time = 'pipeline_executions.started_at';
-  return keysetPage(query, { time, id: 'pipeline_executions.execution_id', desc: sort === '-started_at', after, limit });
+  return keysetPage(query, { time, id: 'pipeline_executions.execution_id', desc: shape.desc, after, fetch: p.fetch });
+});
+
+/**
+ * One page of executions (and one row more); every filter combination is served by an index (see the
+ * EXPLAIN suite). Each combination of filters is prepared once: a request binds its values.
+ */
+export function listExecutions(filters: ListFilters, sort: ExecutionSort, limit: number) {
+  const given = VALUE_FILTERS.filter((name) => (name === 'statuses' ? Boolean(filters.statuses?.length) : filters[name] !== undefined));
+  const statement = executionListing({ given, hasError: filters.hasError ?? null, after: filters.after !== undefined, desc: sort === '-started_at' });
+  // The shape binds only the filters given: the others are never read.
+  const values = { ...filters, afterTime: filters.after?.startedAt, afterId: filters.after?.id, fetch: limit + 1 } as ListingValues;
+  return statement.bind(values);
 }
 
 /**
@@ -218,9 +242,17 @@ export const SELECT_EXECUTION_WITH_TERMINAL_EVENT = prepared((db, p: { id: strin
     .where('pipeline_executions.execution_id', '=', p.id),
 );
 
-/** One page of an execution's history, oldest first. */
+const eventPage = preparedShapes((db, p: { executionId: string; afterTime: string; afterId: string; fetch: number }, shape: { after: boolean }) =>
+  keysetPage(db.selectFrom('pipeline_execution_events').select(event).where('pipeline_execution_events.execution_id', '=', p.executionId), {
+    time: 'pipeline_execution_events.occurred_at',
+    id: 'pipeline_execution_events.event_id',
+    desc: false,
+    after: shape.after ? { time: p.afterTime, id: p.afterId } : undefined,
+    fetch: p.fetch,
+  }),
+);
+
+/** One page of an execution's history (and one row more), oldest first. */
 export function listEvents(executionId: string, limit: number, after?: { occurredAt: string; id: string }) {
-  const query = queries.selectFrom('pipeline_execution_events').select(event).where('pipeline_execution_events.execution_id', '=', executionId);
-  const time = 'pipeline_execution_events.occurred_at';
-  return keysetPage(query, { time, id: 'pipeline_execution_events.event_id', desc: false, after: after && { time: after.occurredAt, id: after.id }, limit });
+  return eventPage({ after: after !== undefined }).bind({ executionId, afterTime: after?.occurredAt ?? '', afterId: after?.id ?? '', fetch: limit + 1 });
 }

@@ -7,13 +7,13 @@ export interface Keyset<C extends string> {
   desc: boolean;
   /** The last row of the previous page, as its cursor carried it. */
   after?: { time: string; id: string };
-  limit: number;
+  /** Rows to read: the page and one more, so that the caller knows whether another page follows. */
+  fetch: number;
 }
 
 /**
- * One keyset page: rows in (time, id) order, a total order, starting after the cursor's row, one more than
- * the page so the caller knows whether another page follows. A page never repeats or skips a row however
- * many rows arrive meanwhile.
+ * One keyset page: rows in (time, id) order, a total order, starting after the cursor's row. A page never
+ * repeats or skips a row however many rows arrive meanwhile.
  */
 export function keysetPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
@@ -24,5 +24,5 @@ export function keysetPage<DB, TB extends keyof DB, O>(
   const from = after
     ? query.where(sql<boolean>`(${sql.ref(page.time)}, ${sql.ref(page.id)}) ${sql.raw(page.desc ? '<' : '>')} (${after.time}::timestamptz, ${after.id}::uuid)`)
     : query;
-  return from.orderBy(sql.ref(page.time), direction).orderBy(sql.ref(page.id), direction).limit(page.limit + 1);
+  return from.orderBy(sql.ref(page.time), direction).orderBy(sql.ref(page.id), direction).limit(page.fetch);
 }

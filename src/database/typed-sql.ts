@@ -61,8 +61,28 @@ export function preparedOn<DB, P extends object, Q extends Compilable<unknown>>(
     /** The values for `p`, in placeholder order. */
     values: (p: P): unknown[] => binding.map((b) => (typeof b === 'string' ? (p as Record<string, unknown>)[b] : b.constant)),
     run: (em: EntityManager, p: P): Promise<InferResult<Q>> => runCompiled(em, CompiledQuery.raw(sql, statement.values(p))) as Promise<InferResult<Q>>,
+    /** The statement with `p`'s values, as a query `runQuery` runs (and a test compiles to read its SQL). */
+    bind: (p: P): Compilable<RowOf<Q>> => ({ compile: () => CompiledQuery.raw(sql, statement.values(p)) as CompiledQuery<RowOf<Q>> }),
   };
   return statement;
+}
+
+type RowOf<Q> = Q extends Compilable<infer R> ? R : never;
+
+/**
+ * A query whose shape depends on a few choices (which optional filters a listing has, its sort order):
+ * one prepared statement per shape, compiled on first use and kept, so that a request only binds values
+ * however its filters combine. `shape` holds flags and enums only, never a value from the request; the
+ * values go through `p`, as for `prepared`.
+ */
+export function preparedShapes<S, P extends object, Q extends Compilable<unknown>>(build: (db: Db, p: P, shape: S) => Q) {
+  const statements = new Map<string, ReturnType<typeof prepared<P, Q>>>();
+  return (shape: S): ReturnType<typeof prepared<P, Q>> => {
+    const key = JSON.stringify(shape);
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = prepared((db, p: P) => build(db, p, shape))));
+    return statement;
+  };
 }
 
 /** Compiles and runs a query built per call (`queries.selectFrom(…)`); rows typed as Kysely infers them. */

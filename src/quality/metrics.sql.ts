@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { keysetPage } from '../database/keyset.js';
 import type { Database, DataQualityMetricsTable } from '../database/schema.js';
-import { isoText, prepared, queries, type Db } from '../database/typed-sql.js';
+import { isoText, prepared, preparedShapes, type Db } from '../database/typed-sql.js';
 import type { MetricSort } from './dto/list-metrics.query.js';
 import type { MetricRow } from './metric-input.js';
 
@@ -82,17 +82,33 @@ export interface MetricFilters {
   after?: { recordedAt: string; id: string };
 }
 
-/** One page of metrics, keyset over (recorded_at, metric_id) as the executions listing; built per request. */
-export function listMetrics(filters: MetricFilters, sort: MetricSort, limit: number) {
-  let query = queries.selectFrom('data_quality_metrics').select(metricColumns);
-  const { pipelineName, metricTypes, executionId, recordedAfter, recordedBefore } = filters;
-  if (pipelineName !== undefined) query = query.where('pipeline_name', '=', pipelineName);
-  if (metricTypes?.length) query = query.where((eb) => eb('metric_type', '=', eb.fn.any(sql<string[]>`${metricTypes}::text[]`)));
-  if (executionId !== undefined) query = query.where('execution_id', '=', executionId);
-  if (recordedAfter !== undefined) query = query.where('recorded_at', '>=', sql<Date>`${recordedAfter}::timestamptz`);
-  if (recordedBefore !== undefined) query = query.where('recorded_at', '<', sql<Date>`${recordedBefore}::timestamptz`);
-  const after = filters.after && { time: filters.after.recordedAt, id: filters.after.id };
+/** The values of a listing: the filters it has (its shape says which), the cursor, and the rows to read. */
+type ListingValues = Required<Omit<MetricFilters, 'after'>> & { afterTime: string; afterId: string; fetch: number };
+
+const VALUE_FILTERS = ['pipelineName', 'metricTypes', 'executionId', 'recordedAfter', 'recordedBefore'] as const;
+
+const metricListing = preparedShapes((db, p: ListingValues, shape: { given: (typeof VALUE_FILTERS)[number][]; after: boolean; desc: boolean }) => {
+  const given = new Set(shape.given);
+  let query = db.selectFrom('data_quality_metrics').select(metricColumns);
+  if (given.has('pipelineName')) query = query.where('pipeline_name', '=', p.pipelineName);
+  if (given.has('metricTypes')) query = query.where((eb) => eb('metric_type', '=', eb.fn.any(sql<string[]>`${p.metricTypes}::text[]`)));
+  if (given.has('executionId')) query = query.where('execution_id', '=', p.executionId);
+  if (given.has('recordedAfter')) query = query.where('recorded_at', '>=', sql<Date>`${p.recordedAfter}::timestamptz`);
+  if (given.has('recordedBefore')) query = query.where('recorded_at', '<', sql<Date>`${p.recordedBefore}::timestamptz`);
+  const after = shape.after ? { time: p.afterTime, id: p.afterId } : undefined;
   // Qualified: a bare recorded_at in ORDER BY would name the text column of the select list.
   const key = { time: 'data_quality_metrics.recorded_at', id: 'data_quality_metrics.metric_id' } as const;
-  return keysetPage(query, { ...key, desc: sort === '-recorded_at', after, limit });
+  return keysetPage(query, { ...key, desc: shape.desc, after, fetch: p.fetch });
+});
+
+/**
+ * One page of metrics (and one row more), keyset over (recorded_at, metric_id) as the executions listing.
+ * Each combination of filters is prepared once: a request binds its values.
+ */
+export function listMetrics(filters: MetricFilters, sort: MetricSort, limit: number) {
+  const given = VALUE_FILTERS.filter((name) => (name === 'metricTypes' ? Boolean(filters.metricTypes?.length) : filters[name] !== undefined));
+  const statement = metricListing({ given, after: filters.after !== undefined, desc: sort === '-recorded_at' });
+  // The shape binds only the filters given: the others are never read.
+  const values = { ...filters, afterTime: filters.after?.recordedAt, afterId: filters.after?.id, fetch: limit + 1 } as ListingValues;
+  return statement.bind(values);
 }

@@ -34,7 +34,7 @@ export class TrendsService {
     // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
     const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
     const bucketName = query.bucket ?? '1h';
-    const series = seriesStatement(agg, bucketName !== '5m');
+    const series = seriesStatement({ agg, wholeHours: bucketName !== '5m' });
     const points = await series.run(this.em, { pipeline: query.pipeline_name, type: query.metric_type, from: fromIso, to: toIso, bucket: bucket.sql });
     return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
   }

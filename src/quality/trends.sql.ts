@@ -1,6 +1,6 @@
 import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, queries } from '../database/typed-sql.js';
+import { isoText, prepared, preparedShapes, queries } from '../database/typed-sql.js';
 import type { Aggregate } from './dto/trends.query.js';
 import { EPOCH } from './metric-hours.sql.js';
 import { metricColumns } from './metrics.sql.js';
@@ -199,17 +199,10 @@ export function seriesQuery(agg: Aggregate, range: SeriesRange) {
 /** The values a series statement binds: the range of SeriesRange without its shape. */
 export type SeriesParams = Omit<SeriesRange, 'wholeHours'>;
 
-const prepareSeries = (agg: Aggregate, wholeHours: boolean) =>
-  prepared((_db, p: SeriesParams) => seriesQuery(agg, { pipeline: p.pipeline, type: p.type, from: p.from, to: p.to, bucket: p.bucket, wholeHours }));
-const seriesStatements = new Map<string, ReturnType<typeof prepareSeries>>();
-
 /** The series statement of one aggregate and kind of bucket, compiled on first use and kept: no building per request. */
-export function seriesStatement(agg: Aggregate, wholeHours: boolean): ReturnType<typeof prepareSeries> {
-  const key = `${agg}/${wholeHours}`;
-  let statement = seriesStatements.get(key);
-  if (!statement) seriesStatements.set(key, (statement = prepareSeries(agg, wholeHours)));
-  return statement;
-}
+export const seriesStatement = preparedShapes((_db, p: SeriesParams, shape: { agg: Aggregate; wholeHours: boolean }) =>
+  seriesQuery(shape.agg, { pipeline: p.pipeline, type: p.type, from: p.from, to: p.to, bucket: p.bucket, wholeHours: shape.wholeHours }),
+);
 
 /**
  * The count, mean and sample standard deviation of one metric over the training window, which ends where

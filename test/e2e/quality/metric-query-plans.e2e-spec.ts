@@ -78,7 +78,7 @@ describe('query plans of the metrics API', () => {
     ['hourly, from the rollup', '1 hour', true],
     ['5-minute, from the metrics', '5 minutes', false],
   ] as const)('a 30-day %s series: no sequential scan of the metrics or the rollup', async (_, bucket, wholeHours) => {
-    const series = bound(seriesStatement('avg', wholeHours), { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket });
+    const series = bound(seriesStatement({ agg: 'avg', wholeHours }), { pipeline: 'pipe_3', type: 'row_count', from: day(30), to: day(0), bucket });
     expect(seqScans(await plan(series)).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
   });
 

@@ -22,6 +22,9 @@ interface Ratios {
   values: number[];
   /** CPU time per unit of the app over the baseline's, where measured: far less moved by other load. */
   cpu: number[];
+  /** The app's own figures: its rate (or p50 for times) and its CPU µs per unit. */
+  app: number[];
+  appCpu: number[];
   row: Row;
 }
 
@@ -32,9 +35,12 @@ function ratios(files: string[]): Map<string, Ratios> {
       const ratio = ratioOf(row);
       if (ratio === undefined) continue;
       const key = `${scenario}\t${row.measure}`;
-      const entry = out.get(key) ?? { values: [], cpu: [], row };
+      const entry = out.get(key) ?? { values: [], cpu: [], app: [], appCpu: [], row };
       entry.values.push(ratio);
       if (row.cpuUs?.app && row.cpuUs.baseline) entry.cpu.push(row.cpuUs.app / row.cpuUs.baseline);
+      const own = row.app.rate ?? row.app.p50;
+      if (own !== undefined) entry.app.push(own);
+      if (row.cpuUs?.app) entry.appCpu.push(row.cpuUs.app);
       out.set(key, entry);
     }
   }
@@ -65,4 +71,21 @@ for (const [key, { values, cpu, row }] of was) {
   const cpuCells = cb === undefined || ca === undefined ? '– | – | –' : `${cb.toFixed(2)} | ${ca.toFixed(2)} | ${percent(cb / ca - 1)}`;
   const [scenario, measure] = key.split('\t');
   console.log(`| ${scenario} | ${measure} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${percent(change)} | ${cpuCells} |`);
+}
+
+// The app alone, for when the baseline itself changed between the two sides (its harness is part of each
+// side's checkout): the app's own rate or p50 and its CPU per unit, medians over each side's runs.
+console.log('\nThe app alone (medians; a change of the baseline between the sides does not move these):\n');
+console.log('| scenario | measure | app before | after | change | app CPU µs per unit: before | after | change |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [key, { app, appCpu, row }] of was) {
+  const later = now.get(key);
+  if (!later || app.length === 0 || later.app.length === 0) continue;
+  const [b, a] = [median(app), median(later.app)];
+  const change = higherIsBetter(row) ? a / b - 1 : b / a - 1;
+  const unit = higherIsBetter(row) ? row.unit : 'ms (p50)';
+  const cpuCells = appCpu.length && later.appCpu.length ? `${median(appCpu).toFixed(0)} | ${median(later.appCpu).toFixed(0)} | ${percent(median(appCpu) / median(later.appCpu) - 1)}` : '– | – | –';
+  const [scenario, measure] = key.split('\t');
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  console.log(`| ${scenario} | ${measure} | ${fmt(b)} ${unit} | ${fmt(a)} | ${percent(change)} | ${cpuCells} |`);
 }

@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import { keysetPage } from '../database/keyset.js';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, preparedShapes } from '../database/typed-sql.js';
+import { isoText, jsonb, prepared, preparedShapes, timestamptz, uuid } from '../database/typed-sql.js';
 import type { ExecutionSort } from './dto/list-executions.query.js';
 import { ENDING_TRANSITIONS, type LastEvent } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
@@ -32,9 +32,6 @@ const event = (eb: ExpressionBuilder<Database, 'pipeline_execution_events'>) => 
   'pipeline_execution_events.payload' as const,
 ];
 
-/** A value bound as JSON text, stored as jsonb. */
-export const jsonb = <T>(text: string) => sql<T>`${text}::jsonb`;
-
 /**
  * The history entry of the execution the CTE `e` returns (no entry when it returns no row), written in the
  * same statement as the change it records. `payload` is JSON text.
@@ -48,7 +45,7 @@ export const historyEntry = (
     .columns(['event_id', 'execution_id', 'type', 'occurred_at', 'payload'])
     .expression((eb) =>
       eb.selectFrom('e').select([
-        sql<string>`${entry.id}::uuid`.as('event_id'),
+        uuid<string>(entry.id).as('event_id'),
         'e.execution_id',
         sql<EventType>`${entry.type}`.as('type'),
         sql<Date>`${entry.at}`.as('occurred_at'),
@@ -83,7 +80,7 @@ export const INSERT_EXECUTION = prepared(
             execution_id: p.id,
             pipeline_name: p.pipelineName,
             status: p.status,
-            started_at: sql<string>`${p.startedAt}::timestamptz`,
+            started_at: timestamptz<string>(p.startedAt),
             input_file: p.inputFile,
             attempt: p.attempt,
             row_counts: jsonb(p.rowCounts),
@@ -149,11 +146,11 @@ const executionListing = preparedShapes((db, p: ListingValues, shape: ListingSha
   let query = db.selectFrom('pipeline_executions').select(execution);
   if (given.has('pipelineName')) query = query.where('pipeline_executions.pipeline_name', '=', p.pipelineName);
   if (given.has('statuses')) query = query.where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${p.statuses}::text[])`);
-  if (given.has('startedAfter')) query = query.where('pipeline_executions.started_at', '>=', sql<Date>`${p.startedAfter}::timestamptz`);
-  if (given.has('startedBefore')) query = query.where('pipeline_executions.started_at', '<', sql<Date>`${p.startedBefore}::timestamptz`);
+  if (given.has('startedAfter')) query = query.where('pipeline_executions.started_at', '>=', timestamptz<Date>(p.startedAfter));
+  if (given.has('startedBefore')) query = query.where('pipeline_executions.started_at', '<', timestamptz<Date>(p.startedBefore));
   if (shape.hasError !== null) query = query.where('pipeline_executions.error_details', shape.hasError ? 'is not' : 'is', null);
   if (given.has('inputFile')) query = query.where('pipeline_executions.input_file', '=', p.inputFile);
-  if (given.has('parentExecutionId')) query = query.where('pipeline_executions.parent_execution_id', '=', sql<string>`${p.parentExecutionId}::uuid`);
+  if (given.has('parentExecutionId')) query = query.where('pipeline_executions.parent_execution_id', '=', uuid<string>(p.parentExecutionId));
   const after = shape.after ? { time: p.afterTime, id: p.afterId } : undefined;
   const time = 'pipeline_executions.started_at';
   return keysetPage(query, { time, id: 'pipeline_executions.execution_id', desc: shape.desc, after, fetch: p.fetch });
@@ -208,8 +205,8 @@ export const APPLY_TRANSITION = prepared(
           .where('pipeline_executions.status', '=', sql<ExecutionStatus>`any(${p.from}::text[])`)
           .where((eb) =>
             eb.or([
-              eb(sql`${p.completedAt}::timestamptz`, 'is', null),
-              eb(sql`${p.completedAt}::timestamptz`, '>=', eb.ref('pipeline_executions.started_at')),
+              eb(timestamptz(p.completedAt), 'is', null),
+              eb(timestamptz(p.completedAt), '>=', eb.ref('pipeline_executions.started_at')),
             ]),
           )
           .returning(execution),

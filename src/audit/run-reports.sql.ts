@@ -1,9 +1,9 @@
 import { sql, type Expression, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { prepared } from '../database/typed-sql.js';
+import { jsonb, prepared, timestamptz, uuid } from '../database/typed-sql.js';
 import { OPEN_STATUSES } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { execution, historyEntry, jsonb, type EntryParams } from './executions.sql.js';
+import { execution, historyEntry, type EntryParams } from './executions.sql.js';
 
 /**
  * Locks the execution's row (if there is one) and reads the status that decides how a report applies. NO KEY
@@ -42,19 +42,19 @@ export const INSERT_REPORTED = prepared((db, p: ReportedRun & ReportEntry & { pi
       db
         .insertInto('pipeline_executions')
         .values({
-          execution_id: sql<string>`${p.id}::uuid`,
+          execution_id: uuid<string>(p.id),
           pipeline_name: p.pipelineName,
           status: p.status,
-          started_at: sql<string>`${p.startedAt}::timestamptz`,
-          completed_at: sql<string | null>`${p.completedAt}::timestamptz`,
+          started_at: timestamptz<string>(p.startedAt),
+          completed_at: timestamptz<string | null>(p.completedAt),
           row_counts: jsonb(p.rowCounts),
           error_details: p.errorDetails,
-          parent_execution_id: sql<string | null>`${p.parentId}::uuid`,
+          parent_execution_id: uuid<string | null>(p.parentId),
         })
         .onConflict((oc) => oc.column('execution_id').doNothing())
         .returning(execution),
     )
-    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`${p.occurredAt}::timestamptz`, payload: p.payload }))
+    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: timestamptz<Date>(p.occurredAt), payload: p.payload }))
     .selectFrom('e')
     .selectAll(),
 );
@@ -88,7 +88,7 @@ export const MERGE_REPORT = prepared((db, p: ReportedRun & ReportEntry & { at: s
           ];
           return {
             status: whileOpen<ExecutionStatus>(eb, sql`${p.status}::text`, status),
-            completed_at: whileOpen<Date | null>(eb, sql`${p.completedAt}::timestamptz`, completedAt),
+            completed_at: whileOpen<Date | null>(eb, timestamptz(p.completedAt), completedAt),
             error_details: whileOpen<string | null>(eb, sql`coalesce(${p.errorDetails}::text, ${errorDetails})`, errorDetails),
             row_counts: whileOpen<string>(eb, sql`${rowCounts} || ${jsonb(p.rowCounts)}`, sql`${jsonb(p.rowCounts)} || ${rowCounts}`),
             started_at: sql<Date>`least(${eb.ref('pipeline_executions.started_at')}, ${p.at}::timestamptz)`,
@@ -98,7 +98,7 @@ export const MERGE_REPORT = prepared((db, p: ReportedRun & ReportEntry & { at: s
         .where('pipeline_executions.execution_id', '=', p.id)
         .returning(execution),
     )
-    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`${p.occurredAt}::timestamptz`, payload: p.payload }))
+    .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: timestamptz<Date>(p.occurredAt), payload: p.payload }))
     .selectFrom('e')
     .selectAll(),
 );

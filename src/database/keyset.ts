@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder, type StringReference } from 'kysely';
+import { timestamptz, uuid } from './typed-sql.js';
 
 export interface Keyset<C extends string> {
   /** The sort key: a timestamp column and the id column that breaks its ties, e.g. e.started_at, e.execution_id. */
@@ -22,7 +23,7 @@ export function keysetPage<DB, TB extends keyof DB, O>(
   const direction = page.desc ? 'desc' : 'asc';
   const { after } = page;
   const from = after
-    ? query.where(sql<boolean>`(${sql.ref(page.time)}, ${sql.ref(page.id)}) ${sql.raw(page.desc ? '<' : '>')} (${after.time}::timestamptz, ${after.id}::uuid)`)
+    ? query.where(sql<boolean>`(${sql.ref(page.time)}, ${sql.ref(page.id)}) ${sql.raw(page.desc ? '<' : '>')} (${timestamptz(after.time)}, ${uuid(after.id)})`)
     : query;
   return from.orderBy(sql.ref(page.time), direction).orderBy(sql.ref(page.id), direction).limit(page.fetch);
 }

@@ -16,10 +16,7 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
-/**
- * Builds and compiles queries only; never connected. Queries whose shape depends on the request (a
- * listing's optional filters) are built per call with it and run with `runQuery`.
- */
+/** Builds and compiles queries only; never connected. `prepared` and `preparedShapes` compile with it. */
 export const queries: Db = compileOnly<Database>();
 
 /** A Kysely that builds and compiles queries over the tables `DB` types, and never connects. */
@@ -103,6 +100,13 @@ export async function runCompiled<R>(em: EntityManager, query: CompiledQuery<R>)
     throw em.getPlatform().getExceptionConverter().convertException(error as Error);
   }
 }
+
+/** A value bound as JSON text, cast to jsonb where PostgreSQL cannot infer the type from a column. */
+export const jsonb = <T = unknown>(text: string | null) => sql<T>`${text}::jsonb`;
+/** A value bound as RFC 3339 text, cast to timestamptz. */
+export const timestamptz = <T = Date>(text: string | null) => sql<T>`${text}::timestamptz`;
+/** A value bound as text, cast to uuid. */
+export const uuid = <T = string>(text: string | null) => sql<T>`${text}::uuid`;
 
 /** A timestamptz as RFC 3339 in UTC with microseconds, exactly as stored (the API's timestamps); null stays null. */
 export function isoText<N extends null = never>(column: Expression<unknown>) {

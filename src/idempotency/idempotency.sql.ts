@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { prepared } from '../database/typed-sql.js';
+import { jsonb, prepared } from '../database/typed-sql.js';
 
 /** How long a key is remembered. */
 export const KEY_TTL = '24 hours';
@@ -23,7 +23,7 @@ export const STORED_RESPONSE = prepared((db, p: { scope: string; key: string }) 
 export const STORE_RESPONSE = prepared((db, p: { scope: string; key: string; status: number; body: string }) =>
   db
     .updateTable('idempotency_keys')
-    .set({ response_status: p.status, response_body: sql<string>`${p.body}::jsonb` })
+    .set({ response_status: p.status, response_body: jsonb<string>(p.body) })
     .where('scope', '=', p.scope)
     .where('key', '=', p.key),
 );

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, rawStatement } from '../database/typed-sql.js';
+import { isoText, jsonb, prepared, rawStatement, timestamptz, uuid } from '../database/typed-sql.js';
 import type { ParsedEvent } from './lineage-reader.js';
 
 /** A stored event as the API shows it (timestamps as RFC 3339 text). */
@@ -18,7 +18,6 @@ const eventColumns = (eb: ExpressionBuilder<Database, 'lineage_events'>) => [
  * insignificant whitespace dropped), so the same event with its keys in another order is the same event.
  */
 const eventHash = (json: Expression<unknown>) => sql<string>`encode(sha256(convert_to(${json}::text, 'UTF8')), 'hex')`;
-const jsonb = (text: string) => sql<Record<string, unknown>>`${text}::jsonb`;
 
 /** An event to store: what is indexed of it, as parsed, with its new id, its time as RFC 3339 and its JSON text (sent once, hashed and stored by PostgreSQL). */
 export type NewEvent = Pick<ParsedEvent, 'kind' | 'eventType' | 'runId' | 'jobNamespace' | 'jobName' | 'producer'> & { id: string; eventTime: string; payload: string };
@@ -34,15 +33,15 @@ export const INSERT_LINEAGE_EVENT = prepared((db, p: NewEvent) =>
     .columns(['id', 'event_hash', 'received_at', 'event_time', 'kind', 'event_type', 'run_id', 'job_namespace', 'job_name', 'producer', 'payload'])
     .expression(
       db
-        .selectFrom(db.selectNoFrom(jsonb(p.payload).as('payload')).as('e'))
+        .selectFrom(db.selectNoFrom(jsonb<Record<string, unknown>>(p.payload).as('payload')).as('e'))
         .select((eb) => [
-          sql<string>`${p.id}::uuid`.as('id'),
+          uuid<string>(p.id).as('id'),
           eventHash(eb.ref('e.payload')).as('event_hash'),
           sql<Date>`clock_timestamp()`.as('received_at'),
-          sql<Date>`${p.eventTime}::timestamptz`.as('event_time'),
+          timestamptz<Date>(p.eventTime).as('event_time'),
           eb.val(p.kind).as('kind'),
           eb.val(p.eventType).as('event_type'),
-          sql<string | null>`${p.runId}::uuid`.as('run_id'),
+          uuid<string | null>(p.runId).as('run_id'),
           eb.val(p.jobNamespace).as('job_namespace'),
           eb.val(p.jobName).as('job_name'),
           eb.val(p.producer).as('producer'),
@@ -55,7 +54,7 @@ export const INSERT_LINEAGE_EVENT = prepared((db, p: NewEvent) =>
 
 /** The stored event that `payload` (JSON text) repeats. */
 export const SELECT_SAME_EVENT = prepared((db, p: { payload: string }) =>
-  db.selectFrom('lineage_events').select(eventColumns).where('event_hash', '=', eventHash(jsonb(p.payload))),
+  db.selectFrom('lineage_events').select(eventColumns).where('event_hash', '=', eventHash(jsonb<Record<string, unknown>>(p.payload))),
 );
 
 /** The run ids of every stored run event: the executions a replay rebuilds. */
@@ -68,7 +67,7 @@ export const EVENTS_AFTER = prepared((db, p: { after: string; limit: number }) =
   db
     .selectFrom('lineage_events')
     .select((eb) => [...eventColumns(eb), 'payload'])
-    .where('id', '>', sql<string>`${p.after}::uuid`)
+    .where('id', '>', uuid<string>(p.after))
     .orderBy('lineage_events.id')
     .limit(p.limit),
 );

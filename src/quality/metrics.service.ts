@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { InvalidParam } from '../common/problem.js';
-import { runCompiled } from '../database/typed-sql.js';
+import { runQuery } from '../database/typed-sql.js';
 import { IdempotencyService, type StoredResponse } from '../idempotency/idempotency.service.js';
 import type { ListMetricsQuery } from './dto/list-metrics.query.js';
 import type { BatchResponse, MetricResponse } from './dto/metric.response.js';
@@ -86,7 +86,7 @@ export class MetricsService {
       sort,
       limit,
     );
-    const rows = await runCompiled(this.em, page.compile());
+    const rows = await runQuery(this.em, page);
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     return { data, next_cursor: rows.length > limit ? encodeCursor({ s: sort, t: last.recorded_at, i: last.metric_id }) : null };

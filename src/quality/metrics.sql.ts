@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { keysetPage } from '../database/keyset.js';
 import type { Database, DataQualityMetricsTable } from '../database/schema.js';
-import { isoText, prepared, preparedShapes, type Db } from '../database/typed-sql.js';
+import { isoText, prepared, preparedShapes, timestamptz, type Db } from '../database/typed-sql.js';
 import type { MetricSort } from './dto/list-metrics.query.js';
 import type { MetricRow } from './metric-input.js';
 
@@ -93,8 +93,8 @@ const metricListing = preparedShapes((db, p: ListingValues, shape: { given: (typ
   if (given.has('pipelineName')) query = query.where('pipeline_name', '=', p.pipelineName);
   if (given.has('metricTypes')) query = query.where((eb) => eb('metric_type', '=', eb.fn.any(sql<string[]>`${p.metricTypes}::text[]`)));
   if (given.has('executionId')) query = query.where('execution_id', '=', p.executionId);
-  if (given.has('recordedAfter')) query = query.where('recorded_at', '>=', sql<Date>`${p.recordedAfter}::timestamptz`);
-  if (given.has('recordedBefore')) query = query.where('recorded_at', '<', sql<Date>`${p.recordedBefore}::timestamptz`);
+  if (given.has('recordedAfter')) query = query.where('recorded_at', '>=', timestamptz<Date>(p.recordedAfter));
+  if (given.has('recordedBefore')) query = query.where('recorded_at', '<', timestamptz<Date>(p.recordedBefore));
   const after = shape.after ? { time: p.afterTime, id: p.afterId } : undefined;
   // Qualified: a bare recorded_at in ORDER BY would name the text column of the select list.
   const key = { time: 'data_quality_metrics.recorded_at', id: 'data_quality_metrics.metric_id' } as const;

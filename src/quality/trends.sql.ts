@@ -1,6 +1,6 @@
 import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, preparedShapes, queries } from '../database/typed-sql.js';
+import { isoText, prepared, preparedShapes, queries, timestamptz } from '../database/typed-sql.js';
 import type { Aggregate } from './dto/trends.query.js';
 import { EPOCH } from './metric-hours.sql.js';
 import { metricColumns } from './metrics.sql.js';
@@ -75,7 +75,6 @@ const epoch = sql.raw(EPOCH);
 /** Epoch-aligned buckets, as date_bin counts them and the rollup its hours (HOUR_OF). */
 const bucketOf = (width: Expression<string>, at: Expression<Date>) => sql<Date>`date_bin(${width}, ${at}, ${epoch})`;
 const interval = (value: string) => sql<string>`${value}::interval`;
-const timestamptz = (value: string) => sql<Date>`${value}::timestamptz`;
 /** The last value of a group: the one of its newest row, (time, id) breaking ties. */
 const newest = (value: Expression<number>, time: Expression<Date>, id: Expression<string>) =>
   sql<number | null>`(array_agg(${value} order by ${time} desc, ${id} desc))[1]`;

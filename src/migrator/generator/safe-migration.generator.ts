@@ -9,9 +9,9 @@ const transactionalNote = (online: string) =>
   '// long lock on a table that has rows; the index builds and validations follow outside it, in\n' +
   `// ${online}.\n\n`;
 
-const onlineNote = (first: string | undefined) =>
-  '// Generated in the safe form (see docs/migrations.md): the steps that would lock a table that has rows for as\n' +
-  `// long as a scan or an index build takes${first ? `, after\n// ${first}` : ''}. Outside a transaction each step commits before the next;\n` +
+const ONLINE_NOTE =
+  '// Generated in the safe form (see docs/migrations.md): the steps that would lock a table that has rows for\n' +
+  '// as long as a scan or an index build takes. Outside a transaction, each step commits before the next;\n' +
   '// every step but an ADD … USING INDEX can run again after a failed run.\n\n';
 
 const NOT_TRANSACTIONAL = `  override isTransactional(): boolean {\n    return false; // CREATE INDEX CONCURRENTLY cannot run inside a transaction\n  }\n\n`;
@@ -35,11 +35,11 @@ export class SafeMigrationGenerator extends TSMigrationGenerator {
     if (online.up.length === 0) return super.generate(diff, path, name);
     const dir = await this.directory(path);
     const now = Date.now();
-    if (transactional.up.length === 0) return this.write(dir, this.named(now, name), online, onlineNote(undefined), true);
+    if (transactional.up.length === 0) return this.write(dir, this.named(now, name), online, ONLINE_NOTE, true);
     const first = this.named(now, name);
     const second = this.named(now + 1000, `${name}${ONLINE_SUFFIX}`);
     const [code] = await this.write(dir, first, transactional, transactionalNote(second.base), false);
-    await this.write(dir, second, online, onlineNote(first.base), true);
+    await this.write(dir, second, online, ONLINE_NOTE, true);
     // MikroORM's CLI prints "<fileName> successfully created": both, so that nobody commits one alone.
     return [code, `${first.fileName} and ${second.fileName}`];
   }

@@ -1,6 +1,7 @@
 import { Cursor } from '../lint/migration-lint.cursor.js';
 import type { Token } from '../lint/migration-lint.sql.js';
 import {
+  closingParen,
   createdTable,
   isWithoutNotValid,
   parseAlterTable,
@@ -67,7 +68,7 @@ export function toSafeForm(diff: MigrationSql): SafeForm {
   const moved: Moved = { created: new Set(), indexes: new Set(), uniques: new Set(), notNull: new Set() };
   const up = place(diff.up, (st) => placeUp(st, moved));
   const down = place(diff.down, (st) => placeDown(st, moved));
-  const byPhase = (steps: OnlineStep[]) => steps.map((s, i) => ({ ...s, i })).sort((a, b) => a.phase - b.phase || a.i - b.i).map((s) => s.sql);
+  const byPhase = (list: OnlineStep[]) => list.map((s, i) => ({ ...s, i })).sort((a, b) => a.phase - b.phase || a.i - b.i).map((s) => s.sql);
   return {
     transactional: { up: tidy(up.transactional), down: tidy(down.transactional) },
     online: { up: byPhase(up.online), down: down.online.map((s) => s.sql) },
@@ -178,18 +179,6 @@ function uniqueOnline(sql: string, alter: AlterTable, name: Name, definition: To
       { phase: ATTACH, sql: attach },
     ],
   };
-}
-
-/** The index of the `)` that closes the `(` the tokens start with; -1 when they do not start with one. */
-function closingParen(tokens: Token[]): number {
-  if (tokens[0]?.value !== '(' || tokens[0].type !== 'op') return -1;
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i += 1) {
-    if (tokens[i].type !== 'op') continue;
-    if (tokens[i].value === '(') depth += 1;
-    if (tokens[i].value === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /**

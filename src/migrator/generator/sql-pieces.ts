@@ -16,7 +16,7 @@ export interface Statement {
   tokens: Token[];
 }
 
-/** One `;`-terminated statement per entry: MikroORM writes one per string, but a string may hold several. */
+/** The statements of one string, each without its `;`: MikroORM writes one per string, but a string may hold several. */
 export function statementsOf(sql: string): Statement[] {
   return splitStatements(sql).map(({ text, tokens }) => ({ sql: text, tokens: shift(tokens, tokens[0].start) }));
 }
@@ -106,4 +106,16 @@ export function parseAlterTable({ sql, tokens }: Statement): AlterTable | undefi
 
 export function isWithoutNotValid(tokens: Token[]): boolean {
   return !hasWords(tokens, 'not', 'valid');
+}
+
+/** The index of the `)` that closes the `(` the tokens start with; -1 when they do not start with one. */
+export function closingParen(tokens: Token[]): number {
+  if (tokens[0]?.value !== '(' || tokens[0].type !== 'op') return -1;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (tokens[i].type !== 'op') continue;
+    if (tokens[i].value === '(') depth += 1;
+    if (tokens[i].value === ')' && --depth === 0) return i;
+  }
+  return -1;
 }

@@ -14,7 +14,7 @@ const ONLINE_NOTE =
   '// as long as a scan or an index build takes. Outside a transaction, each step commits before the next;\n' +
   '// every step but an ADD … USING INDEX can run again after a failed run.\n\n';
 
-const NOT_TRANSACTIONAL = `  override isTransactional(): boolean {\n    return false; // CREATE INDEX CONCURRENTLY cannot run inside a transaction\n  }\n\n`;
+const NOT_TRANSACTIONAL = `  override isTransactional(): boolean {\n    return false; // each step commits before the next; CREATE INDEX CONCURRENTLY cannot run in a transaction\n  }\n\n`;
 
 interface MigrationFileName {
   className: string;

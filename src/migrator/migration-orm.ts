@@ -10,9 +10,12 @@ import { MigrationService, type DownTarget } from './migration.service.js';
 /** The lock connection is the owner's too: non-transactional migrations run on it. */
 export function lockTargetFor(config: AppConfig): LockTarget {
   const url = resolveDatabaseUrl(forMigrations(config));
+  return { url: url.toString(), ssl: sslOptions(url.searchParams.get('sslmode')), ...lockSettingsFor(config) };
+}
+
+/** How the runner locks and times its work, on whichever database it runs: no URL needed. */
+export function lockSettingsFor(config: AppConfig): Omit<LockTarget, 'url' | 'ssl'> {
   return {
-    url: url.toString(),
-    ssl: sslOptions(url.searchParams.get('sslmode')),
     schema: 'public',
     trackingTable: MIGRATIONS_TABLE,
     timeoutMs: config.migrations.lockTimeoutMs,

@@ -31,9 +31,11 @@ export function checkAlterTable(c: Cursor, ctx: LintContext, concurrently: (what
 
 function checkAction(c: Cursor, table: TableName, ctx: LintContext): Hit[] {
   const on = `"${table.display}"`;
-  if (c.accept('add')) return checkAdd(c, on, ctx);
+  if (c.accept('add')) return checkAdd(c, table, ctx);
   if (c.accept('validate', 'constraint')) {
     const name = c.name();
+    const proves = name && ctx.notNullChecks.get(name.key);
+    if (proves) ctx.provenNotNull.add(proves);
     if (!name || !ctx.transactional || !ctx.notValid.has(name.key)) return [];
     return [{ rule: 'validate-in-same-transaction', message: `validates constraint "${name.display}" of ${on} in the transaction that added it` }];
   }
@@ -46,8 +48,12 @@ function checkAction(c: Cursor, table: TableName, ctx: LintContext): Hit[] {
   if (c.accept('alter')) {
     if (c.isWord('constraint')) return [];
     c.accept('column');
-    const column = `"${c.name()?.display}" of ${on}`;
-    if (c.accept('set', 'not', 'null')) return [{ rule: 'set-not-null', message: `sets ${column} NOT NULL` }];
+    const name = c.name();
+    const column = `"${name?.display}" of ${on}`;
+    // PostgreSQL 12+ takes a validated CHECK (column IS NOT NULL) as the proof that spares SET NOT NULL its scan.
+    if (c.accept('set', 'not', 'null')) {
+      return ctx.provenNotNull.has(`${table.key}.${name?.key}`) ? [] : [{ rule: 'set-not-null', message: `sets ${column} NOT NULL` }];
+    }
     if (c.accept('type') || c.accept('set', 'data', 'type')) return [{ rule: 'alter-column-type', message: `changes the type of ${column}` }];
     return [];
   }
@@ -74,10 +80,13 @@ function trackRename(c: Cursor, ctx: LintContext): void {
   if (renamed) ctx.created.add(renamed.key);
 }
 
-function checkAdd(c: Cursor, on: string, ctx: LintContext): Hit[] {
+function checkAdd(c: Cursor, table: TableName, ctx: LintContext): Hit[] {
+  const on = `"${table.display}"`;
   if (c.accept('constraint')) {
     const name = c.name();
     if (name && hasWords(c.rest(), 'not', 'valid')) ctx.notValid.add(name.key);
+    const column = name && notNullCheckColumn(c.rest());
+    if (column) ctx.notNullChecks.set(name.key, `${table.key}.${column}`);
     return checkConstraint(c.rest(), `constraint "${name?.display}" on ${on}`);
   }
   const next = c.rest()[0];
@@ -86,6 +95,15 @@ function checkAdd(c: Cursor, on: string, ctx: LintContext): Hit[] {
   c.accept('if', 'not', 'exists');
   const column = c.name();
   return checkColumn(c.rest(), `column "${column?.display}" to ${on}`);
+}
+
+/** The column of `CHECK (column IS NOT NULL) …`, the one check PostgreSQL uses to skip SET NOT NULL's scan. */
+function notNullCheckColumn(definition: Token[]): string | undefined {
+  const [check, open, column, is, not, isNull, close] = definition;
+  const word = (token: Token | undefined, value: string) => token?.type === 'word' && token.value === value;
+  const op = (token: Token | undefined, value: string) => token?.type === 'op' && token.value === value;
+  const shape = word(check, 'check') && op(open, '(') && word(is, 'is') && word(not, 'not') && word(isNull, 'null') && op(close, ')');
+  return shape && (column.type === 'word' || column.type === 'ident') ? column.value : undefined;
 }
 
 function checkConstraint(definition: Token[], what: string): Hit[] {

@@ -112,6 +112,10 @@ export interface LintContext {
   createdIndexes: Set<string>;
   /** Constraints added NOT VALID earlier in this migration, whose ADD still holds its lock in a transaction. */
   notValid: Set<string>;
+  /** Checks `(column IS NOT NULL)` added earlier in this migration: constraint → `table.column`. */
+  notNullChecks: Map<string, string>;
+  /** `table.column` that such a check, validated earlier in this migration, proves free of NULLs. */
+  provenNotNull: Set<string>;
   transactional: boolean;
   /** The statement shares its addSql() string with others, which PostgreSQL runs as one implicit transaction. */
   sharesString: boolean;

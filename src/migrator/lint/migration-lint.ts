@@ -39,7 +39,7 @@ export interface LintReport {
 export function lintMigration(input: LintInput, settings?: { lockTimeoutMs: number }): LintReport {
   const { name } = input;
   const { silences, errors } = readSilences(name, [...input.up, input.source]);
-  const ctx: LintContext = { created: new Set(), createdIndexes: new Set(), notValid: new Set(), transactional: input.transactional, sharesString: false };
+  const ctx: LintContext = { created: new Set(), createdIndexes: new Set(), notValid: new Set(), notNullChecks: new Map(), provenNotNull: new Set(), transactional: input.transactional, sharesString: false };
   const found: LintFinding[] = [];
   const add = (statement: string, hit: Hit) =>
     found.push({ rule: hit.rule, migration: name, statement, message: hit.message, safeAlternative: LINT_RULES[hit.rule].safeAlternative });

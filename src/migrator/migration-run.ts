@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { Logger } from '@nestjs/common';
+// Nest's Logger alone, not the package's index (rxjs and all of Nest's decorators): the migrate commands load it.
+import { Logger } from '@nestjs/common/services/logger.service.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { runCompiled } from '../database/typed-sql.js';

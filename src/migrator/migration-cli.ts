@@ -1,5 +1,4 @@
-// Nest's Logger alone, not the package's index (rxjs and all of Nest's decorators): the migrate commands load it.
-import { Logger } from '@nestjs/common/services/logger.service.js';
+import { Logger } from '../logging/logger.js';
 import { loadConfig } from '../config/app.config.js';
 import { resolveDatabaseUrl } from '../database/embedded/embedded-credentials.js';
 import { commandLineBudget, waitForDatabase } from '../database/wait-for-database.js';

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-// Nest's Logger alone, not the package's index (rxjs and all of Nest's decorators): the migrate commands load it.
-import { Logger } from '@nestjs/common/services/logger.service.js';
+import { Logger } from '../logging/logger.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { runCompiled } from '../database/typed-sql.js';

@@ -1,6 +1,5 @@
 import pg from 'pg';
-// Nest's Logger alone, not the package's index (rxjs and all of Nest's decorators): the migrate commands load it.
-import { Logger } from '@nestjs/common/services/logger.service.js';
+import { Logger } from '../../logging/logger.js';
 import type { AppConfig } from '../../config/app.config.js';
 import { MIGRATIONS_TABLE as TRACKING, sslOptions } from '../../database/orm-options.js';
 import { resolveDatabaseUrl } from '../../database/embedded/embedded-credentials.js';

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type pg from 'pg';
-// Nest's Logger alone, not the package's index (rxjs and all of Nest's decorators): the migrate commands load it.
-import { Logger } from '@nestjs/common/services/logger.service.js';
+import { Logger } from '../../logging/logger.js';
 import { EXIT } from '../../common/error-codes.js';
 
 /** A scratch database older than this belongs to no run still going (a rebuild takes seconds): swept. */

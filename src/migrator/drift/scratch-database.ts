@@ -5,7 +5,7 @@ import { Logger } from '../../logging/logger.js';
 import { EXIT } from '../../common/error-codes.js';
 
 /** A scratch database older than this belongs to no run still going (a rebuild takes seconds): swept. */
-export const STALE_SCRATCH_MS = 60 * 60 * 1000;
+const STALE_SCRATCH_MS = 60 * 60 * 1000;
 
 /** How long an interrupted run waits for its scratch database to be dropped before exiting anyway. */
 const INTERRUPTED_DROP_MS = 10_000;
@@ -35,20 +35,18 @@ export function scratchCreatedAt(live: string, name: string): number | undefined
  * STALE_SCRATCH_MS); a younger one may be another run's, in progress, and is left alone. A database that
  * cannot be dropped (another role's) is named in a warning, never a failure of this run.
  */
-export async function sweepStaleScratch(admin: pg.Client, live: string, now = Date.now()): Promise<string[]> {
+export async function sweepStaleScratch(admin: pg.Client, live: string): Promise<void> {
+  const now = Date.now();
   const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [scratchPrefix(live)]);
   const stale = rows.map((r) => r.datname).filter((name) => (scratchCreatedAt(live, name) ?? now) < now - STALE_SCRATCH_MS);
-  const swept: string[] = [];
   for (const name of stale) {
     try {
       await admin.query(`drop database if exists ${quoted(name)} with (force)`);
-      swept.push(name);
       logger.log(`dropped the stale scratch database "${name}" that an interrupted run left behind`);
     } catch (error) {
       logger.warn(`could not drop the stale scratch database "${name}": ${(error as Error).message}`);
     }
   }
-  return swept;
 }
 
 export interface ScratchDatabase {

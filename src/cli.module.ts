@@ -1,25 +1,37 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
+import { commandLineBudget, waitForDatabase } from './database/wait-for-database.js';
 import type { AppConfig } from './config/app.config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ApiKeysModule } from './auth/api-keys.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
-import { ownerMigrations } from './migrator/migration-orm.js';
-import { MigrationService } from './migrator/migration.service.js';
 
 /**
- * What the command line's commands get from Nest: the config, the connection, the API keys service, the
- * OpenLineage replay and the locked migration runner. No HTTP server, no start-up hooks (no boot migrations, no first key). The CLI
- * hands it the owner's settings (forMigrations) for the commands that change the schema or replay lineage.
+ * What the `api-keys` and `lineage` commands get from Nest: the config, the connection, the API keys
+ * service and the OpenLineage replay. No HTTP server, no start-up hooks (no boot migrations, no first key).
+ * The `migrate` commands need none of it: they build their ORM and runner directly (migration-cli.ts).
  */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ApiKeysModule, LineageModule],
-      providers: [{ provide: MigrationService, inject: [MikroORM], useFactory: (orm: MikroORM) => ownerMigrations(orm, config) }],
-    };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, ApiKeysModule, LineageModule] };
+  }
+}
+
+/**
+ * The command's services from Nest, on `config`'s database (the owner's for `lineage replay`: see
+ * forMigrations); closed (with its pool) when `work` is done. An unreachable database fails within
+ * DB_CONNECT_TIMEOUT_MS.
+ */
+export async function inCliContext<T>(config: AppConfig, work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+  const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });
+  try {
+    await waitForDatabase(ctx.get(MikroORM), commandLineBudget(config.database), resolveDatabaseUrl(config), (m) => console.error(m));
+    return await work(ctx);
+  } finally {
+    await ctx.close();
   }
 }

@@ -1,41 +1,20 @@
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Command, CommanderError, Option } from 'commander';
-import { CliModule } from './cli.module.js';
 import { DomainError } from './common/domain-error.js';
 import { ERROR_CODES, EXIT } from './common/error-codes.js';
 import { UsageError } from './common/usage.error.js';
-import { loadConfig, type AppConfig } from './config/app.config.js';
 import { ConfigError } from './config/env-parsers.js';
-import { loadRolesConfig } from './config/roles.config.js';
-import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
-import { waitForDatabase } from './database/wait-for-database.js';
 import { API_KEY_SCOPES } from './auth/api-key.entity.js';
 import { checkApiKeysArgs, runApiKeysCommand, type ApiKeysArgs } from './auth/api-keys.command.js';
-import { ApiKeysService } from './auth/api-keys.service.js';
-import { runLineageReplay } from './lineage/lineage.command.js';
-import { LineageReplayService } from './lineage/lineage-replay.js';
-import { detectDrift } from './migrator/drift/migration-drift.js';
-import { lintMigrations } from './migrator/lint/lint-migrations.js';
-import { MIGRATE_EXIT_HELP, runLintCommand, runMigrateCommand, type MigrateArgs } from './migrator/migrate.command.js';
-import { forMigrations } from './migrator/migration-settings.js';
-import { MigrationService } from './migrator/migration.service.js';
+import { MIGRATE_EXIT_HELP, runLintCommand, type MigrateArgs } from './migrator/migrate.command.js';
+import { loadRolesConfig } from './config/roles.config.js';
 import { ROLES_HELP, runRolesCommand } from './roles/roles.command.js';
 
-const print = (line: string) => console.log(line);
+// Each command imports what it runs when it runs (`await import`): a `migrate` command loads the ORM and the
+// migrator, never Nest's application or the service's feature modules, which only `api-keys` and `lineage`
+// need (cli.module.ts).
 
-/** The command's services from Nest, on `config`'s database; closed (with its pool) when `work` is done. */
-async function inContext<T>(config: AppConfig, work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
-  const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });
-  try {
-    // The commands that change the schema connect as the owner when MIGRATIONS_DATABASE_URL is set: name that database.
-    await waitForDatabase(ctx.get(MikroORM), config.database, resolveDatabaseUrl(config), (m) => console.error(m));
-    return await work(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
+/** The command's output, and only that, on stdout (logs go to stderr): `--json` output parses whole. */
+const print = (line: string) => void process.stdout.write(`${line}\n`);
 
 /** A `group` with a hidden default subcommand, so that an unknown or missing subcommand is named in the error. */
 function group(parent: Command, name: string, description: string): Command {
@@ -50,8 +29,8 @@ function migrateCommands(program: Command, run: (work: () => Promise<number>) =>
   const migrate = group(program, 'migrate', 'apply, revert, inspect and check migrations (always under the migration lock)').addHelpText('after', MIGRATE_EXIT_HELP);
   const withRunner = (args: MigrateArgs) =>
     run(async () => {
-      const config = forMigrations(loadConfig());
-      return inContext(config, (ctx) => runMigrateCommand(args, { migrations: ctx.get(MigrationService), drift: () => detectDrift(config, ctx.get(MigrationService)) }, print));
+      const { runMigrateCli } = await import('./migrator/migration-cli.js');
+      return runMigrateCli(args, print);
     });
   const to = (what: string) => new Option('--to <name>', what);
   const dryRun = new Option('--dry-run', 'print the SQL that would run, in order, and change nothing');
@@ -74,16 +53,24 @@ function migrateCommands(program: Command, run: (work: () => Promise<number>) =>
   migrate.command('lint').description('check the migrations for DDL that is unsafe on a busy database; needs no database connection')
     .option('--since <name>', 'only the migrations after this one').addOption(json)
     .action((o: { since?: string; json?: boolean }) =>
-      run(() => runLintCommand({ command: 'lint', since: o.since, json: o.json === true }, (since) => lintMigrations(loadConfig(), since), print)),
+      run(async () => {
+        const [{ loadConfig }, { lintMigrations }] = await Promise.all([import('./config/app.config.js'), import('./migrator/lint/lint-migrations.js')]);
+        return runLintCommand({ command: 'lint', since: o.since, json: o.json === true }, (since) => lintMigrations(loadConfig(), since), print);
+      }),
     );
 }
 
 function apiKeyCommands(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   const keys = group(program, 'api-keys', 'create, list and revoke API keys (on the service\'s DATABASE_URL)');
   const withKeys = (args: ApiKeysArgs) =>
-    run(() => {
+    run(async () => {
       const request = checkApiKeysArgs(args);
-      return inContext(loadConfig(), (ctx) => runApiKeysCommand(request, ctx.get(ApiKeysService), print));
+      const [{ loadConfig }, { inCliContext }, { ApiKeysService }] = await Promise.all([
+        import('./config/app.config.js'),
+        import('./cli.module.js'),
+        import('./auth/api-keys.service.js'),
+      ]);
+      return inCliContext(loadConfig(), (ctx) => runApiKeysCommand(request, ctx.get(ApiKeysService), print));
     });
   keys.command('create').description('create a key; it is printed once and never stored in clear: keep it now')
     .requiredOption('--name <name>', 'what the key is for').requiredOption('--scopes <list>', `a comma list of ${API_KEY_SCOPES.join(', ')}`)
@@ -99,7 +86,18 @@ function otherCommands(program: Command, run: (work: () => Promise<number>) => P
   group(program, 'lineage', 'OpenLineage maintenance')
     .command('replay')
     .description('rebuild the executions OpenLineage reported, their history and metrics from the stored raw events, in one transaction; connects as MIGRATIONS_DATABASE_URL when set')
-    .action(() => run(() => inContext(forMigrations(loadConfig()), (ctx) => runLineageReplay(ctx.get(LineageReplayService), print))));
+    .action(() =>
+      run(async () => {
+        const [{ loadConfig }, { inCliContext }, { forMigrations }, { runLineageReplay }, { LineageReplayService }] = await Promise.all([
+          import('./config/app.config.js'),
+          import('./cli.module.js'),
+          import('./migrator/migration-settings.js'),
+          import('./lineage/lineage.command.js'),
+          import('./lineage/lineage-replay.js'),
+        ]);
+        return inCliContext(forMigrations(loadConfig()), (ctx) => runLineageReplay(ctx.get(LineageReplayService), print));
+      }),
+    );
   group(program, 'db', 'database administration')
     .command('roles')
     .description('create or update the owner and runtime roles (npm run db:roles)')

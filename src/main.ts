@@ -2,6 +2,7 @@ import 'reflect-metadata';
 // First: it takes over console before any library that captures console.log is loaded.
 import { routeConsoleTo } from './logging/console-to-log.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DomainError } from './common/domain-error.js';
 import { ConfigError } from './config/env-parsers.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
 import type { EmbeddedDatabase } from './database/embedded/embedded-postgres.js';
@@ -100,6 +101,8 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 main().catch(async (error: unknown) => {
   // Config errors name the variable and what it accepts; nothing here prints a URL or password.
   if (error instanceof ConfigError) logger.fatal({ problems: error.problems }, error.message);
+  // The stable code, as the command line prints it (`DATABASE.MIGRATION_CHANGED: …`) and as a field to filter on.
+  else if (error instanceof DomainError) logger.fatal({ code: error.code }, `${error.code}: ${error.message}`);
   else logger.fatal(error instanceof Error ? error.message : String(error));
   await stop('startup failed', 1);
 });

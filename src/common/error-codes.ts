@@ -1,4 +1,5 @@
-import { HttpStatus } from '@nestjs/common';
+// The enum alone, not the package's index: the command line loads this table for every command.
+import { HttpStatus } from '@nestjs/common/enums/http-status.enum.js';
 
 /** The command line's exit statuses (`node dist/cli.js`), for every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, history: 3, drift: 4, lint: 5 } as const;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Logger } from '@nestjs/common';
+import { Logger } from '../logging/logger.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { runCompiled } from '../database/typed-sql.js';

@@ -18,7 +18,8 @@ export class MigrationBootstrap implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await waitForDatabase(this.orm, this.config.database, resolveDatabaseUrl(this.config), (m) => this.logger.warn(m));
+    const budget = { ms: this.config.database.bootRetryMs, variable: 'DB_BOOT_RETRY_MS' } as const;
+    await waitForDatabase(this.orm, budget, resolveDatabaseUrl(this.config), (m) => this.logger.warn(m));
     switch (this.config.migrations.onBoot) {
       case 'up': {
         const runner = await openMigrationRunner(this.config);

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 /** A spawned service or CLI writes its first-start API key and embedded data here, never into the checkout. */
 const scratchDataDir = () => mkdtempSync(join(tmpdir(), 'pl-spawn-data-'));
@@ -73,5 +74,63 @@ export function startServer(args: string[], port: number, env: Record<string, st
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
+  };
+}
+
+export interface WatchedProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout(): string;
+  stderr(): string;
+  /** The first match of `pattern` in stderr, as soon as it is written; rejects if the process ends first or after `timeoutMs`. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** The exit code (null when a signal ended it) and how long the process ran. */
+  exited: Promise<{ code: number | null; ms: number }>;
+}
+
+/**
+ * Runs `node <args>` (a built entry point, or `--import tsx src/…`) with `env` on top of a clean environment,
+ * stdout and stderr kept apart and watched as they are written: for tests that act while the process runs
+ * (interrupt it at a known step) or that hold stdout to machine output only. Killed after `timeoutMs`.
+ */
+export function spawnNode(args: string[], env: Record<string, string>, timeoutMs = 60_000): WatchedProcess {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: scratchDataDir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, ms: Date.now() - started });
+    }),
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStderr: (pattern, waitMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = stderr.match(pattern);
+          if (!match) return false;
+          child.stderr.off('data', check);
+          clearTimeout(giveUp);
+          resolve(match);
+          return true;
+        };
+        const giveUp = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${waitMs} ms: ${stderr}`)), waitMs);
+        void exited.then(() => {
+          if (check()) return;
+          clearTimeout(giveUp);
+          reject(new Error(`exited before ${pattern} on stderr: ${stderr}`));
+        });
+        if (!check()) child.stderr.on('data', check);
+      }),
   };
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { Logger } from '../../logging/logger.js';
 import type { AppConfig } from '../../config/app.config.js';
 import { MIGRATIONS_TABLE as TRACKING, sslOptions } from '../../database/orm-options.js';
 import { resolveDatabaseUrl } from '../../database/embedded/embedded-credentials.js';
@@ -10,6 +10,9 @@ import { readCatalog, withoutTracking } from './schema-catalog.js';
 import { compareCatalogs, type DriftReport } from './drift-compare.js';
 import { clientConnection } from '../../database/pg-connection.js';
 import { DomainError } from '../../common/domain-error.js';
+import { createScratch, dropOnInterrupt, scratchName, sweepStaleScratch } from './scratch-database.js';
+
+const logger = new Logger('Drift');
 
 export class DriftScratchDatabaseError extends DomainError {
   readonly code = 'DATABASE.DRIFT_SCRATCH_DATABASE';
@@ -36,7 +39,8 @@ export class DriftRaceError extends DomainError {
 /**
  * Rebuilds the schema that the applied migrations produce in a scratch database on the same server
  * (through the same runner, so non-transactional migrations run as they did), reads both catalogs and
- * compares them. The scratch database is dropped whatever happens. Refuses a history that is not intact:
+ * compares them. The scratch database is dropped whatever happens, an interruption of the process included
+ * (dropOnInterrupt), and what earlier runs left behind is swept first. Refuses a history that is not intact:
  * what the migrations build is only meaningful when they are the ones that ran.
  */
 export async function detectDrift(config: AppConfig, migrations: MigrationService): Promise<DriftReport> {
@@ -48,30 +52,27 @@ export async function detectDrift(config: AppConfig, migrations: MigrationServic
   const liveUrl = resolveDatabaseUrl(forMigrations(config));
   const ssl = sslOptions(liveUrl.searchParams.get('sslmode'));
   const live = decodeURIComponent(liveUrl.pathname.slice(1));
-  const scratch = `${live.slice(0, 40)}_drift_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ ...clientConnection(liveUrl.toString(), ssl), application_name: 'pipeline-ledger drift' });
   admin.on('error', () => undefined);
   await admin.connect();
   try {
-    await admin.query(`create database "${scratch.replace(/"/g, '""')}" template template0`).catch((error: unknown) => {
-      throw new DriftScratchDatabaseError(scratch, 'create', error);
-    });
-    try {
+    await sweepStaleScratch(admin, live);
+    const scratch = createScratch(admin, scratchName(live));
+    return await dropOnInterrupt(scratch, async () => {
+      await scratch.created.catch((error: unknown) => {
+        throw new DriftScratchDatabaseError(scratch.name, 'create', error);
+      });
       const scratchUrl = new URL(liveUrl);
-      scratchUrl.pathname = `/${encodeURIComponent(scratch)}`;
+      scratchUrl.pathname = `/${encodeURIComponent(scratch.name)}`;
+      logger.log(`rebuilding the applied migrations (through ${appliedThrough ?? 'none'}) in the scratch database "${scratch.name}"`);
       await rebuild(config, scratchUrl, appliedThrough).catch((error: unknown) => {
-        throw new DriftScratchDatabaseError(scratch, 'build', error);
+        throw new DriftScratchDatabaseError(scratch.name, 'build', error);
       });
       const [expected, current] = await Promise.all([readCatalog(scratchUrl.toString(), ssl), readCatalog(liveUrl.toString(), ssl)]);
       // A deploy in between would show up as drift: compare only what was read against one history.
       if ((await appliedNow()) !== applied) throw new DriftRaceError();
       return { appliedThrough, differences: compareCatalogs(withoutTracking(expected, TRACKING), withoutTracking(current, TRACKING)) };
-    } finally {
-      // Never let a failed cleanup hide the real outcome; a leftover *_drift_* database is named in the warning.
-      await admin.query(`drop database if exists "${scratch.replace(/"/g, '""')}" with (force)`).catch((error: unknown) => {
-        process.emitWarning(`could not drop the scratch database "${scratch}": ${(error as Error).message}`);
-      });
-    }
+    });
   } finally {
     await admin.end().catch(() => undefined);
   }

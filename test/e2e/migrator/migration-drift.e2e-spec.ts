@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DriftReport } from '../../../src/migrator/drift/drift-compare.js';
+import { scratchPrefix } from '../../../src/migrator/drift/scratch-database.js';
 import { LATEST_MIGRATION } from '../../support/migrations.js';
 import { runTs } from '../../support/spawn.js';
 import { createTestDatabase, sql, withAdmin, type TestDatabase } from '../../support/test-database.js';
@@ -8,7 +9,7 @@ const drift = (db: TestDatabase, json = false) => runTs('src/cli.ts', ['migrate'
 
 /** Scratch databases of this suite's database (other suites and runs may share the server). */
 const scratchDatabases = (db: TestDatabase) =>
-  withAdmin(async (client) => (await client.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [`${db.name.slice(0, 40)}_drift_`])).rows);
+  withAdmin(async (client) => (await client.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [scratchPrefix(db.name)])).rows);
 
 describe('migrate drift: the live schema against what the applied migrations build', () => {
   let db: TestDatabase;

@@ -52,19 +52,19 @@ describe('the command line (src/cli.program.ts)', () => {
   });
 
   // The arguments are checked before anything connects: against a database that does not answer, a usage
-  // error still exits 2 at once instead of waiting DB_BOOT_RETRY_MS for it.
+  // error still exits 2 at once instead of waiting DB_CONNECT_TIMEOUT_MS for it.
   it.each([
     [['api-keys', 'create', '--name', 'x', '--scopes', 'read,root'], '--scopes must be a comma list of ingest, read, admin (unknown: root)'],
     [['api-keys', 'create', '--name', ' ', '--scopes', 'read'], 'create needs --name NAME'],
     [['api-keys', 'revoke', 'not-a-key'], 'revoke needs the ID of a key'],
   ])('%j exits 2 saying %s, without waiting for the database', async (argv, message) => {
-    const saved = { url: process.env.DATABASE_URL, retry: process.env.DB_BOOT_RETRY_MS };
+    const saved = { url: process.env.DATABASE_URL, retry: process.env.DB_CONNECT_TIMEOUT_MS };
     process.env.DATABASE_URL = 'postgres://nobody@127.0.0.1:1/nowhere';
-    process.env.DB_BOOT_RETRY_MS = '60000';
+    process.env.DB_CONNECT_TIMEOUT_MS = '60000';
     try {
       expect(await runCli(argv)).toBe(2);
     } finally {
-      for (const [name, value] of [['DATABASE_URL', saved.url], ['DB_BOOT_RETRY_MS', saved.retry]] as const) {
+      for (const [name, value] of [['DATABASE_URL', saved.url], ['DB_CONNECT_TIMEOUT_MS', saved.retry]] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

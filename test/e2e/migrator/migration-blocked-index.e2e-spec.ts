@@ -111,12 +111,14 @@ describe('a concurrent index build blocked by a long transaction', () => {
     const blocker = await openBlocker(db);
     let replica: ReturnType<typeof startServer> | undefined;
     try {
-      // The first runner is stuck behind the blocker for up to 8 s, holding the migration lock.
-      const first = migrate(db, ['up'], { MIGRATIONS_DDL_LOCK_TIMEOUT_MS: '8000', MIGRATIONS_DDL_LOCK_RETRIES: '0' });
+      // The first runner is stuck behind the blocker, holding the migration lock.
+      const first = migrate(db, ['up'], { MIGRATIONS_DDL_LOCK_TIMEOUT_MS: '60000', MIGRATIONS_DDL_LOCK_RETRIES: '0' });
       await buildWaiting(db, 'pipeline-ledger migrate');
       const impatient = await migrate(db, ['up'], { MIGRATIONS_LOCK_TIMEOUT_MS: '500' });
       expect(impatient.code).toBe(1);
-      expect(impatient.output).toMatch(/DATABASE.MIGRATION_LOCK_TIMEOUT: another migration run held the migration lock for more than 500 ms \(pid \d+, application_name "pipeline-ledger migrate", connected since [-0-9T:]+Z, active: "create index concurrently if not exists "items_label_idx"/);
+      expect(impatient.output).toMatch(
+        /DATABASE.MIGRATION_LOCK_TIMEOUT: another migration run held the migration lock for more than 500 ms \(pid \d+, application_name "pipeline-ledger migrate", connected since [-0-9T:]+Z, active: "create index concurrently if not exists "items_label_idx"/,
+      );
       expect(impatient.output).toContain(`; it is waiting for pid ${blocker.pid} (application_name "blocker-test", idle in transaction`);
       expect(impatient.output).toContain('this run applied nothing');
       replica = startServer(['--import', 'tsx', 'src/main.ts'], await freePort(), {
@@ -124,24 +126,27 @@ describe('a concurrent index build blocked by a long transaction', () => {
         MIGRATIONS_DIR: DIR,
         MIGRATIONS_ON_BOOT: 'up',
         MIGRATIONS_LOCK_TIMEOUT_MS: '60000',
-        MIGRATIONS_DDL_LOCK_TIMEOUT_MS: '20000',
+        MIGRATIONS_DDL_LOCK_TIMEOUT_MS: '30000',
       });
-      // The replica waits on the lock (its own lock connection polls) while the first runner is stuck.
+      // The replica waits on the lock (its lock connection polls) while the first runner is stuck.
       await waitForSessions(db, 'pipeline-ledger migrate', 2);
       expect(await tracked(db)).toEqual([CREATE]);
+      // An operator cancels the stuck build (as a statement timeout would): the first runner cleans up and exits.
+      await sql(db.url, `select pg_cancel_backend(pid) from pg_stat_activity where application_name = 'pipeline-ledger migrate' and wait_event = 'virtualxid'`);
       const failed = await first;
       expect(failed.code).toBe(1);
-      expect(failed.output).toContain(`pid ${blocker.pid} (application_name "blocker-test"`);
-      // The replica now holds the lock; the first runner's invalid index is gone, so its build starts clean.
+      expect(failed.output).toContain('the invalid index its failed build left was dropped: items_label_idx');
+      expect(failed.output).toContain(`it waited for transactions older than itself: pid ${blocker.pid} (application_name "blocker-test"`);
+      // The replica takes the lock; with the invalid index gone its build starts clean and ends with the blocker.
       await blocker.release();
-      expect(await replica.waitReady(60_000)).toBe(200);
+      expect(await replica.waitReady(30_000)).toBe(200);
     } finally {
       await blocker.release().catch(() => undefined);
       await replica?.stop();
     }
     expect(await indexes(db)).toEqual([{ name: 'items_label_idx', valid: true }]);
     expect(await tracked(db)).toEqual([CREATE, INDEX]);
-  });
+  }, 90_000);
 });
 
 async function waitForSessions(db: TestDatabase, applicationName: string, count: number): Promise<void> {

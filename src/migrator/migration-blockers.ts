@@ -27,6 +27,7 @@ export interface OutsideReport {
 
 /** A non-transactional migration failed: the MigrationFailedError, with what it left behind and what was in its way. */
 export class OutsideMigrationFailedError extends MigrationFailedError {
+  override readonly extensions: Record<string, unknown>;
   constructor(
     migration: string,
     direction: 'up' | 'down',
@@ -36,6 +37,7 @@ export class OutsideMigrationFailedError extends MigrationFailedError {
     retryable: boolean,
   ) {
     super(migration, direction, cause, outcomeOf(direction, committedSoFar, report), retryable);
+    this.extensions = { migration, blockers: report.blockers, droppedIndexes: report.dropped, invalidIndexes: [...report.undropped, ...report.named] };
   }
 }
 

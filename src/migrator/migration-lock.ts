@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { clientConnection } from '../database/pg-connection.js';
+import { describeBlockers } from './migration-blockers.js';
+import { BLOCKING, type Blocker } from './migration-blockers.sql.js';
 
 export interface LockTarget {
   /** The database to migrate, as the ORM connects to it. */
@@ -22,17 +24,28 @@ export interface LockHolder {
   pid: number;
   application_name: string;
   since: string | null;
+  state: string | null;
+  /** The first characters of its current (or, idle, its last) statement. */
+  query: string;
+  /** The transactions it is waiting for (a concurrent index build waits for every older one). */
+  waitingFor: Blocker[];
 }
 
 export class MigrationLockTimeoutError extends DomainError {
   readonly code = 'DATABASE.MIGRATION_LOCK_TIMEOUT';
   override readonly expose = true;
+  override readonly extensions: Record<string, unknown>;
   constructor(timeoutMs: number, holder: LockHolder | undefined) {
     super(
       `another migration run held the migration lock for more than ${timeoutMs} ms` +
-        (holder ? ` (pid ${holder.pid}, application_name "${holder.application_name}", connected since ${holder.since ?? 'unknown'})` : '') +
-        '; raise MIGRATIONS_LOCK_TIMEOUT_MS or find out why that run is slow',
+        (holder
+          ? ` (pid ${holder.pid}, application_name "${holder.application_name}", connected since ${holder.since ?? 'unknown'}, ` +
+            `${holder.state ?? 'state unknown'}: "${holder.query}")` +
+            (holder.waitingFor.length ? `; it is waiting for ${describeBlockers(holder.waitingFor)}` : '')
+          : '') +
+        '; this run applied nothing. Raise MIGRATIONS_LOCK_TIMEOUT_MS or find out why that run is slow',
     );
+    this.extensions = { holder: holder ?? null };
   }
 }
 
@@ -44,17 +57,23 @@ export function migrationLockKey(database: string, schema: string, table: string
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Who holds the lock now, from pg_locks (a bigint key shows as classid = high half, objid = low half). */
+/**
+ * Who holds the lock now, from pg_locks (a bigint key shows as classid = high half, objid = low half),
+ * what it runs and what it waits for: a run stuck behind a long transaction names that transaction.
+ */
 async function holderOf(client: pg.Client, key: bigint): Promise<LockHolder | undefined> {
   const high = Number(BigInt.asUintN(32, key >> 32n));
   const low = Number(BigInt.asUintN(32, key));
-  const { rows } = await client.query<LockHolder>(
-    `select a.pid, a.application_name, to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as since
+  const { rows } = await client.query<Omit<LockHolder, 'waitingFor'>>(
+    `select a.pid, a.application_name, to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as since,
+       a.state, left(regexp_replace(coalesce(a.query, ''), '[[:space:]]+', ' ', 'g'), 60) as query
      from pg_locks l join pg_stat_activity a on a.pid = l.pid
      where l.locktype = 'advisory' and l.granted and l.classid::bigint = $1 and l.objid::bigint = $2 and l.objsubid = 1`,
     [high, low],
   );
-  return rows[0];
+  if (!rows[0]) return undefined;
+  const waitingFor = await client.query<Blocker>(BLOCKING.sql, BLOCKING.values({ pid: rows[0].pid }));
+  return { ...rows[0], waitingFor: waitingFor.rows };
 }
 
 /**

@@ -2,10 +2,11 @@ import type pg from 'pg';
 import { Logger } from '../logging/logger.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { runCompiled } from '../database/typed-sql.js';
-import { FORGET_CHECKSUM, INVALID_INDEXES, MARK_APPLIED, RECORD_CHECKSUM, UNMARK_APPLIED, UNRECORDED } from './migration-ledger.sql.js';
+import { FORGET_CHECKSUM, MARK_APPLIED, RECORD_CHECKSUM, UNMARK_APPLIED, UNRECORDED } from './migration-ledger.sql.js';
 import type { MigrationFile } from './migration-history.js';
 import { MigrationFailedError } from './migration.errors.js';
+import { OutsideMigrationFailedError } from './migration-blockers.js';
+import { indexesCreatedBy, namesIndex, OutsideSession, waitedTooLong } from './migration-outside.js';
 
 export type Direction = 'up' | 'down';
 
@@ -38,15 +39,17 @@ export class MigrationRun {
   /** One line per migration as it completes: a long boot migration shows its progress (silent in the CLI's context). */
   private readonly logger = new Logger('Migrator');
   private readonly files: Map<string, MigrationFile>;
+  private readonly outsideSession: OutsideSession;
 
   /** `done` collects what this run committed, across the attempts of a retried run. */
   constructor(
     private readonly orm: MikroORM,
     files: MigrationFile[],
-    private readonly session?: pg.Client,
+    session?: pg.Client,
     private readonly done: string[] = [],
   ) {
     this.files = new Map(files.map((f) => [f.name, f]));
+    this.outsideSession = new OutsideSession(orm, session);
   }
 
   async execute(direction: Direction, names: string[]): Promise<string[]> {
@@ -119,51 +122,64 @@ export class MigrationRun {
 
   /** A non-transactional migration: its statements one by one, then its bookkeeping in a short transaction. */
   private async outside(direction: Direction, name: string): Promise<void> {
-    const file = this.files.get(name) as MigrationFile;
+    const statements = (this.files.get(name) as MigrationFile)[direction];
+    await this.dropLeftovers(direction, name, statements);
     const started = performance.now();
-    const failed = async (error: unknown) => {
-      await this.resetSession();
-      const invalid = await this.invalidIndexesIn(file[direction]);
-      const outcome =
-        'it runs outside a transaction, so its statements that completed stay done and it is not recorded as ' +
-        `${direction === 'up' ? 'applied' : 'reverted'}${this.committedSoFar()}` +
-        (invalid.length ? `; it left invalid indexes behind, drop them before retrying: ${invalid.join(', ')}` : '');
-      return new MigrationFailedError(name, direction, error, outcome, false);
-    };
+    let ran = 0;
+    let statementStarted = started;
     try {
-      for (const statement of file[direction]) await this.exec(statement);
+      for (const statement of statements) {
+        statementStarted = performance.now();
+        await this.outsideSession.exec(statement);
+        ran++;
+      }
     } catch (error) {
-      throw await failed(error);
+      throw await this.failedOutside(direction, name, error, statements.slice(0, ran), performance.now() - statementStarted);
     }
-    // CREATE INDEX CONCURRENTLY IF NOT EXISTS skips an invalid index a failed build left: never record that as done.
-    const invalid = await this.invalidIndexesIn(file[direction]);
-    if (invalid.length > 0) throw await failed(new Error(`index ${invalid.join(', ')} is INVALID (a failed concurrent build)`));
-    await this.resetSession();
+    // An invalid index the SQL names but does not create (dropLeftovers leaves those alone): never record that as done.
+    const sql = statements.join('\n');
+    const invalid = (await this.outsideSession.invalidIndexes()).filter((index) => namesIndex(sql, index));
+    if (invalid.length > 0) throw await this.failedOutside(direction, name, new Error(`index ${invalid.join(', ')} is INVALID (a failed concurrent build)`), statements, 0);
+    await this.outsideSession.reset();
     const durationMs = Math.round(performance.now() - started);
     await this.orm.em.fork().transactional((tx) => this.record(tx, direction, name, durationMs));
     this.done.push(name);
   }
 
   /**
-   * A SET in a non-transactional migration lasts for the session: back to the lock connection's own
-   * settings (its lock and statement timeouts were given at connect, so RESET ALL restores them), so that
-   * one migration's settings never leak into the next.
+   * An index this migration creates that an earlier run left INVALID (its build failed, and that run was
+   * killed before it could drop it) would be skipped by IF NOT EXISTS, or collide without it: it is dropped
+   * first. Nothing of the migration has run yet, so a lock wait here is retried like any other.
    */
-  private async resetSession(): Promise<void> {
-    await this.session?.query('reset all').catch(() => undefined);
+  private async dropLeftovers(direction: Direction, name: string, statements: string[]): Promise<void> {
+    const created = indexesCreatedBy(statements);
+    if (created.length === 0) return;
+    const invalid = (await this.outsideSession.invalidIndexes()).filter((index) => created.includes(index));
+    const started = performance.now();
+    const { dropped, undropped, error } = await this.outsideSession.dropIndexes(invalid);
+    for (const index of dropped) this.logger.warn(`dropped the invalid index ${index} that an earlier failed run of ${name} left`);
+    if (undropped.length === 0) return;
+    const blockers = await this.outsideSession.blockers(performance.now() - started);
+    throw new OutsideMigrationFailedError(name, direction, error, this.committedSoFar(), { dropped, undropped, named: [], blockers }, true);
   }
 
-  private async exec(statement: string): Promise<void> {
-    if (this.session) await this.session.query(statement);
-    else await execute(this.orm.em.fork(), statement);
-  }
-
-  /** Invalid indexes this migration's SQL names: a failed CREATE INDEX CONCURRENTLY leaves one behind. */
-  private async invalidIndexesIn(statements: string[]): Promise<string[]> {
-    const sql = statements.join('\n').toLowerCase();
-    const rows = await runCompiled(this.orm.em.fork(), INVALID_INDEXES).catch(() => []);
-    const escape = (name: string) => name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return rows.map((r) => r.name).filter((index) => new RegExp(`(^|[^a-z0-9_$])${escape(index)}($|[^a-z0-9_$])`).test(sql));
+  /**
+   * After a failed statement of a non-transactional migration: the session reset, what it waited for
+   * found (before anything else runs), and the invalid indexes its build left dropped, so that the next
+   * attempt, or the next run, starts from where this migration began.
+   */
+  private async failedOutside(direction: Direction, name: string, error: unknown, ran: string[], waitedMs: number): Promise<OutsideMigrationFailedError> {
+    await this.outsideSession.reset();
+    const blockers = waitedTooLong(error) ? await this.outsideSession.blockers(waitedMs) : [];
+    const statements = (this.files.get(name) as MigrationFile)[direction];
+    const created = indexesCreatedBy(statements);
+    const invalid = await this.outsideSession.invalidIndexes();
+    const { dropped, undropped } = await this.outsideSession.dropIndexes(invalid.filter((index) => created.includes(index)));
+    const sql = statements.join('\n');
+    const named = invalid.filter((index) => !created.includes(index) && namesIndex(sql, index));
+    // Only session settings ran before the failed statement: running the migration again from its start is safe.
+    const retryable = ran.every((statement) => /^\s*(set|reset)\s/i.test(statement));
+    return new OutsideMigrationFailedError(name, direction, error, this.committedSoFar(), { dropped, undropped, named, blockers }, retryable);
   }
 }
 

@@ -21,21 +21,35 @@ const SOURCE = /^\d{8}_\d{6}_[a-z0-9_]+\.ts$/;
  * before anything is deployed. MikroORM connects lazily; a placeholder URL is never dialled.
  *
  * It reads what will be committed: the TypeScript sources whenever they exist, also when run from dist/,
- * whose copy is only as new as the last build. Node loads them itself (22.18+ strips types); where it
+ * whose copy is only as new as the last build. Node loads them itself (22.18+ strips types). Where it
  * cannot, it lints the build and reports each source the build is older than.
  */
 export async function lintMigrations(config: AppConfig, since?: string): Promise<LintReport> {
   const sources = BUILT ? sourcesDir(config.migrations.dir ?? PROJECT_SOURCES) : undefined;
-  const readSources = sources !== undefined && process.features.typescript !== false;
+  let unreadable = process.features.typescript === false ? 'this Node cannot load TypeScript' : undefined;
+  if (sources !== undefined && unreadable === undefined) {
+    try {
+      return (await lintFolder(config, since, sources)).report;
+    } catch (error) {
+      if (error instanceof UnknownMigrationError) throw error;
+      unreadable = `the sources did not load (${(error as Error).message})`;
+    }
+  }
+  const { report, dir } = await lintFolder(config, since);
+  if (sources !== undefined) report.errors.unshift(...staleBuild(sources, dir, unreadable));
+  return report;
+}
+
+/** The lint of the migrations in `sources` (.ts), or of those the ORM reads (the build, when run from dist/). */
+async function lintFolder(config: AppConfig, since: string | undefined, sources?: string): Promise<{ report: LintReport; dir: string }> {
   const url = config.database.url ?? new URL('postgres://lint@127.0.0.1:1/lint');
-  const settings = forMigrations({ ...config, database: { ...config.database, url }, migrations: { ...config.migrations, dir: readSources ? sources : config.migrations.dir } });
-  const orm = await MikroORM.init(buildOrmOptions(settings, { logger: () => undefined, ...(readSources ? { preferTs: true } : {}) }));
+  const migrations = { ...config.migrations, dir: sources ?? config.migrations.dir };
+  const orm = await MikroORM.init(buildOrmOptions(forMigrations({ ...config, database: { ...config.database, url }, migrations }), { logger: () => undefined, ...(sources ? { preferTs: true } : {}) }));
   try {
     const files = await readMigrationFiles(orm);
     if (since !== undefined && !files.some((f) => f.name === since)) throw new UnknownMigrationError(since, 'committed', files.map((f) => f.name));
     const dir = orm.config.get('migrations').path as string;
-    const report: LintReport = { linted: `${files.length} migration(s) in ${shown(dir)} (${readSources || !BUILT ? 'TypeScript sources' : 'the build'})`, findings: [], silenced: [], errors: [] };
-    if (sources !== undefined && !readSources) report.errors.push(...staleBuild(sources, dir));
+    const report: LintReport = { linted: `${files.length} migration(s) in ${shown(dir)} (${sources || !BUILT ? 'TypeScript sources' : 'the build'})`, findings: [], silenced: [], errors: [] };
     for (const file of files.filter((f) => since === undefined || f.name > since)) {
       const source = readFileSync(file.path, 'utf8');
       const one = lintMigration({ name: file.name, file: shown(file.path), source, up: file.up, transactional: file.transactional }, { lockTimeoutMs: config.migrations.ddlLockTimeoutMs });
@@ -43,7 +57,7 @@ export async function lintMigrations(config: AppConfig, since?: string): Promise
       report.silenced.push(...one.silenced);
       report.errors.push(...one.errors);
     }
-    return report;
+    return { report, dir };
   } finally {
     await orm.close(true);
   }
@@ -58,7 +72,7 @@ function sourcesDir(dir: string): string | undefined {
  * The sources a build does not reflect, as one error: those never built, and those changed after their
  * build. Empty when the build is up to date.
  */
-export function staleBuild(sources: string, built: string): string[] {
+export function staleBuild(sources: string, built: string, why = 'this Node cannot load TypeScript'): string[] {
   const stale = readdirSync(sources).filter((file) => SOURCE.test(file)).sort().flatMap((file) => {
     const js = join(built, file.replace(/\.ts$/, '.js'));
     if (!existsSync(js)) return [`${file} (not built)`];
@@ -66,7 +80,7 @@ export function staleBuild(sources: string, built: string): string[] {
   });
   if (stale.length === 0) return [];
   return [
-    `${shown(built)} is older than the sources in ${shown(sources)}: ${stale.join(', ')}. This Node cannot load TypeScript, so the lint read the build: run \`npm run build\` first, or lint the sources with \`npm run db:lint\``,
+    `${shown(built)} is older than the sources in ${shown(sources)}: ${stale.join(', ')}. The lint read the build, as ${why}: run \`npm run build\` first, or lint the sources with \`npm run db:lint\``,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LintReport } from '../../../src/migrator/lint/migration-lint.js';
@@ -17,7 +17,7 @@ describe('node dist/cli.js migrate lint', () => {
     const run = await lint([]);
     expect(run.code).toBe(0);
     // One comment per statement that predates the lint: 2 + 6 + 2 + 1.
-    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 bad silencing comment(s)');
+    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 error(s)');
     expect(run.output).toContain('migrations/20261121_141842_add_metric_type_listing_index.ts:9: create-index-not-concurrently silenced: shipped in 0.1.0');
   });
 
@@ -28,6 +28,28 @@ describe('node dist/cli.js migrate lint', () => {
     expect(run.output).toContain(`${CORPUS}/20270101_000005_create_indexes_on_existing_tables.ts:9: create-index-not-concurrently`);
     expect(run.output).toContain(`${CORPUS}/20270101_000029_add_columns_that_rewrite.ts:11: add-column-volatile-default`);
     expect(run.output).toContain(`${CORPUS}/20270101_000029_add_columns_that_rewrite.ts:20: add-column-serial-or-identity`);
+  });
+
+  it('the whole report reaches a reader that is slow to take it: the CLI drains stdout before it exits', async () => {
+    // The corpus four times over: a report of some 150 kB, more than a pipe holds while nobody reads it.
+    const big = mkdtempSync(join(tmpdir(), 'lint-big-'));
+    for (const file of readdirSync(CORPUS)) for (let k = 1; k <= 4; k++) cpSync(join(CORPUS, file), join(big, file.replace(/^20270101/, `2027010${k}`)));
+    symlinkSync(resolve('node_modules'), join(big, 'node_modules'), 'dir');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate', 'lint'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', MIGRATIONS_DIR: big, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // Nobody reads until the CLI exits (it did, dropping the rest) or has waited 10 s for its reader.
+    child.stdout.pause();
+    const resume = setTimeout(() => child.stdout.resume(), 10_000);
+    child.on('exit', () => (clearTimeout(resume), child.stdout.resume()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    rmSync(big, { recursive: true, force: true });
+    expect(code).toBe(5);
+    expect(output.length).toBeGreaterThan(120_000);
+    expect(output.trim().split('\n').pop()).toMatch(/^lint: \d+ finding\(s\), \d+ silenced with a reason, \d+ error\(s\)$/);
   });
 
   it('a justified silence on one index does not silence a second unsafe index in the same migration', async () => {
@@ -127,7 +149,7 @@ describe('node dist/cli.js migrate lint, the built CLI, with a migration written
     const run = built([]);
     expect(run.output).toContain(`lint: read ${COMMITTED_MIGRATIONS.length + 1} migration(s) in migrations (TypeScript sources)`);
     expect(run.output).toContain(`migrations/${NEW_MIGRATION}.ts:5: create-index-not-concurrently`);
-    expect(run.output).toContain('lint: 1 finding(s), 11 silenced with a reason, 0 bad silencing comment(s)');
+    expect(run.output).toContain('lint: 1 finding(s), 11 silenced with a reason, 0 error(s)');
     expect(run.code).toBe(5);
   });
 
@@ -138,11 +160,25 @@ describe('node dist/cli.js migrate lint, the built CLI, with a migration written
     expect(run.code).toBe(5);
   });
 
+  it('when a source does not load (TypeScript Node cannot strip), reads the build and fails naming that and the stale sources', () => {
+    const broken = join(checkout, 'migrations', '20991231_000001_with_an_enum.ts');
+    writeFileSync(broken, `import { Migration } from '@mikro-orm/migrations';\n\nenum Kind { Index }\n\nexport class M extends Migration {\n  override up(): void {\n    this.addSql(String(Kind.Index));\n  }\n}\n`);
+    try {
+      const run = built([]);
+      expect(run.output).toContain('in dist/migrations (the build)');
+      expect(run.output).toMatch(/The lint read the build, as the sources did not load \(.*TypeScript/);
+      expect(run.output).toContain(`${NEW_MIGRATION}.ts (not built), 20991231_000001_with_an_enum.ts (not built)`);
+      expect(run.code).toBe(5);
+    } finally {
+      rmSync(broken);
+    }
+  });
+
   it('without sources, as in a production image, lints the build and passes', () => {
     rmSync(join(checkout, 'migrations'), { recursive: true });
     const run = built([]);
     expect(run.output).toContain(`lint: read ${COMMITTED_MIGRATIONS.length} migration(s) in dist/migrations (the build)`);
-    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 bad silencing comment(s)');
+    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 error(s)');
     expect(run.code).toBe(0);
   });
 });

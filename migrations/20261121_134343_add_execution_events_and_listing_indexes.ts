@@ -1,7 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
 
-// migration-lint-disable create-index-not-concurrently -- shipped in 0.1.0 before the lint, on tables still empty then; an applied migration is never rewritten
-
 export class Migration20261121134343_add_execution_events_and_listing_indexes extends Migration {
 
   override name = 'Migration20261121134343_add_execution_events_and_listing_indexes';
@@ -10,7 +8,9 @@ export class Migration20261121134343_add_execution_events_and_listing_indexes ex
     this.addSql(`create table "pipeline_execution_events" ("event_id" uuid not null, "execution_id" uuid not null, "type" text not null, "occurred_at" timestamptz not null default now(), "payload" jsonb not null default '{}', primary key ("event_id"));`);
     this.addSql(`create index "pipeline_execution_events_history_idx" on "pipeline_execution_events" ("execution_id", "occurred_at", "event_id");`);
 
+    // migration-lint-disable create-index-not-concurrently -- shipped in 0.1.0 before the lint, on a table still empty then; an applied migration is never rewritten
     this.addSql(`create index "pipeline_executions_status_started_idx" on "pipeline_executions" ("status", "started_at", "execution_id");`);
+    // migration-lint-disable create-index-not-concurrently -- shipped in 0.1.0 before the lint, on a table still empty then; an applied migration is never rewritten
     this.addSql(`create index "pipeline_executions_started_idx" on "pipeline_executions" ("started_at", "execution_id");`);
 
     this.addSql(`alter table "pipeline_execution_events" add constraint "pipeline_execution_events_execution_id_foreign" foreign key ("execution_id") references "pipeline_executions" ("execution_id") on delete cascade;`);

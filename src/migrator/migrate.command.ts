@@ -103,6 +103,6 @@ export async function runMigrateCommand(args: MigrateArgs, deps: MigrateDeps, pr
 export async function runLintCommand(args: MigrateArgs, lint: (since?: string) => Promise<LintReport>, print: Print): Promise<number> {
   const report = await lint(args.since);
   for (const line of args.json ? [JSON.stringify(report)] : formatFindings(report)) print(line);
-  if (!args.json) print(`lint: ${report.findings.length} finding(s), ${report.silenced.length} silenced with a reason, ${report.errors.length} bad silencing comment(s)`);
+  if (!args.json) print(`lint: ${report.findings.length} finding(s), ${report.silenced.length} silenced with a reason, ${report.errors.length} error(s)`);
   return report.findings.length > 0 || report.errors.length > 0 ? EXIT.lint : EXIT.ok;
 }

@@ -1,9 +1,8 @@
-import { Cursor, hasWords, indexOfWords, type TableName } from './migration-lint.cursor.js';
+import { checkColumn } from './migration-lint.add-column.js';
+import { Cursor, hasWords, type TableName } from './migration-lint.cursor.js';
 import type { Hit, LintContext } from './migration-lint.rules.js';
 import { splitTopLevel, type Token } from './migration-lint.sql.js';
 
-// Column types that come with a default of their own (a sequence).
-const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
 // What can follow ADD when it adds a table constraint rather than a column.
 const CONSTRAINT_KINDS = new Set(['check', 'foreign', 'unique', 'primary', 'exclude']);
 
@@ -116,26 +115,4 @@ function checkConstraint(definition: Token[], what: string): Hit[] {
     return [{ rule: 'add-unique-constraint', message: `adds ${kind === 'unique' ? 'unique' : 'primary key'} ${what}, building its index under an exclusive lock` }];
   }
   return [];
-}
-
-/** ADD COLUMN: its type and column constraints, read outside parentheses so a CHECK's `is not null` is not the column's. */
-function checkColumn(definition: Token[], what: string): Hit[] {
-  const hits: Hit[] = [];
-  const notNull = hasWords(definition, 'not', 'null') || hasWords(definition, 'primary', 'key');
-  if (notNull && !hasDefault(definition)) {
-    hits.push({ rule: 'add-column-not-null-without-default', message: `adds NOT NULL ${what} without a default` });
-  }
-  if (hasWords(definition, 'references')) {
-    hits.push({ rule: 'add-foreign-key-without-not-valid', message: `adds ${what} with a validated REFERENCES constraint` });
-  }
-  if (hasWords(definition, 'check')) hits.push({ rule: 'add-check-without-not-valid', message: `adds ${what} with a validated CHECK` });
-  return hits;
-}
-
-/** A DEFAULT other than NULL, a generated or identity column, or a serial type. */
-function hasDefault(definition: Token[]): boolean {
-  if (SERIAL_TYPES.has(definition[0]?.value ?? '')) return true;
-  if (hasWords(definition, 'generated')) return true;
-  const at = indexOfWords(definition, 'default');
-  return at !== -1 && !(definition[at + 1]?.type === 'word' && definition[at + 1].value === 'null');
 }

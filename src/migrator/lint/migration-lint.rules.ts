@@ -4,6 +4,9 @@
  */
 export type LintRuleId =
   | 'add-column-not-null-without-default'
+  | 'add-column-volatile-default'
+  | 'add-column-serial-or-identity'
+  | 'add-column-generated-stored'
   | 'create-index-not-concurrently'
   | 'drop-index-not-concurrently'
   | 'concurrently-in-transaction'
@@ -29,6 +32,21 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
     summary: 'a NOT NULL column without a default cannot be added to a table that has rows',
     safeAlternative:
       'add the column nullable (or NOT NULL with a constant DEFAULT), backfill in batches, then tighten it in a later migration',
+  },
+  'add-column-volatile-default': {
+    summary: 'a volatile DEFAULT (random(), gen_random_uuid(), clock_timestamp(), nextval() …) gives every existing row its own value, so PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock',
+    safeAlternative:
+      'add the column without a default (or with a constant or now()), SET DEFAULT for new rows in the same migration, and backfill the existing rows in batches',
+  },
+  'add-column-serial-or-identity': {
+    summary: 'a serial or identity column numbers every existing row, so PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock',
+    safeAlternative:
+      'add a nullable bigint, create a sequence and SET DEFAULT nextval() for new rows, backfill the existing rows in batches, then tighten it (or number the rows in a new table and switch over)',
+  },
+  'add-column-generated-stored': {
+    summary: 'a stored generated column is computed for every existing row, so PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock',
+    safeAlternative:
+      'add a plain nullable column, fill new rows with a trigger (or the application), backfill in batches; or, on PostgreSQL 18+, a VIRTUAL generated column, which stores nothing',
   },
   'create-index-not-concurrently': {
     summary: 'CREATE INDEX blocks every write to the table until the index is built',

@@ -96,6 +96,8 @@ describe('lintMigration', () => {
     expect(finding).toEqual({
       rule: 'drop-column',
       migration: '20270101_000000_x',
+      file: '20270101_000000_x',
+      line: null,
       statement: `alter table "pipeline_executions" drop column "input_file"`,
       message: 'drops column "input_file" of "pipeline_executions"',
       safeAlternative: LINT_RULES['drop-column'].safeAlternative,
@@ -103,18 +105,81 @@ describe('lintMigration', () => {
   });
 });
 
+describe('file:line of each finding', () => {
+  it('is the line of the migration source where the statement starts, also inside a multi-line or shared string', async () => {
+    const lines = async (file: string) => lintMigration(await inputOf(join(CORPUS, file)), { lockTimeoutMs: 5_000 }).findings.map((f) => f.line);
+    expect(await lines('20270101_000005_create_indexes_on_existing_tables.ts')).toEqual([7, 8, 9]);
+    expect(await lines('20270101_000016_multi_action_alter_table.ts')).toEqual([7, 7, 8, 8, 8]);
+    // The second statement of the addSql() string on line 17 is on line 17; the index after a trailing comment on 19.
+    expect(await lines('20270101_000030_silence_covers_one_statement.ts')).toEqual([15, 17, 18, 19]);
+  });
+
+  it('places statements changed by ${…} or escapes by their first line, and gives none for SQL not written in up()', async () => {
+    const input = await inputOf(join(CORPUS, '20270101_000031_statements_built_in_code.ts'));
+    const report = lintMigration({ ...input, file: 'test/fixtures/lint-corpus/20270101_000031_statements_built_in_code.ts' });
+    expect(report.findings.map((f) => f.line)).toEqual([14, 15, 16, null]);
+    expect(formatFindings(report)).toContain('test/fixtures/lint-corpus/20270101_000031_statements_built_in_code.ts: drop-table');
+  });
+});
+
+describe('a disable comment', () => {
+  const source = (...lines: string[]) => ['  override up(): void {', ...lines, '  }'].join('\n');
+  const index = (table: string) => `create index "${table}_created_idx" on "${table}" ("created_at");`;
+
+  it('silences its rule on the statement after it only: a second unsafe index in the file is still reported', () => {
+    const up = [index('api_keys'), index('pipeline_executions')];
+    const report = lintMigration({
+      ...oneStatement(up),
+      source: source('    // migration-lint-disable create-index-not-concurrently -- api_keys holds a handful of rows', ...up.map((sql) => `    this.addSql(\`${sql}\`);`)),
+    });
+    expect(report.silenced.map((s) => [s.rule, s.line, s.statement])).toEqual([['create-index-not-concurrently', 3, index('api_keys').slice(0, -1)]]);
+    expect(report.findings.map((f) => [f.rule, f.line, f.statement])).toEqual([['create-index-not-concurrently', 4, index('pipeline_executions').slice(0, -1)]]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('that silences nothing on its statement is an error naming its line and why', () => {
+    const up = [index('pipeline_executions')];
+    const report = lintMigration({
+      ...oneStatement(up),
+      file: 'migrations/20270101_000000_x.ts',
+      source: source('    // migration-lint-disable drop-table -- wrong rule for this statement', `    this.addSql(\`${up[0]}\`);`),
+    });
+    expect(rulesOf(report.findings)).toEqual(['create-index-not-concurrently']);
+    expect(report.errors).toEqual([
+      'migrations/20270101_000000_x.ts:2: migration-lint-disable drop-table silences nothing: the statement after it (line 3) has no drop-table finding; put it on the line before the statement it is about',
+    ]);
+  });
+});
+
+describe('add-column-volatile-default', () => {
+  const add = (definition: string) => lintMigration(oneStatement([`alter table "t" add column "c" ${definition};`])).findings;
+
+  it('says whether the function is volatile or only not known to be stable', () => {
+    expect(add('uuid default gen_random_uuid()')[0].message).toContain('gen_random_uuid() is volatile');
+    expect(add('int default my_schema.pick()')[0].message).toContain('pick() is not a function the lint knows to be stable or immutable');
+  });
+
+  it('reads the DEFAULT expression alone: a REFERENCES or CHECK after it is not a call, a cast\'s type modifier is not either', () => {
+    expect(add(`numeric(10, 2) default '0'::numeric(10, 2) references "u" ("id") not valid`).map((f) => f.rule)).toEqual(['add-foreign-key-without-not-valid']);
+    expect(add(`text default cast(now() as varchar(30)) check (length(c) > 0)`).map((f) => f.rule)).toEqual(['add-check-without-not-valid']);
+    expect(add('timestamptz default current_timestamp')).toEqual([]);
+  });
+});
+
 describe('formatFindings', () => {
   it('prints the rule id, the shortened statement, why, and the safe alternative', () => {
     const long = `create index "pipeline_executions_long_idx" on "pipeline_executions" (${Array.from({ length: 30 }, (_, i) => `"c${i}"`).join(', ')});`;
-    const report = lintMigration({ ...oneStatement([long]), source: '// migration-lint-disable drop-table -- nothing to drop' });
+    const dropped = `drop table "metric_archive";`;
+    const source = `up() {\n  this.addSql(\`${long}\`);\n  // migration-lint-disable drop-table -- nothing reads it\n  this.addSql(\`${dropped}\`);\n}`;
+    const report = lintMigration({ ...oneStatement([long, dropped]), file: 'migrations/20270101_000000_x.ts', source });
     const text = formatFindings(report).join('\n');
-    expect(text).toContain('20270101_000000_x: create-index-not-concurrently');
+    expect(text).toContain('migrations/20270101_000000_x.ts:2: create-index-not-concurrently');
     expect(text).toContain('create index "pipeline_executions_long_idx" on "pipeline_executions" ("c0"');
     expect(text).toContain('…');
     expect(text).not.toContain('"c29"');
     expect(text).toContain(LINT_RULES['create-index-not-concurrently'].summary);
     expect(text).toContain(LINT_RULES['create-index-not-concurrently'].safeAlternative);
-    expect(text).toContain('drop-table silenced: nothing to drop');
+    expect(text).toContain('migrations/20270101_000000_x.ts:4: drop-table silenced: nothing reads it');
   });
 });
 

@@ -14,6 +14,6 @@ import { lockTargetFor } from './src/migrator/migration-orm.js';
 export default () => {
   const config = forMigrations(loadConfig());
   const { url: _url, ssl: _ssl, ...lock } = lockTargetFor(config);
-  const options = buildOrmOptions(config, { extensions: [lockedMigrator(lock), SeedManager] });
+  const options = buildOrmOptions(config, { extensions: [lockedMigrator(lock, config.migrations.guard), SeedManager] });
   return { ...options, migrations: { ...options.migrations, fileName: migrationFileName } };
 };

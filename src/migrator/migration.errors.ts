@@ -4,10 +4,11 @@ import type { HistoryProblem } from './migration-history.js';
 export class PendingMigrationsError extends DomainError {
   readonly code = 'DATABASE.MIGRATIONS_PENDING';
   override readonly expose = true;
-  constructor(readonly pending: string[]) {
+  constructor(readonly pending: string[], outOfOrder: string[] = []) {
     super(
       `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +
-        'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.',
+        'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.' +
+        (outOfOrder.length > 0 ? ` ${outOfOrder.join(', ')} sort(s) before an applied migration: apply with --allow-out-of-order (MIGRATIONS_ALLOW_OUT_OF_ORDER=true at boot).` : ''),
     );
   }
 }

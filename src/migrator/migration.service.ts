@@ -41,6 +41,8 @@ export interface MigrationStatus {
 export interface UpOptions {
   /** Apply pending migrations that sort before an applied one; default: the runner's setting (MIGRATIONS_ALLOW_OUT_OF_ORDER). */
   allowOutOfOrder?: boolean;
+  /** Apply `to` alone, not the pending migrations that sort before it (drift rebuilds what ran, in the order it ran). */
+  only?: boolean;
 }
 
 /** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
@@ -91,8 +93,8 @@ export class MigrationService {
 
   /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
   async assertNonePending(): Promise<void> {
-    const { pending } = await this.intact();
-    if (pending.length > 0) throw new PendingMigrationsError(pending);
+    const status = await this.intact();
+    if (status.pending.length > 0) throw new PendingMigrationsError(status.pending, status.outOfOrder);
   }
 
   /**
@@ -153,7 +155,8 @@ export class MigrationService {
 
   /** What a run applies or reverts; out-of-order migrations only when allowed (`down` is never held up by them). */
   private selected(status: MigrationStatus, direction: Direction, to: DownTarget | undefined, options: UpOptions): string[] {
-    const names = selectRun(status, direction, to);
+    const run = selectRun(status, direction, to);
+    const names = options.only && direction === 'up' && to !== undefined ? run.slice(-1) : run;
     const late = direction === 'up' ? names.filter((name) => status.outOfOrder.includes(name)) : [];
     const allowed = options.allowOutOfOrder ?? this.lock?.allowOutOfOrder ?? false;
     if (late.length > 0 && !allowed) throw new MigrationOutOfOrderError(late, lastApplied(status));

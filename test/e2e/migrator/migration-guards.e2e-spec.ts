@@ -36,6 +36,9 @@ function run(command: string[], env: Record<string, string>, answer?: string): P
   });
 }
 
+/** Each test spawns the CLI (or the service) a dozen times, each a fresh Node process. */
+const TIMEOUT = 180_000;
+
 describe('guards on the commands that destroy data', () => {
   const dbs: TestDatabase[] = [];
   const dirs: string[] = [];
@@ -76,7 +79,7 @@ describe('guards on the commands that destroy data', () => {
     const forced = await migrate(['down', '--to', '0', '--force']);
     expect(forced.code).toBe(0);
     expect(await applied()).toBe(0);
-  });
+  }, TIMEOUT);
 
   it('an empty database needs no confirmation, but NODE_ENV=production refuses even that one without --force', async () => {
     await sql(db.url, 'delete from notes');
@@ -86,7 +89,7 @@ describe('guards on the commands that destroy data', () => {
     expect(await applied()).toBe(2);
     expect((await migrate(['down', '--to', '0'])).code).toBe(0);
     expect(await applied()).toBe(0);
-  });
+  }, TIMEOUT);
 
   it('NODE_ENV=production with --force, or MIGRATIONS_FORCE=true, goes ahead', async () => {
     expect((await migrate(['down', '--to', FIRST], { NODE_ENV: 'production' })).code).toBe(0);
@@ -96,7 +99,7 @@ describe('guards on the commands that destroy data', () => {
     expect((await migrate(['up'])).code).toBe(0);
     expect((await migrate(['down', '--to', '0'], { NODE_ENV: 'production', MIGRATIONS_FORCE: 'true' })).code).toBe(0);
     expect(await applied()).toBe(0);
-  });
+  }, TIMEOUT);
 
   it('on a terminal, down --to 0 goes ahead only when the database name is typed', async () => {
     const command = [process.execPath, '--import', 'tsx', 'src/cli.ts', 'migrate', 'down', '--to', '0'];
@@ -108,7 +111,7 @@ describe('guards on the commands that destroy data', () => {
     expect(right.code).toBe(0);
     expect(right.output).toContain('reverted:');
     expect(await applied()).toBe(0);
-  });
+  }, TIMEOUT);
 
   it('npx mikro-orm migration:fresh, npm run db:reset and migration:down --to 0 refuse, and the rows survive; MIGRATIONS_FORCE=true drops and migrates again', async () => {
     // The project's own migrations and entities (what migration:fresh drops), with one execution recorded.
@@ -135,5 +138,5 @@ describe('guards on the commands that destroy data', () => {
     expect(forced.code).toBe(0);
     expect(await executions()).toBe(0);
     expect(await recorded()).toBe(migrations);
-  });
+  }, TIMEOUT);
 });

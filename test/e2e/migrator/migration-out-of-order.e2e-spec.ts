@@ -16,6 +16,9 @@ interface StatusJson {
   outOfOrder: string[];
 }
 
+/** Each test spawns the CLI (or the service) a dozen times, each a fresh Node process. */
+const TIMEOUT = 180_000;
+
 describe('merging a teammate\'s branch: a pending migration that sorts before applied ones', () => {
   const dbs: TestDatabase[] = [];
   const dirs: string[] = [];
@@ -25,6 +28,10 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
   const migrate = (...args: string[]) => runTs('src/cli.ts', ['migrate', ...args], env());
   const status = async (): Promise<StatusJson> => JSON.parse((await migrate('status', '--json')).output.trim().split('\n').pop() ?? '{}') as StatusJson;
   const exists = async (table: string) => (await sql<{ t: string | null }>(db.url, `select to_regclass('${table}')::text as t`))[0].t !== null;
+  const drift = async () => {
+    const run = await migrate('drift', '--json');
+    return { code: run.code, differences: (JSON.parse(run.output.trim().split('\n').pop() ?? '{}') as { differences: unknown[] }).differences };
+  };
   const ledger = () => sql<{ name: string; out_of_order: boolean }>(db.url, 'select name, out_of_order from migration_checksums order by name');
 
   beforeEach(async () => {
@@ -65,12 +72,15 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
     expect(check.output).toContain(`pending migrations: ${CUSTOMERS}`);
     expect(check.output).toContain('--allow-out-of-order');
 
+    // Drift rebuilds what ran, as it ran: the pending teammate's table is not expected.
+    expect(await drift()).toEqual({ code: 0, differences: [] });
+
     const down = await migrate('down');
     expect(down.code).toBe(0);
     expect(down.output).toContain(`reverted: ${NOTE}`);
     // With add_order_note reverted, the teammate's migration is simply next: in order again.
     expect(await status()).toMatchObject({ pending: [CUSTOMERS, NOTE], outOfOrder: [] });
-  });
+  }, TIMEOUT);
 
   it('up --allow-out-of-order applies it and records it; the history stays verifiable; down reverts it first, as the last applied', async () => {
     const dry = await migrate('up', '--dry-run', '--allow-out-of-order');
@@ -97,14 +107,18 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
     expect(after).toMatchObject({ pending: [], outOfOrder: [], problems: [] });
     expect((await migrate('status')).output).toMatch(new RegExp(`applied \\(out of order\\)\\s+${CUSTOMERS}`));
     expect((await migrate('check')).code).toBe(0);
+    expect(await drift()).toEqual({ code: 0, differences: [] });
 
     const down = await migrate('down');
     expect(down.output).toContain(`reverted: ${CUSTOMERS}`);
     expect(await exists('customers')).toBe(false);
     expect((await sql(db.url, `select 1 from information_schema.columns where table_name = 'orders' and column_name = 'note'`)).length).toBe(1);
-  });
+  }, TIMEOUT);
 
-  it('boot with MIGRATIONS_ON_BOOT=up refuses it, and applies it with MIGRATIONS_ALLOW_OUT_OF_ORDER=true', async () => {
+  it('boot with MIGRATIONS_ON_BOOT=up refuses it, and applies it with MIGRATIONS_ALLOW_OUT_OF_ORDER=true; with check it is pending', async () => {
+    const check = await runTs('src/main.ts', [], env({ MIGRATIONS_ON_BOOT: 'check', PORT: '0' }));
+    expect(check.code).toBe(1);
+    expect(check.output).toContain(`${CUSTOMERS} sort(s) before an applied migration: apply with --allow-out-of-order`);
     const refused = await runTs('src/main.ts', [], env({ MIGRATIONS_ON_BOOT: 'up', PORT: '0' }));
     expect(refused.code).toBe(1);
     expect(refused.output).toContain(`${CUSTOMERS} is pending, but sorts before an applied migration`);
@@ -119,5 +133,5 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
     }
     expect(await exists('customers')).toBe(true);
     expect((await ledger()).find((r) => r.name === CUSTOMERS)?.out_of_order).toBe(true);
-  });
+  }, TIMEOUT);
 });

@@ -108,7 +108,7 @@ export class MigrationService {
     return this.run('up', to, options);
   }
 
-  /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
+  /** Reverts the migration applied last (not the one that sorts last), or every one applied after `to`, or all of them for `to = 0`. */
   down(to?: DownTarget): Promise<string[]> {
     return this.run('down', to);
   }

@@ -16,7 +16,7 @@ import { lockSettingsFor } from './src/migrator/migration-orm.js';
 // Nothing in src/ imports it.
 export default () => {
   const config = withAddress(forMigrations(loadConfig()));
-  const options = buildOrmOptions(config, { extensions: [lockedMigrator(lockSettingsFor(config)), SeedManager] });
+  const options = buildOrmOptions(config, { extensions: [lockedMigrator(lockSettingsFor(config), config.migrations.guard), SeedManager] });
   return { ...options, migrations: { ...options.migrations, fileName: migrationFileName, generator: SafeMigrationGenerator } };
 };
 

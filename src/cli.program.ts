@@ -37,10 +37,13 @@ function migrateCommands(program: Command, run: (work: () => Promise<number>) =>
   const json = new Option('--json', 'machine-readable output');
   migrate.command('up').description('apply pending migrations, all or nothing but for what commits before a non-transactional one')
     .addOption(to('stop after this pending migration')).addOption(dryRun)
-    .action((o: { to?: string; dryRun?: boolean }) => withRunner({ command: 'up', to: o.to, dryRun: o.dryRun === true, json: false }));
-  migrate.command('down').description('revert the last migration, every migration after --to NAME, or all of them (--to 0)')
+    .option('--allow-out-of-order', 'also apply pending migrations that sort before an applied one (a merged branch); default: MIGRATIONS_ALLOW_OUT_OF_ORDER')
+    .action((o: { to?: string; dryRun?: boolean; allowOutOfOrder?: boolean }) =>
+      withRunner({ command: 'up', to: o.to, dryRun: o.dryRun === true, json: false, allowOutOfOrder: o.allowOutOfOrder === true }));
+  migrate.command('down').description('revert the last migration applied, every migration after --to NAME, or all of them (--to 0)')
     .addOption(to('keep this applied migration and the ones before it; 0 reverts all')).addOption(dryRun)
-    .action((o: { to?: string; dryRun?: boolean }) => withRunner({ command: 'down', to: o.to, dryRun: o.dryRun === true, json: false }));
+    .option('--force', '--to 0 on a database that holds data: no confirmation (required off a terminal and with NODE_ENV=production)')
+    .action((o: { to?: string; dryRun?: boolean; force?: boolean }) => withRunner({ command: 'down', to: o.to, dryRun: o.dryRun === true, json: false, force: o.force === true }));
   migrate.command('status').description('applied migrations (when, how long, checksum state) and pending ones').addOption(json)
     .action((o: { json?: boolean }) => withRunner({ command: 'status', json: o.json === true }));
   migrate.command('check').description('is the database up to date and its history intact? (for deploy pipelines)')

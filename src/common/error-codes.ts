@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   'DATABASE.MIGRATION_FILE_MISSING': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.history },
   'DATABASE.MIGRATION_OUT_OF_ORDER': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.history },
   'DATABASE.NOTHING_TO_REPAIR': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
+  'DATABASE.DESTRUCTIVE_COMMAND_REFUSED': { status: HttpStatus.FORBIDDEN, exit: EXIT.failed },
   'DATABASE.MIGRATION_LOCK_BUDGET': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'DATABASE.DRIFT_SCRATCH_DATABASE': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'DATABASE.DRIFT_RACE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },

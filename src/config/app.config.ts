@@ -4,6 +4,8 @@ import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 export const MIGRATIONS_ON_BOOT = ['up', 'check', 'off'] as const;
 export type MigrationsOnBoot = (typeof MIGRATIONS_ON_BOOT)[number];
 
+const BOOLEAN = ['true', 'false'] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -60,6 +62,10 @@ export interface AppConfig {
     dir: string | undefined;
     /** The owner role's URL, for migrations when the service runs as a less privileged role; else DATABASE_URL. */
     url: URL | undefined;
+    /** Apply pending migrations that sort before an applied one (a merged branch) instead of refusing. */
+    allowOutOfOrder: boolean;
+    /** What guards the commands that destroy data (down --to 0, migration:fresh): see destructive-guard.ts. */
+    guard: { force: boolean; production: boolean };
   };
   embedded: { dataDir: string; port: number };
 }
@@ -111,6 +117,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // Another folder of migrations, e.g. a test's fixtures; default: migrations/ beside the ORM config.
       dir: read.raw('MIGRATIONS_DIR') === undefined ? undefined : resolve(read.string('MIGRATIONS_DIR', '')),
       url: read.postgresUrl('MIGRATIONS_DATABASE_URL'),
+      allowOutOfOrder: read.oneOf('MIGRATIONS_ALLOW_OUT_OF_ORDER', BOOLEAN, 'false') === 'true',
+      guard: { force: read.oneOf('MIGRATIONS_FORCE', BOOLEAN, 'false') === 'true', production: read.raw('NODE_ENV') === 'production' },
     },
     embedded: {
       dataDir,

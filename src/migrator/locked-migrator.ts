@@ -1,12 +1,13 @@
 import type { EntityManager, MigrateOptions, MigrationInfo, MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import type { MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
+import { SqlSchemaGenerator, type MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
 import { sslOptions } from '../database/orm-options.js';
+import { DestructiveGuard, type GuardSettings } from './destructive-guard.js';
 import type { LockTarget } from './migration-lock.js';
 import { MigrationService } from './migration.service.js';
 
 type UpDown = string | string[] | MigrateOptions | undefined;
-
+type DropOptions = Parameters<SqlSchemaGenerator['drop']>[0];
 
 /** The one option the runner takes from the mikro-orm CLI: --to (a name, or 0 going down). */
 function targetOf(options: UpDown): string | 0 | undefined {
@@ -20,14 +21,32 @@ function targetOf(options: UpDown): string | 0 | undefined {
 }
 
 /**
+ * The schema generator the mikro-orm CLI drops the schema with (`migration:fresh`, which `npm run db:reset`
+ * runs, `schema:drop`, `schema:fresh`): the drop asks first (DestructiveGuard). The CLI takes no option it
+ * does not know, so MIGRATIONS_FORCE=true is how it is forced.
+ */
+function guardedSchemaGenerator(orm: PostgresOrm, guard: GuardSettings) {
+  return class GuardedSchemaGenerator extends SqlSchemaGenerator {
+    override async drop(options?: DropOptions): Promise<void> {
+      await new DestructiveGuard(orm, guard).confirm('dropping every table (mikro-orm migration:fresh, schema:drop or schema:fresh)');
+      return super.drop(options);
+    }
+  };
+}
+
+/**
  * MikroORM's migrator as the mikro-orm CLI sees it through the root mikro-orm.config.ts: `npx mikro-orm
  * migration:up | down | fresh` go to the project's runner (the lock, checksums, mixed runs, the lock budget),
  * which executes migrations itself, never through this class; list, pending, check and create stay MikroORM's.
+ * What destroys data (down --to 0, the drop of migration:fresh) goes through the guard first.
  */
-export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>) {
+export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>, guard: GuardSettings) {
   const LockedMigrator = class extends Migrator {
     static override register(orm: MikroORM): void {
-      orm.config.registerExtension('@mikro-orm/migrator', () => new LockedMigrator(orm.em, orm as PostgresOrm));
+      const postgres = orm as PostgresOrm;
+      const SchemaGenerator = guardedSchemaGenerator(postgres, guard);
+      orm.config.registerExtension('@mikro-orm/schema-generator', () => new SchemaGenerator(postgres.em));
+      orm.config.registerExtension('@mikro-orm/migrator', () => new LockedMigrator(orm.em, postgres));
     }
 
     constructor(
@@ -44,7 +63,9 @@ export function lockedMigrator(settings: Omit<LockTarget, 'url' | 'ssl'>) {
     }
 
     override async down(options?: UpDown): Promise<MigrationInfo[]> {
-      return (await this.lockedRunner().down(targetOf(options))).map((name) => ({ name }));
+      const to = targetOf(options);
+      if (to === 0) await new DestructiveGuard(this.orm, guard).confirm('migration:down --to 0');
+      return (await this.lockedRunner().down(to)).map((name) => ({ name }));
     }
 
     /** Locks the database this ORM is configured for (a caller may have changed clientUrl), not the environment's. */

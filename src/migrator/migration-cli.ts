@@ -3,6 +3,7 @@ import { loadConfig } from '../config/app.config.js';
 import { resolveDatabaseUrl } from '../database/embedded/embedded-credentials.js';
 import { commandLineBudget, waitForDatabase } from '../database/wait-for-database.js';
 import { CliLogger } from '../logging/cli-logger.js';
+import { DestructiveGuard } from './destructive-guard.js';
 import { detectDrift } from './drift/migration-drift.js';
 import { runMigrateCommand, type MigrateArgs } from './migrate.command.js';
 import { openMigrationRunner } from './migration-orm.js';
@@ -20,7 +21,11 @@ export async function runMigrateCli(args: MigrateArgs, print: (line: string) => 
   const runner = await openMigrationRunner(config);
   try {
     await waitForDatabase(runner.orm, commandLineBudget(config.database), resolveDatabaseUrl(config), (m) => console.error(m));
-    return await runMigrateCommand(args, { migrations: runner.migrations, drift: () => detectDrift(config, runner.migrations) }, print);
+    return await runMigrateCommand(args, {
+      migrations: runner.migrations,
+      drift: () => detectDrift(config, runner.migrations),
+      guard: new DestructiveGuard(runner.orm, config.migrations.guard),
+    }, print);
   } finally {
     await runner.close();
   }

@@ -17,7 +17,7 @@ export interface MigrationFile {
   transactional: boolean;
 }
 
-export type ProblemKind = 'changed' | 'missing' | 'out_of_order';
+export type ProblemKind = 'changed' | 'missing';
 
 export interface HistoryProblem {
   kind: ProblemKind;
@@ -30,6 +30,9 @@ export interface AppliedRow {
   checksum: string | null;
   duration_ms: number | null;
   repaired_by: string | null;
+  /** What `checksum` was when the migration ran, once a repair replaced it. */
+  checksum_as_applied: string | null;
+  out_of_order: boolean;
 }
 
 const NAME = /^(\d{8}_\d{6}_[a-z0-9_]+)\.(ts|js)$/;
@@ -90,24 +93,34 @@ export async function readMigrationFiles(orm: MikroORM): Promise<MigrationFile[]
 }
 
 /**
- * What makes the history untrustworthy: an applied migration whose file changed (checksum differs from
- * the one recorded when it ran) or is gone, or a pending migration that sorts before an applied one (a
- * renamed file, or one added out of order, which would run after migrations written later than it).
+ * Whether the file is what was applied: its checksum is the one recorded when it ran, or the one a repair
+ * accepted. Either way nothing is left to do (an edit undone after its repair needs no second repair).
+ */
+export function checksumMatches(row: AppliedRow, file: MigrationFile): boolean {
+  return row.checksum === null || row.checksum === file.checksum || row.checksum_as_applied === file.checksum;
+}
+
+/**
+ * What makes the history untrustworthy: an applied migration whose file changed (its checksum is neither
+ * the one recorded when it ran nor one a repair accepted) or is gone.
  */
 export function findProblems(applied: AppliedRow[], files: MigrationFile[]): HistoryProblem[] {
   const byName = new Map(files.map((f) => [f.name, f]));
-  const appliedNames = new Set(applied.map((a) => a.name));
   const problems: HistoryProblem[] = [];
   for (const row of applied) {
     const file = byName.get(row.name);
     if (!file) problems.push({ kind: 'missing', name: row.name });
-    else if (row.checksum !== null && row.checksum !== file.checksum) problems.push({ kind: 'changed', name: row.name });
-  }
-  const lastApplied = [...appliedNames].sort().pop();
-  for (const file of files) {
-    if (!appliedNames.has(file.name) && lastApplied !== undefined && file.name < lastApplied) {
-      problems.push({ kind: 'out_of_order', name: file.name });
-    }
+    else if (!checksumMatches(row, file)) problems.push({ kind: 'changed', name: row.name });
   }
   return problems;
+}
+
+/**
+ * Pending migrations that sort before the last applied one (by name): merged from a branch written before
+ * it, or renamed. Applying one runs it after migrations written later than it, so `up` asks first.
+ */
+export function outOfOrder(applied: AppliedRow[], files: MigrationFile[]): string[] {
+  const appliedNames = new Set(applied.map((a) => a.name));
+  const last = [...appliedNames].sort().pop();
+  return files.filter((f) => !appliedNames.has(f.name) && last !== undefined && f.name < last).map((f) => f.name);
 }

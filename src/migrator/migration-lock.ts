@@ -18,6 +18,8 @@ export interface LockTarget {
   ddlLockTimeoutMs: number;
   /** statement_timeout of the lock connection, where non-transactional migrations run; 0 for none. */
   statementTimeoutMs: number;
+  /** `up` applies pending migrations that sort before an applied one (MIGRATIONS_ALLOW_OUT_OF_ORDER). */
+  allowOutOfOrder?: boolean;
 }
 
 export interface LockHolder {

@@ -5,7 +5,7 @@ import { buildOrmOptions, MIGRATIONS_TABLE, sslOptions } from '../database/orm-o
 import { resolveDatabaseUrl } from '../database/embedded/embedded-credentials.js';
 import type { LockTarget } from './migration-lock.js';
 import { forMigrations } from './migration-settings.js';
-import { MigrationService, type DownTarget } from './migration.service.js';
+import { MigrationService, type DownTarget, type UpOptions } from './migration.service.js';
 
 /** The lock connection is the owner's too: non-transactional migrations run on it. */
 export function lockTargetFor(config: AppConfig): LockTarget {
@@ -22,6 +22,7 @@ export function lockSettingsFor(config: AppConfig): Omit<LockTarget, 'url' | 'ss
     ddlLockRetries: config.migrations.ddlLockRetries,
     ddlLockTimeoutMs: config.migrations.ddlLockTimeoutMs,
     statementTimeoutMs: config.migrations.statementTimeoutMs,
+    allowOutOfOrder: config.migrations.allowOutOfOrder,
   };
 }
 
@@ -55,8 +56,8 @@ class OwnerMigrationService extends MigrationService {
     super(orm, lock);
   }
 
-  override up(to?: string): Promise<string[]> {
-    return this.explained(() => super.up(to));
+  override up(to?: string, options?: UpOptions): Promise<string[]> {
+    return this.explained(() => super.up(to, options));
   }
 
   override down(to?: DownTarget): Promise<string[]> {

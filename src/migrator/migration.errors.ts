@@ -4,10 +4,11 @@ import type { HistoryProblem } from './migration-history.js';
 export class PendingMigrationsError extends DomainError {
   readonly code = 'DATABASE.MIGRATIONS_PENDING';
   override readonly expose = true;
-  constructor(readonly pending: string[]) {
+  constructor(readonly pending: string[], outOfOrder: string[] = []) {
     super(
       `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +
-        'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.',
+        'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.' +
+        (outOfOrder.length > 0 ? ` ${outOfOrder.join(', ')} sort(s) before an applied migration: apply with --allow-out-of-order (MIGRATIONS_ALLOW_OUT_OF_ORDER=true at boot).` : ''),
     );
   }
 }
@@ -37,7 +38,7 @@ export class UnknownMigrationError extends DomainError {
   }
 }
 
-const KIND_TEXT = { changed: 'changed since it was applied', missing: 'applied, but its file is gone', out_of_order: 'pending, but sorts before an applied migration' };
+const KIND_TEXT = { changed: 'changed since it was applied', missing: 'applied, but its file is gone' };
 
 /** An untrustworthy history: migrate, status, check and boot refuse until it is put right. */
 abstract class MigrationHistoryError extends DomainError {
@@ -57,22 +58,43 @@ export class MigrationFileMissingError extends MigrationHistoryError {
   readonly code = 'DATABASE.MIGRATION_FILE_MISSING';
 }
 
-export class MigrationOutOfOrderError extends MigrationHistoryError {
-  readonly code = 'DATABASE.MIGRATION_OUT_OF_ORDER';
-}
-
 /** One error for a list of problems: the most serious kind decides its code, the message lists them all. */
 export function historyError(problems: HistoryProblem[]): MigrationHistoryError {
   if (problems.some((p) => p.kind === 'missing')) {
     return new MigrationFileMissingError(problems, 'Restore the file from version control; never delete an applied migration.');
   }
-  if (problems.some((p) => p.kind === 'changed')) {
-    return new MigrationChangedError(
-      problems,
-      'Undo the edit and write a new migration, or if the change is deliberate and harmless (a comment, equivalent SQL): migrate repair --accept NAME.',
+  return new MigrationChangedError(
+    problems,
+    'Undo the edit (back to the file as applied, or as last repaired) and write a new migration, or if the change is ' +
+      'deliberate and harmless (a comment, equivalent SQL): migrate repair --accept NAME.',
+  );
+}
+
+/** What `status` says of a pending migration that sorts before an applied one. */
+export function outOfOrderText(name: string, lastApplied: string): string {
+  return `${name} is pending, but sorts before an applied migration (${lastApplied}): it would run out of order`;
+}
+
+/**
+ * `up` would apply migrations that sort before one already applied (a teammate's branch merged after this
+ * database ran a later migration). Only `up` refuses; status, check and down go on. Both ways out are named:
+ * the flag when the migration is shared already (renaming it would apply it twice where it ran), the
+ * rename only while nobody else has it.
+ */
+export class MigrationOutOfOrderError extends DomainError {
+  readonly code = 'DATABASE.MIGRATION_OUT_OF_ORDER';
+  override readonly expose = true;
+  override readonly extensions: Record<string, unknown>;
+  constructor(names: string[], lastApplied: string) {
+    super(
+      `${names.map((name) => outOfOrderText(name, lastApplied)).join('; ')}. Nothing was applied. ` +
+        'If it is shared already (merged to main, applied on another database), apply it where it is: ' +
+        '`migrate up --allow-out-of-order` (MIGRATIONS_ALLOW_OUT_OF_ORDER=true at boot) runs it after the ' +
+        'later migrations here and records it as applied out of order; check first that it does not depend on them. ' +
+        'Only if nobody else has it yet: rename it to sort after the last applied one (regenerate it with db:create-migration).',
     );
+    this.extensions = { outOfOrder: names, lastApplied };
   }
-  return new MigrationOutOfOrderError(problems, 'Rename the new migration so that it sorts after the last applied one (regenerate it with db:create-migration).');
 }
 
 export class MigrationLockBudgetError extends DomainError {

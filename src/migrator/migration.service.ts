@@ -3,9 +3,10 @@ import type pg from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Migrator } from '@mikro-orm/migrations';
 import { withMigrationLock, type LockTarget } from './migration-lock.js';
-import { findProblems, readMigrationFiles, type AppliedRow, type HistoryProblem } from './migration-history.js';
+import { checksumMatches, findProblems, outOfOrder, readMigrationFiles, type AppliedRow, type HistoryProblem, type MigrationFile } from './migration-history.js';
 import {
   historyError,
+  MigrationOutOfOrderError,
   NothingToRepairError,
   PendingMigrationsError,
   UnknownMigrationError,
@@ -22,13 +23,26 @@ export interface AppliedMigration {
   executedAt: string;
   durationMs: number | null;
   checksum: ChecksumState;
+  /** Who accepted the edit the file now has (migrate repair); null when the file is as it ran. */
   repairedBy: string | null;
+  /** It ran after a migration that sorts after it (migrate up --allow-out-of-order). */
+  outOfOrder: boolean;
 }
 
 export interface MigrationStatus {
   applied: AppliedMigration[];
   pending: string[];
+  /** Edited or missing applied migrations: nothing runs until they are put right. */
   problems: HistoryProblem[];
+  /** Pending migrations that sort before an applied one: `up` applies them only when allowed to. */
+  outOfOrder: string[];
+}
+
+export interface UpOptions {
+  /** Apply pending migrations that sort before an applied one; default: the runner's setting (MIGRATIONS_ALLOW_OUT_OF_ORDER). */
+  allowOutOfOrder?: boolean;
+  /** Apply `to` alone, not the pending migrations that sort before it (drift rebuilds what ran, in the order it ran). */
+  only?: boolean;
 }
 
 /** `to` for down(): a migration name to stop at (it stays applied), or 0 to revert everything. */
@@ -38,7 +52,8 @@ export type DownTarget = string | 0;
  * The one way the app, the command module and the tests apply and inspect migrations. With a lock target
  * (always, outside tests that drive one database alone), `up`, `down` and `repair` run under the
  * migration lock. Every migration applied through here has the checksum of its SQL recorded in the same
- * transaction, and nothing runs while the history shows an edited, missing or out-of-order migration.
+ * transaction, and nothing runs while the history shows an edited or missing migration; a pending migration
+ * that sorts before an applied one (a merged branch) is applied only when allowed (`up` refuses it otherwise).
  */
 export class MigrationService {
   constructor(
@@ -57,19 +72,13 @@ export class MigrationService {
   /** Applied (with checksum state), pending, and what is wrong with the history. Reads, never writes. */
   async status(): Promise<MigrationStatus> {
     const [applied, files] = await Promise.all([this.appliedRows(), readMigrationFiles(this.orm)]);
-    const problems = findProblems(applied, files);
-    const byName = new Map(files.map((f) => [f.name, f.checksum]));
+    const byName = new Map(files.map((f) => [f.name, f]));
     const appliedNames = new Set(applied.map((a) => a.name));
     return {
-      applied: applied.map((row) => ({
-        name: row.name,
-        executedAt: row.executed_at,
-        durationMs: row.duration_ms,
-        checksum: !byName.has(row.name) ? 'missing' : row.checksum === null ? 'unrecorded' : row.checksum === byName.get(row.name) ? 'ok' : 'changed',
-        repairedBy: row.repaired_by,
-      })),
+      applied: applied.map((row) => describeApplied(row, byName.get(row.name))),
       pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
-      problems,
+      problems: findProblems(applied, files),
+      outOfOrder: outOfOrder(applied, files),
     };
   }
 
@@ -77,42 +86,45 @@ export class MigrationService {
     return (await this.status()).pending;
   }
 
-  /** Refuses a history with an edited, missing or out-of-order migration. */
+  /** Refuses a history with an edited or missing migration. */
   async assertIntact(): Promise<void> {
     await this.intact();
   }
 
   /** For boot in `check` mode: refuses a tampered history, then pending migrations. */
   async assertNonePending(): Promise<void> {
-    const { pending } = await this.intact();
-    if (pending.length > 0) throw new PendingMigrationsError(pending);
+    const status = await this.intact();
+    if (status.pending.length > 0) throw new PendingMigrationsError(status.pending, status.outOfOrder);
   }
 
   /**
    * Applies pending migrations (up to and including `to`): all or nothing, but for non-transactional
    * migrations, before which what ran so far commits (see MigrationRun). What is pending is read after
-   * the lock is taken, so a runner that waited for another finds nothing left.
+   * the lock is taken, so a runner that waited for another finds nothing left. Pending migrations that sort
+   * before an applied one are refused unless allowed (then they run in name order with the rest, and are
+   * recorded as applied out of order).
    */
-  up(to?: string): Promise<string[]> {
-    return this.run('up', to);
+  up(to?: string, options: UpOptions = {}): Promise<string[]> {
+    return this.run('up', to, options);
   }
 
-  /** Reverts the last migration, or every migration after `to`, or all of them for `to = 0`. */
+  /** Reverts the migration applied last (not the one that sorts last), or every one applied after `to`, or all of them for `to = 0`. */
   down(to?: DownTarget): Promise<string[]> {
     return this.run('down', to);
   }
 
   /**
    * What `up(to)` or `down(to)` would run, in order, without running it or taking the lock: the
-   * migrations and the SQL of each. Refuses a history that is not intact, as the real run would.
+   * migrations and the SQL of each. Refuses what the real run would refuse.
    */
-  async plan(direction: Direction, to?: DownTarget): Promise<{ name: string; transactional: boolean; sql: string[] }[]> {
+  async plan(direction: Direction, to?: DownTarget, options: UpOptions = {}): Promise<PlannedMigration[]> {
     const status = await this.intact();
     const byName = new Map((await readMigrationFiles(this.orm)).map((f) => [f.name, f]));
-    return selectRun(status, direction, to).map((name) => ({
+    return this.selected(status, direction, to, options).map((name) => ({
       name,
       transactional: byName.get(name)?.transactional ?? true,
       sql: byName.get(name)?.[direction] ?? [],
+      outOfOrder: status.outOfOrder.includes(name),
     }));
   }
 
@@ -120,10 +132,10 @@ export class MigrationService {
    * The one migration run, under the lock: the history is read once and checked, the target checked, and
    * each attempt (a run whose DDL waited too long for a lock is retried) runs what is then left to run.
    */
-  private run(direction: Direction, to?: DownTarget): Promise<string[]> {
+  private run(direction: Direction, to?: DownTarget, options: UpOptions = {}): Promise<string[]> {
     return this.locked(async (session) => {
       const files = await readMigrationFiles(this.orm);
-      const planned = selectRun(await this.intact(), direction, to);
+      const planned = this.selected(await this.intact(), direction, to, options);
       // A retried attempt runs what earlier attempts did not commit (they report it in `done`).
       return this.retried((done) => new MigrationRun(this.orm, files, session, done).execute(direction, planned.filter((name) => !done.includes(name))));
     });
@@ -139,6 +151,16 @@ export class MigrationService {
       const who = `${userInfo().username}@${hostname()}`;
       await REPAIR_CHECKSUM.run(this.em, { name, checksum: file.checksum, who });
     });
+  }
+
+  /** What a run applies or reverts; out-of-order migrations only when allowed (`down` is never held up by them). */
+  private selected(status: MigrationStatus, direction: Direction, to: DownTarget | undefined, options: UpOptions): string[] {
+    const run = selectRun(status, direction, to);
+    const names = options.only && direction === 'up' && to !== undefined ? run.slice(-1) : run;
+    const late = direction === 'up' ? names.filter((name) => status.outOfOrder.includes(name)) : [];
+    const allowed = options.allowOutOfOrder ?? this.lock?.allowOutOfOrder ?? false;
+    if (late.length > 0 && !allowed) throw new MigrationOutOfOrderError(late, lastApplied(status));
+    return names;
   }
 
   /** The status, refused when the history is not intact. */
@@ -172,6 +194,32 @@ export class MigrationService {
     for (const statement of LEDGER_DDL) await runStatement(this.em, statement);
     return work();
   }
+}
+
+export interface PlannedMigration {
+  name: string;
+  transactional: boolean;
+  sql: string[];
+  /** It sorts before an applied migration: it runs out of order. */
+  outOfOrder: boolean;
+}
+
+/** An applied migration as status shows it: the repair is named only while the file is the repaired one. */
+function describeApplied(row: AppliedRow, file: MigrationFile | undefined): AppliedMigration {
+  const checksum: ChecksumState = !file ? 'missing' : row.checksum === null ? 'unrecorded' : checksumMatches(row, file) ? 'ok' : 'changed';
+  return {
+    name: row.name,
+    executedAt: row.executed_at,
+    durationMs: row.duration_ms,
+    checksum,
+    repairedBy: file?.checksum === row.checksum ? row.repaired_by : null,
+    outOfOrder: row.out_of_order,
+  };
+}
+
+/** The applied migration that sorts last: what an out-of-order one sorts before. */
+export function lastApplied(status: MigrationStatus): string {
+  return status.applied.map((m) => m.name).sort().pop() ?? '';
 }
 
 /**

@@ -65,7 +65,7 @@ export async function detectDrift(config: AppConfig, migrations: MigrationServic
       const scratchUrl = new URL(liveUrl);
       scratchUrl.pathname = `/${encodeURIComponent(scratch.name)}`;
       logger.log(`rebuilding the applied migrations (through ${appliedThrough ?? 'none'}) in the scratch database "${scratch.name}"`);
-      await rebuild(config, scratchUrl, appliedThrough).catch((error: unknown) => {
+      await rebuild(config, scratchUrl, applied === '' ? [] : applied.split(',')).catch((error: unknown) => {
         throw new DriftScratchDatabaseError(scratch.name, 'build', error);
       });
       const [expected, current] = await Promise.all([readCatalog(scratchUrl.toString(), ssl), readCatalog(liveUrl.toString(), ssl)]);
@@ -78,15 +78,19 @@ export async function detectDrift(config: AppConfig, migrations: MigrationServic
   }
 }
 
-/** The applied migrations, through the same runner (non-transactional ones run as they did), in the scratch database. */
-async function rebuild(config: AppConfig, scratchUrl: URL, through: string | null): Promise<void> {
+/**
+ * The applied migrations, through the same runner (non-transactional ones run as they did), in the scratch
+ * database: each alone, in the order they ran, so that one applied out of order, or one pending that sorts
+ * before them (a merged branch), is rebuilt as the live database has it.
+ */
+async function rebuild(config: AppConfig, scratchUrl: URL, applied: string[]): Promise<void> {
   const runner = await openMigrationRunner({
     ...config,
     database: { ...config.database, url: scratchUrl },
     migrations: { ...config.migrations, url: scratchUrl },
   });
   try {
-    if (through) await runner.migrations.up(through);
+    for (const name of applied) await runner.migrations.up(name, { allowOutOfOrder: true, only: true });
   } finally {
     await runner.close();
   }

@@ -65,6 +65,45 @@ describe('tamper-evident migration history', () => {
     expect((await migrate('repair', '--accept', FIRST)).code).toBe(1);
   });
 
+  it('an edit undone: status is clean again and gives no advice', async () => {
+    const original = readFileSync(join(dir, `${SECOND}.ts`), 'utf8');
+    edit(SECOND, `'first'`, `'first, edited'`);
+    expect((await migrate('status')).output).toContain('Undo the edit');
+    writeFileSync(join(dir, `${SECOND}.ts`), original);
+    const status = await migrate('status');
+    expect(status.code).toBe(0);
+    expect(status.output).toMatch(new RegExp(`applied\\s+${SECOND}\\s.*\\sok$`, 'm'));
+    expect(status.output).not.toContain('Undo the edit');
+  });
+
+  it('an edit repaired, then undone: status is ok without a second repair, and says nothing of the repair', async () => {
+    const original = readFileSync(join(dir, `${SECOND}.ts`), 'utf8');
+    edit(SECOND, `'first'`, `'first, edited'`);
+    expect((await migrate('repair', '--accept', SECOND)).code).toBe(0);
+    writeFileSync(join(dir, `${SECOND}.ts`), original);
+    const status = await migrate('status');
+    expect(status.code).toBe(0);
+    expect(status.output).not.toMatch(/Undo the edit|changed|repaired by/);
+    expect((await migrate('up')).code).toBe(0);
+    expect((await migrate('check')).code).toBe(0);
+    // Nothing is left to repair; and the repaired edit, made again, is still the accepted one.
+    expect((await migrate('repair', '--accept', SECOND)).code).toBe(1);
+    edit(SECOND, `'first'`, `'first, edited'`);
+    expect((await migrate('status')).output).toMatch(/ok \(repaired by .+@.+\)/);
+    edit(SECOND, `'first, edited'`, `'first, edited twice'`);
+    expect((await migrate('status')).code).toBe(3);
+  });
+
+  it('a checksum table an older version created: status reads it as it is, the next run adds the new columns', async () => {
+    await sql(db.url, 'alter table migration_checksums drop column checksum_as_applied, drop column out_of_order');
+    const status = await migrate('status');
+    expect(status.code).toBe(0);
+    expect(status.output).toContain('2 applied, 0 pending');
+    expect((await migrate('up')).code).toBe(0);
+    const columns = await sql<{ c: string }>(db.url, `select column_name as c from information_schema.columns where table_name = 'migration_checksums' and column_name in ('checksum_as_applied', 'out_of_order') order by 1`);
+    expect(columns.map((r) => r.c)).toEqual(['checksum_as_applied', 'out_of_order']);
+  });
+
   it('a deleted applied migration: MIGRATION_FILE_MISSING', async () => {
     rmSync(join(dir, `${SECOND}.ts`));
     const run = await migrate('up');
@@ -81,7 +120,7 @@ describe('tamper-evident migration history', () => {
     expect(run.output).toContain('20260201_120000_seed_notes is pending, but sorts before an applied migration');
   });
 
-  it('a new migration that sorts before applied ones: MIGRATION_OUT_OF_ORDER, and nothing runs', async () => {
+  it('a new migration that sorts before applied ones: up refuses with MIGRATION_OUT_OF_ORDER, and nothing runs', async () => {
     writeFileSync(
       join(dir, '20260101_000000_late_comer.ts'),
       `import { Migration } from '@mikro-orm/migrations';\nexport class Late extends Migration {\n  override up(): void { this.addSql('create table late (id int);'); }\n  override down(): void { this.addSql('drop table late;'); }\n}\n`,

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MIGRATIONS_TABLE } from '../../src/database/orm-options.js';
 import { readCatalog, withoutTracking, type SchemaCatalog } from '../../src/migrator/drift/schema-catalog.js';
 import { MigrationService } from '../../src/migrator/migration.service.js';
-import type { OpenedRunner } from '../kit/kit-options.js';
+import { isVerbose, type OpenedRunner } from '../kit/kit-options.js';
 import { createTestDatabase, sql } from './test-database.js';
 
 /** The committed migrations' names, in the order they run. */
@@ -90,4 +92,14 @@ export function serviceRunner(orm: MikroORM): OpenedRunner {
     down: (to) => migrations.down(to),
     close: () => orm.close(true),
   };
+}
+
+/**
+ * For suites that run migrations outside the kit's checks: the runner's Nest `Migrator` lines (one per
+ * migration applied or reverted) muted for the suite, as the kit mutes them, unless MIGRATION_KIT_VERBOSE=1.
+ */
+export function quietMigrator(): void {
+  if (isVerbose({})) return;
+  beforeAll(() => Logger.overrideLogger(['error', 'warn']));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']));
 }

@@ -73,7 +73,9 @@ async function expectedRows(url: string, table: string, rows: Row[], heads: Retu
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await Promise.all(rows.map((row) => rowAtHead(table, head, row, evaluateOn(client))));
+    const expected: Row[] = [];
+    for (const row of rows) expected.push(await rowAtHead(table, head, row, evaluateOn(client)));
+    return expected;
   } finally {
     await client.end();
   }

@@ -12,7 +12,7 @@ import { loadConfig } from '../../../src/config/app.config.js';
 import { buildOrmOptions, CHECKSUMS_TABLE, MIGRATIONS_TABLE } from '../../../src/database/orm-options.js';
 import type { MigrationKitOptions } from '../../kit/kit-options.js';
 import { checkDataSurvives } from '../../kit/schema-checks.js';
-import { comparableSchema, entitySchema, serviceRunner, withoutMigrationOnly } from '../../support/migrations.js';
+import { comparableSchema, entitySchema, quietMigrator, serviceRunner, withoutMigrationOnly } from '../../support/migrations.js';
 import { survivalFixtures, type EntitiesAt } from '../../support/survival-fixtures.js';
 import { createTestDatabase } from '../../support/test-database.js';
 
@@ -67,6 +67,7 @@ async function failureOf(check: Promise<void>): Promise<string> {
 }
 
 describe('a schema change (one nullable column and its migration) breaks no test that derives its expectations', () => {
+  quietMigrator();
   let changed = '';
 
   beforeAll(() => {

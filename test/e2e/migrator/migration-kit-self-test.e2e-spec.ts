@@ -2,7 +2,7 @@
 // breaks what it proves, reports the migration (or fixture) at fault. The fixtures run through MikroORM's
 // stock migrator (mikroOrmRunner), as another project's would.
 import { describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -189,5 +189,11 @@ describe('the migration test kit fails when it should', () => {
         else process.env.MIGRATION_KIT_VERBOSE = previous;
       }
     });
+  });
+
+  it("docs/migration-test-kit.md's recipe is the recipe spec that runs, character for character", () => {
+    const doc = readFileSync('docs/migration-test-kit.md', 'utf8');
+    const recipe = /```ts\n([^]*?)```/.exec(doc.slice(doc.indexOf('## Using it')))?.[1];
+    expect(recipe).toBe(readFileSync('test/e2e/migrator/migration-kit-recipe.e2e-spec.ts', 'utf8'));
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS_TABLE } from '../../../src/database/orm-options.js';
 import { openOrm, useOrmDatabase } from '../../support/orm.js';
 import { readCatalog, withoutTracking, type SchemaCatalog } from '../../../src/migrator/drift/schema-catalog.js';
-import { comparableSchema, entitySchema, MIGRATION_ONLY, withoutMigrationOnly } from '../../support/migrations.js';
+import { comparableSchema, entitySchema, quietMigrator, MIGRATION_ONLY, withoutMigrationOnly } from '../../support/migrations.js';
 import { sql } from '../../support/test-database.js';
 
 const EMPTY: SchemaCatalog = {
@@ -19,6 +19,7 @@ const EMPTY: SchemaCatalog = {
 // Each migration's own up/down/up, entities against the DDL, rows surviving upgrades, the history's order:
 // test/migration-kit.e2e-spec.ts, through the migration test kit.
 describe('migrations, from an empty database', () => {
+  quietMigrator();
   const t = useOrmDatabase({ empty: true });
   let all: string[];
   // What the entities describe, built from scratch by the schema generator: the schema at head must be it,

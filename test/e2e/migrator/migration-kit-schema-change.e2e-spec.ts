@@ -16,19 +16,19 @@ import { comparableSchema, entitySchema, quietMigrator, serviceRunner, withoutMi
 import { survivalFixtures, type EntitiesAt } from '../../support/survival-fixtures.js';
 import { createTestDatabase } from '../../support/test-database.js';
 
-const NOTE_MIGRATION = 'test/fixtures/kit-schema-change/20991231_000000_add_execution_note.ts';
+const NOTE_MIGRATION = 'test/fixtures/kit-schema-change/20991231_000000_add_execution_probe.ts';
 
-/** The entity side of the change: what `@Property({ type: 'text', nullable: true }) note` on PipelineExecution declares. */
-function addNote(meta: EntityMetadata): void {
-  if (meta.className === 'PipelineExecution') meta.addProperty({ name: 'note', kind: ReferenceKind.SCALAR, type: 'text', nullable: true });
+/** The entity side of the change: what `@Property({ type: 'text', nullable: true }) schemaChangeProbe` on PipelineExecution declares. */
+function addProbe(meta: EntityMetadata): void {
+  if (meta.className === 'PipelineExecution') meta.addProperty({ name: 'schemaChangeProbe', kind: ReferenceKind.SCALAR, type: 'text', nullable: true });
 }
 
-/** An ORM on `url` with the migrations of `dir`, and the entities with the note when `note` is set. */
-const ormWith = (dir: string, note: boolean) => (url: string) =>
-  MikroORM.init(buildOrmOptions(loadConfig({ DATABASE_URL: url, MIGRATIONS_DIR: dir }), { logger: () => undefined, ...(note ? { discovery: { onMetadata: addNote } } : {}) }));
+/** An ORM on `url` with the migrations of `dir`, and the entities with the probe column when `probe` is set. */
+const ormWith = (dir: string, probe: boolean) => (url: string) =>
+  MikroORM.init(buildOrmOptions(loadConfig({ DATABASE_URL: url, MIGRATIONS_DIR: dir }), { logger: () => undefined, ...(probe ? { discovery: { onMetadata: addProbe } } : {}) }));
 
-const entitiesWith = (note: boolean): EntitiesAt => async (url) => {
-  const orm = await ormWith('migrations', note)(url);
+const entitiesWith = (probe: boolean): EntitiesAt => async (url) => {
+  const orm = await ormWith('migrations', probe)(url);
   try {
     return [...orm.getMetadata().getAll().values()];
   } finally {
@@ -80,7 +80,7 @@ describe('a schema change (one nullable column and its migration) breaks no test
 
   it("the migrations suite's expectation: the schema at head is what the changed entities describe, the column included", async () => {
     const built = await builtBy(changed);
-    expect(built.columns.pipeline_executions).toContain('note text null');
+    expect(built.columns.pipeline_executions).toContain('schema_change_probe text null');
     expect(withoutMigrationOnly(built)).toEqual(await entitySchema(ormWith(changed, true)));
   });
 
@@ -94,12 +94,12 @@ describe('a schema change (one nullable column and its migration) breaks no test
     const built = await builtBy('migrations');
     expect(withoutMigrationOnly(built)).not.toEqual(await entitySchema(ormWith('migrations', true)));
     const [executions] = survivalFixtures(entitiesWith(true));
-    expect(await failureOf(checkDataSurvives(kitFor('migrations'), executions))).toContain('"note": null');
+    expect(await failureOf(checkDataSurvives(kitFor('migrations'), executions))).toContain('"schema_change_probe": null');
   });
 
   it('the column on one side only still fails both: the migration without the entities', async () => {
     expect(withoutMigrationOnly(await builtBy(changed))).not.toEqual(await entitySchema(ormWith(changed, false)));
     const [executions] = survivalFixtures(entitiesWith(false));
-    expect(await failureOf(checkDataSurvives(kitFor(changed), executions))).toContain('"note": null');
+    expect(await failureOf(checkDataSurvives(kitFor(changed), executions))).toContain('"schema_change_probe": null');
   });
 });

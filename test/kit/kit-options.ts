@@ -35,12 +35,29 @@ export interface DataSurvivalFixture {
   verify(url: string): Promise<void>;
 }
 
+/** What the kit passes to openRunner: whether the run was asked to be verbose (then give the runner its logs). */
+export interface RunnerContext {
+  verbose: boolean;
+}
+
+/** Rows written just before one migration (checkMigration), which must read back the same after it. */
+export interface MigrationDataFixture {
+  /** What the rows are; part of the failure message. */
+  name: string;
+  /** Writes them with the schema as it is before the migration. */
+  write(url: string): Promise<void>;
+  /** Throws when the rows are not as written, read at the migration's version: after its up, and after its down and up again. */
+  verify(url: string): Promise<void>;
+  /** The same at the version before it, after its down; without it, the down is checked by the second up. */
+  verifyBefore?(url: string): Promise<void>;
+}
+
 export interface MigrationKitOptions {
   /** The project, in test names. */
   name: string;
   /** A new, EMPTY database for each check; dropped when the check ends. */
   createDatabase(): Promise<KitDatabase>;
-  openRunner(url: string): Promise<OpenedRunner>;
+  openRunner(url: string, context: RunnerContext): Promise<OpenedRunner>;
   /** The folder of migration files, read to check the history without the runner. */
   migrationsDir: string;
   /** Tables the runner keeps for itself (tracking, checksums): left out of every schema comparison. */
@@ -58,6 +75,33 @@ export interface MigrationKitOptions {
   entitiesMatch?(url: string): Promise<string>;
   /** Per test; a full run per check can outlast jest's default of 5 s. */
   timeoutMs?: number;
+  /**
+   * Let the migrator's logs through (default: MIGRATION_KIT_VERBOSE=1 in the environment). Otherwise a check
+   * mutes stdout and console.log/info/debug while it runs; warnings, errors and the check's failure still show.
+   */
+  verbose?: boolean;
+}
+
+export function isVerbose(options: Pick<MigrationKitOptions, 'verbose'>): boolean {
+  return options.verbose ?? process.env.MIGRATION_KIT_VERBOSE === '1';
+}
+
+/**
+ * Runs `work` with stdout and console.log/info/debug muted: a runner's progress lines (a Nest Logger writes
+ * to stdout, MikroORM's logger to console.log) would bury the test report under hundreds of lines.
+ */
+export async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  const { log, info, debug } = console;
+  const mute = () => undefined;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  Object.assign(console, { log: mute, info: mute, debug: mute });
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+    Object.assign(console, { log, info, debug });
+  }
 }
 
 export const DEFAULT_NAME_PATTERN = /^\d{8}_\d{6}_[a-z0-9_]+$/;
@@ -104,15 +148,19 @@ export async function ownedCatalog(url: string, bookkeeping: string[]): Promise<
 
 /** Every check starts from a database of its own, empty, and leaves nothing behind whatever happens. */
 export async function withFreshRunner<T>(options: MigrationKitOptions, work: (runner: KitRunner, url: string) => Promise<T>): Promise<T> {
-  const db = await options.createDatabase();
-  try {
-    const runner = await options.openRunner(db.url);
+  const verbose = isVerbose(options);
+  const run = async () => {
+    const db = await options.createDatabase();
     try {
-      return await work(runner, db.url);
+      const runner = await options.openRunner(db.url, { verbose });
+      try {
+        return await work(runner, db.url);
+      } finally {
+        await runner.close();
+      }
     } finally {
-      await runner.close();
+      await db.drop();
     }
-  } finally {
-    await db.drop();
-  }
+  };
+  return verbose ? run() : quietly(run);
 }

@@ -1,4 +1,4 @@
-// Checks 2 to 5: what each migration does to the schema and to the rows already there. Each starts from an
+// Checks 2 to 5, and one migration on its own: what each migration does to the schema and to the rows already there. Each starts from an
 // empty database of its own and names the migration (or fixture) at fault, with the difference it found.
 import { expect } from '@jest/globals';
 import {
@@ -8,14 +8,43 @@ import {
   withFreshRunner,
   type DataSurvivalFixture,
   type KitRunner,
+  type MigrationDataFixture,
   type MigrationKitOptions,
 } from './kit-options.js';
 
+/** What runs around one migration's up/down/up: writing rows before it, verifying them after each step. */
+interface AroundOne {
+  afterUp?(): Promise<void>;
+  afterDown?(): Promise<void>;
+  afterUpAgain?(): Promise<void>;
+}
+
 /**
- * For each migration in turn, from empty: up applies exactly it and changes the schema (data-only ones
- * excepted); down reverts exactly it and restores the schema before it; up again rebuilds the same schema.
- * A down() that forgets an index, a constraint or a function fails here even when dropping a table later
- * would hide it, which going down all the way (checkDownToZero) cannot see.
+ * One migration, pending next: up applies exactly it and changes the schema (data-only ones excepted); down
+ * reverts exactly it and restores the schema before it; up again rebuilds the same schema.
+ */
+async function upDownUp(runner: KitRunner, name: string, catalog: () => Promise<unknown>, dataOnly: boolean, around: AroundOne = {}): Promise<void> {
+  const before = await catalog();
+  await step(name, 'up(name) did not apply exactly this migration', async () => expect(await runner.up(name)).toEqual([name]));
+  const after = await catalog();
+  if (dataOnly) {
+    await step(name, 'is listed as data-only but changed the schema', async () => expect(after).toEqual(before));
+  } else {
+    await step(name, 'up() changed nothing in the schema (list it in dataOnly if it only moves data)', async () => expect(after).not.toEqual(before));
+  }
+  await around.afterUp?.();
+  await step(name, 'down() did not revert exactly this migration', async () => expect(await runner.down()).toEqual([name]));
+  await step(name, 'down() did not restore the schema from before its up()', async () => expect(await catalog()).toEqual(before));
+  await around.afterDown?.();
+  await step(name, 'up(name) again did not apply exactly this migration', async () => expect(await runner.up(name)).toEqual([name]));
+  await step(name, 'up() again did not rebuild the schema of its first up()', async () => expect(await catalog()).toEqual(after));
+  await around.afterUpAgain?.();
+}
+
+/**
+ * For each migration in turn, from empty: up/down/up (upDownUp). A down() that forgets an index, a
+ * constraint or a function fails here even when dropping a table later would hide it, which going down all
+ * the way (checkDownToZero) cannot see.
  */
 export async function checkUpDownUp(options: MigrationKitOptions): Promise<void> {
   const bookkeeping = options.bookkeepingTables ?? [];
@@ -23,26 +52,44 @@ export async function checkUpDownUp(options: MigrationKitOptions): Promise<void>
   await withFreshRunner(options, async (runner, url) => {
     const all = await runner.pending();
     if (all.length === 0) throw new KitFailure(options.name, 'no migration to check');
-    const catalog = () => ownedCatalog(url, bookkeeping);
     for (const [i, name] of all.entries()) {
-      const before = await catalog();
-      await step(name, 'up(name) did not apply exactly this migration', async () => expect(await runner.up(name)).toEqual([name]));
-      const after = await catalog();
-      if (dataOnly.has(name)) {
-        await step(name, 'is listed as data-only but changed the schema', async () => expect(after).toEqual(before));
-      } else {
-        await step(name, 'up() changed nothing in the schema (list it in dataOnly if it only moves data)', async () =>
-          expect(after).not.toEqual(before),
-        );
-      }
-      await step(name, 'down() did not revert exactly this migration', async () => expect(await runner.down()).toEqual([name]));
-      await step(name, 'down() did not restore the schema from before its up()', async () => expect(await catalog()).toEqual(before));
-      await step(name, 'up(name) again did not apply exactly this migration', async () => expect(await runner.up(name)).toEqual([name]));
-      await step(name, 'up() again did not rebuild the schema of its first up()', async () => expect(await catalog()).toEqual(after));
+      await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping), dataOnly.has(name));
       await step(name, 'the applied list is not every migration so far, in order', async () =>
         expect(await runner.applied()).toEqual(all.slice(0, i + 1)),
       );
     }
+  });
+}
+
+/**
+ * One migration on its own: every migration before it applied, then the rows of `data` written, then its
+ * up/down/up (upDownUp), the rows verified after its up, after its down (when the fixture can read them at
+ * the older version) and after its second up. Catches a down() that loses rows or an up() that cannot run
+ * again, without running the whole history through every check.
+ */
+export async function checkMigration(options: MigrationKitOptions, name: string, data: MigrationDataFixture[] = []): Promise<void> {
+  const bookkeeping = options.bookkeepingTables ?? [];
+  await withFreshRunner(options, async (runner, url) => {
+    const all = await runner.pending();
+    const at = all.indexOf(name);
+    if (at < 0) throw new KitFailure(name, 'is not a migration of this project', all.join('\n'));
+    if (at > 0) {
+      await step(name, `up(${all[at - 1]}) did not apply exactly the migrations before it`, async () => expect(await runner.up(all[at - 1])).toEqual(all.slice(0, at)));
+    }
+    const subject = (fixture: Pick<MigrationDataFixture, 'name'>) => `rows "${fixture.name}" written before ${name}`;
+    for (const fixture of data) await step(subject(fixture), 'writing them failed', () => fixture.write(url));
+    const verifyAll = (what: string) => async () => {
+      for (const fixture of data) await step(subject(fixture), `did not survive ${what}`, () => fixture.verify(url));
+    };
+    await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping), (options.dataOnly ?? []).includes(name), {
+      afterUp: verifyAll('its up()'),
+      afterDown: async () => {
+        for (const { verifyBefore, ...fixture } of data) {
+          if (verifyBefore) await step(subject(fixture), 'did not survive its down()', () => verifyBefore(url));
+        }
+      },
+      afterUpAgain: verifyAll('its down() and up() again'),
+    });
   });
 }
 

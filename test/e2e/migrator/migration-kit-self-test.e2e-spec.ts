@@ -2,7 +2,7 @@
 // breaks what it proves, reports the migration (or fixture) at fault. The fixtures run through MikroORM's
 // stock migrator (mikroOrmRunner), as another project's would.
 import { describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -11,11 +11,13 @@ import { loadConfig } from '../../../src/config/app.config.js';
 import { checkLinearHistory, historyProblems, orderProblems } from '../../kit/history-checks.js';
 import type { MigrationKitOptions } from '../../kit/kit-options.js';
 import { mikroOrmRunner } from '../../kit/mikro-orm-runner.js';
-import { checkDataSurvives, checkDownToZero, checkEntitiesMatch, checkUpDownUp } from '../../kit/schema-checks.js';
+import { checkDataSurvives, checkDownToZero, checkEntitiesMatch, checkMigration, checkUpDownUp } from '../../kit/schema-checks.js';
+import { serviceRunner } from '../../support/migrations.js';
 import { createTestDatabase, sql } from '../../support/test-database.js';
 
 const BROKEN_DOWN = 'test/fixtures/kit-broken-down';
 const LOSSY = 'test/fixtures/kit-lossy-upgrade';
+const LOSSY_DOWN = 'test/fixtures/kit-lossy-down';
 const HISTORY = 'test/fixtures/history-migrations';
 
 function kitFor(dir: string, more: Partial<MigrationKitOptions> = {}): MigrationKitOptions {
@@ -30,6 +32,22 @@ function kitFor(dir: string, more: Partial<MigrationKitOptions> = {}): Migration
     migrationsDir: dir,
     ...more,
   };
+}
+
+/** What `work` writes to stdout and console.log, kept off the terminal. */
+async function outputOf(work: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  const log = console.log;
+  process.stdout.write = ((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0) as typeof process.stdout.write;
+  console.log = (...args: unknown[]) => void chunks.push(args.join(' '));
+  try {
+    await work();
+  } finally {
+    process.stdout.write = write;
+    console.log = log;
+  }
+  return stripVTControlCharacters(chunks.join(''));
 }
 
 /** The failure message of a check that must fail, without colours; fails the test if the check passed. */
@@ -110,5 +128,72 @@ describe('the migration test kit fails when it should', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('one migration on its own (checkMigration)', () => {
+    const titles = {
+      name: 'gizmos with titles',
+      write: async (url: string) => void (await sql(url, `insert into gizmos (id, title) values (1, 'spanner'), (2, 'wrench')`)),
+      verify: async (url: string) => expect(await sql(url, 'select id, name from gizmos order by id')).toEqual([{ id: 1, name: 'spanner' }, { id: 2, name: 'wrench' }]),
+      verifyBefore: async (url: string) => expect(await sql(url, 'select id, title from gizmos order by id')).toEqual([{ id: 1, title: 'spanner' }, { id: 2, title: 'wrench' }]),
+    };
+
+    it('names the migration whose down() loses the rows written before it, though the schema comes back exactly', async () => {
+      const rename = '20260403_000100_rename_gizmo_title';
+      const message = await failureOf(checkMigration(kitFor(LOSSY_DOWN), rename, [titles]));
+      expect(message).toMatch(/^rows "gizmos with titles" written before 20260403_000100_rename_gizmo_title: did not survive its down\(\)/);
+      expect(message).toContain('"title": "spanner"');
+      // Without verifyBefore, the second up() shows the loss at the migration's own version.
+      const { verifyBefore: _before, ...atItsVersion } = titles;
+      expect(await failureOf(checkMigration(kitFor(LOSSY_DOWN), rename, [atItsVersion]))).toMatch(/did not survive its down\(\) and up\(\) again[^]*"name": "spanner"/);
+      // The whole-history checks pass this set: nothing but rows written before it shows the loss.
+      await expect(checkUpDownUp(kitFor(LOSSY_DOWN))).resolves.toBeUndefined();
+    });
+
+    it('names the migration whose up/down/up does not restore the schema, with every migration before it applied', async () => {
+      const message = await failureOf(checkMigration(kitFor(BROKEN_DOWN), '20260401_000100_index_widget_names'));
+      expect(message).toMatch(/^20260401_000100_index_widget_names: down\(\) did not restore the schema from before its up\(\)/);
+      expect(message).toContain('widgets_name_idx');
+      expect(await failureOf(checkMigration(kitFor(BROKEN_DOWN), '20260401_000900_no_such_migration'))).toMatch(/is not a migration of this project/);
+    });
+
+    it('passes a correct migration, the rows written before it kept through up, down and up again', async () => {
+      const widgets = {
+        name: 'named widgets',
+        write: async (url: string) => void (await sql(url, `insert into widgets (id, name) values (1, 'sprocket')`)),
+        verify: async (url: string) => expect(await sql(url, 'select id, name, colour from widgets')).toEqual([{ id: 1, name: 'sprocket', colour: 'grey' }]),
+        verifyBefore: async (url: string) => expect(await sql(url, 'select id, name from widgets')).toEqual([{ id: 1, name: 'sprocket' }]),
+      };
+      await expect(checkMigration(kitFor(BROKEN_DOWN), '20260401_000200_add_widget_colour', [widgets])).resolves.toBeUndefined();
+      await expect(checkMigration(kitFor(LOSSY_DOWN), '20260403_000000_create_gizmos')).resolves.toBeUndefined();
+      // Rows that cannot be written before the migration (no table yet) are the fixture's failure, named as such.
+      expect(await failureOf(checkMigration(kitFor(LOSSY_DOWN), '20260403_000000_create_gizmos', [titles]))).toMatch(/written before 20260403_000000_create_gizmos: writing them failed/);
+    });
+
+    it("runs quietly: the project runner's Migrator lines show only when asked (verbose, or MIGRATION_KIT_VERBOSE=1)", async () => {
+      const name = '20260401_000200_add_widget_colour';
+      const kit = (verbose?: boolean): MigrationKitOptions => ({
+        ...kitFor(BROKEN_DOWN, { verbose }),
+        openRunner: async (url) => serviceRunner(await MikroORM.init(buildOrmOptions(loadConfig({ DATABASE_URL: url, MIGRATIONS_DIR: BROKEN_DOWN }), { logger: () => undefined }))),
+      });
+      expect(await outputOf(() => checkMigration(kit(), name))).toBe('');
+      const loud = await outputOf(() => checkMigration(kit(true), name));
+      expect(loud).toContain(`[Migrator] applied ${name}`);
+      expect(loud).toContain(`[Migrator] reverted ${name}`);
+      const previous = process.env.MIGRATION_KIT_VERBOSE;
+      process.env.MIGRATION_KIT_VERBOSE = '1';
+      try {
+        expect(await outputOf(() => checkMigration(kit(), name))).toContain(`[Migrator] applied ${name}`);
+      } finally {
+        if (previous === undefined) delete process.env.MIGRATION_KIT_VERBOSE;
+        else process.env.MIGRATION_KIT_VERBOSE = previous;
+      }
+    });
+  });
+
+  it("docs/migration-test-kit.md's recipe is the recipe spec that runs, character for character", () => {
+    const doc = readFileSync('docs/migration-test-kit.md', 'utf8');
+    const recipe = /```ts\n([^]*?)```/.exec(doc.slice(doc.indexOf('## Using it')))?.[1];
+    expect(recipe).toBe(readFileSync('test/e2e/migrator/migration-kit-recipe.e2e-spec.ts', 'utf8'));
   });
 });

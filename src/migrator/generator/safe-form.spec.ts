@@ -32,7 +32,7 @@ describe('toSafeForm', () => {
       up: [GENERATED.up[0], GENERATED.up[1].replace(/;$/, ' not valid;')],
       down: [GENERATED.down[0], '', GENERATED.down[4]],
     });
-    const check = '"pipeline_executions_input_file_not_null"';
+    const check = '"pipeline_executions_input_file_not_null_check"';
     expect(online.up).toEqual([
       `create index concurrently if not exists "pe_owner_idx" on ${T} ("owner");`,
       `create unique index concurrently if not exists "pe_external_ref_unique" on ${T} ("external_ref");`,

@@ -188,7 +188,9 @@ function uniqueOnline(sql: string, alter: AlterTable, name: Name, definition: To
  * run that failed at the validation (a NULL still there), so the migration can simply be run again.
  */
 function notNullSteps(alter: AlterTable, column: Name): OnlineStep[] {
-  const check = `"${`${alter.table.key}_${column.key}_not_null`.slice(0, 63)}"`;
+  // Not `<table>_<column>_not_null`: PostgreSQL 18 gives that name to the NOT NULL constraint itself, which
+  // would then be created as `…_not_null1` while the check exists, and differ from a database built fresh.
+  const check = `"${`${alter.table.key}_${column.key}`.slice(0, 63 - '_not_null_check'.length)}_not_null_check"`;
   return steps(
     VALIDATE,
     `${alter.head} drop constraint if exists ${check}, add constraint ${check} check (${column.text} is not null) not valid;`,

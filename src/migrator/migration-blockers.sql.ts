@@ -11,14 +11,22 @@ export interface Blocker {
   xactStart: string;
   /** How long its transaction has been open, in whole seconds. */
   ageSeconds: number;
-  /** The first characters of its current (or, idle, its last) statement. */
+  /** The first characters of its current (or, idle, its last) statement, literals blanked out (QUERY_SHAPE). */
   query: string;
 }
+
+/**
+ * The first 60 characters of a session's statement (`a.query`) with its string literals and dollar-quoted
+ * bodies blanked out: the statement tells an operator what the session is, its values may be secrets
+ * (`alter role … password '…'`) or customer data, and this text reaches error messages and logs.
+ */
+export const QUERY_SHAPE = String.raw`left(regexp_replace(regexp_replace(regexp_replace(coalesce(a.query, ''),
+  '\$([A-Za-z_0-9]*)\$.*\$\$', '$…$', 'g'), '''[^'']*''', '''…''', 'g'), '[[:space:]]+', ' ', 'g'), 60)`;
 
 const BLOCKER_COLUMNS = sql`a.pid, a.application_name as "applicationName", a.state,
   to_char(a.xact_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "xactStart",
   floor(extract(epoch from clock_timestamp() - a.xact_start))::int as "ageSeconds",
-  left(regexp_replace(coalesce(a.query, ''), '[[:space:]]+', ' ', 'g'), 60) as query`;
+  ${sql.raw(QUERY_SHAPE)} as query`;
 
 /**
  * The sessions of this database whose transaction began more than `olderThanMs` ago, oldest first: what

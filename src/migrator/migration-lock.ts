@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { clientConnection } from '../database/pg-connection.js';
 import { describeBlockers } from './migration-blockers.js';
-import { BLOCKING, type Blocker } from './migration-blockers.sql.js';
+import { BLOCKING, QUERY_SHAPE, type Blocker } from './migration-blockers.sql.js';
 
 export interface LockTarget {
   /** The database to migrate, as the ORM connects to it. */
@@ -68,7 +68,7 @@ async function holderOf(client: pg.Client, key: bigint): Promise<LockHolder | un
   const low = Number(BigInt.asUintN(32, key));
   const { rows } = await client.query<Omit<LockHolder, 'waitingFor'>>(
     `select a.pid, a.application_name, to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as since,
-       a.state, left(regexp_replace(coalesce(a.query, ''), '[[:space:]]+', ' ', 'g'), 60) as query
+       a.state, ${QUERY_SHAPE} as query
      from pg_locks l join pg_stat_activity a on a.pid = l.pid
      where l.locktype = 'advisory' and l.granted and l.classid::bigint = $1 and l.objid::bigint = $2 and l.objsubid = 1`,
     [high, low],

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import type pg from 'pg';
 import { Logger } from '../../logging/logger.js';
 import { EXIT } from '../../common/error-codes.js';
+import { exitWhenDrained } from '../../common/process-exit.js';
 
 /** A scratch database older than this belongs to no run still going (a rebuild takes seconds): swept. */
 const STALE_SCRATCH_MS = 60 * 60 * 1000;
@@ -31,14 +32,31 @@ export function scratchCreatedAt(live: string, name: string): number | undefined
 }
 
 /**
+ * Before names carried their creation time, a scratch database was `<live, 40 bytes>_drift_<8 hex>`, and an
+ * interrupted run always left it behind. Its age is unknown: it is swept once no session is connected to it.
+ */
+const legacyScratchPrefix = (live: string) => `${live.slice(0, 40)}_drift_`;
+
+export function isLegacyScratch(live: string, name: string): boolean {
+  const prefix = legacyScratchPrefix(live);
+  return name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length));
+}
+
+/**
  * Drops the scratch databases of `live` that an interrupted or killed run left behind (older than
- * STALE_SCRATCH_MS); a younger one may be another run's, in progress, and is left alone. A database that
+ * STALE_SCRATCH_MS, or of the older format with no session), a younger one may be another run's, in progress, and is left alone. A database that
  * cannot be dropped (another role's) is named in a warning, never a failure of this run.
  */
 export async function sweepStaleScratch(admin: pg.Client, live: string): Promise<void> {
   const now = Date.now();
-  const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [scratchPrefix(live)]);
-  const stale = rows.map((r) => r.datname).filter((name) => (scratchCreatedAt(live, name) ?? now) < now - STALE_SCRATCH_MS);
+  const { rows } = await admin.query<{ datname: string; sessions: number }>(
+    `select d.datname, (select count(*) from pg_stat_activity a where a.datname = d.datname)::int as sessions
+       from pg_database d where starts_with(d.datname, $1) or starts_with(d.datname, $2)`,
+    [scratchPrefix(live), legacyScratchPrefix(live)],
+  );
+  const stale = rows
+    .filter((r) => (scratchCreatedAt(live, r.datname) ?? now) < now - STALE_SCRATCH_MS || (isLegacyScratch(live, r.datname) && r.sessions === 0))
+    .map((r) => r.datname);
   for (const name of stale) {
     try {
       await admin.query(`drop database if exists ${quoted(name)} with (force)`);
@@ -88,7 +106,7 @@ export async function dropOnInterrupt<T>(scratch: ScratchDatabase, work: () => P
     interrupted = true;
     // A server that no longer answers must not keep an interrupted command from ending.
     setTimeout(() => process.exit(code), INTERRUPTED_DROP_MS).unref();
-    void scratch.drop().finally(() => process.exit(code));
+    void scratch.drop().finally(() => exitWhenDrained(code));
   };
   const onSignal = (signal: NodeJS.Signals) => interrupt(128 + constants.signals[signal]);
   const onStreamError = (error: NodeJS.ErrnoException) => {

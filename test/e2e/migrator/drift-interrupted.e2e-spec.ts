@@ -50,17 +50,22 @@ describe('migrate drift leaves no scratch database behind', () => {
     expect(await scratchDatabases()).toEqual([]);
   });
 
-  it('sweeps the scratch databases an interrupted run left over an hour ago, and leaves a younger one (a run in progress) alone', async () => {
+  it('sweeps the scratch databases an interrupted run left over an hour ago (and one of the older format that nobody uses), and leaves a younger one (a run in progress) alone', async () => {
     const named = (createdAt: number, tag: string) => `${scratchPrefix(db.name)}${Math.floor(createdAt / 1000).toString(36)}_${tag}`;
     const stale = named(Date.now() - 2 * 3_600_000, 'deadbeef');
     const young = named(Date.now() - 60_000, 'cafebabe');
+    // What an interrupted run of an earlier version left: no time in its name, nobody connected to it.
+    const legacy = `${db.name.slice(0, 40)}_drift_0badf00d`;
     await createDatabase(stale);
     await createDatabase(young);
+    await createDatabase(legacy);
     const run = drift();
     const { code } = await run.exited;
     expect(run.stderr()).toContain(`dropped the stale scratch database "${stale}"`);
+    expect(run.stderr()).toContain(`dropped the stale scratch database "${legacy}"`);
     expect(run.stdout()).toContain('no drift');
     expect(code).toBe(0);
     expect(await scratchDatabases()).toEqual([young]);
+    expect(await withAdmin(async (client) => (await client.query('select 1 from pg_database where datname = $1', [legacy])).rowCount)).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ export class DatabaseUnreachableError extends DomainError {
   constructor(target: string, attempts: number, waitedMs: number, reason: string, budgetVariable: string) {
     super(
       `PostgreSQL at ${target} is unreachable after ${attempts} attempt(s) over ${(waitedMs / 1000).toFixed(1)}s: ${reason}. ` +
-        `Check DATABASE_URL and that the server is running; ${budgetVariable} sets how long to wait.`,
+        `Check DATABASE_URL (MIGRATIONS_DATABASE_URL, when set, for migrations and the command line) and that the server is running; ${budgetVariable} sets how long to wait.`,
     );
   }
 }

@@ -20,7 +20,7 @@ export async function runMigrateCli(args: MigrateArgs, print: (line: string) => 
   Logger.overrideLogger(new CliLogger(config.logLevel));
   const runner = await openMigrationRunner(config);
   try {
-    await waitForDatabase(runner.orm, commandLineBudget(config.database), resolveDatabaseUrl(config), (m) => console.error(m));
+    await waitForDatabase(runner.orm, commandLineBudget(config.database), resolveDatabaseUrl(config), (m) => new Logger('Database').warn(m));
     return await runMigrateCommand(args, {
       migrations: runner.migrations,
       drift: () => detectDrift(config, runner.migrations),

@@ -8,7 +8,7 @@ import { forMigrations } from './migration-settings.js';
 import { MigrationService, type DownTarget, type UpOptions } from './migration.service.js';
 
 /** The lock connection is the owner's too: non-transactional migrations run on it. */
-export function lockTargetFor(config: AppConfig): LockTarget {
+function lockTargetFor(config: AppConfig): LockTarget {
   const url = resolveDatabaseUrl(forMigrations(config));
   return { url: url.toString(), ssl: sslOptions(url.searchParams.get('sslmode')), ...lockSettingsFor(config) };
 }
@@ -84,8 +84,8 @@ export interface MigrationRunner {
   close(): Promise<void>;
 }
 
-/** The locked runner over `orm`, an ORM connected as the owner (the CLI's, or openMigrationRunner's). */
-export function ownerMigrations(orm: MikroORM, config: AppConfig): MigrationService {
+/** The locked runner over `orm`, an ORM connected as the owner (openMigrationRunner's). */
+function ownerMigrations(orm: MikroORM, config: AppConfig): MigrationService {
   const role = decodeURIComponent(resolveDatabaseUrl(forMigrations(config)).username);
   return new OwnerMigrationService(orm, lockTargetFor(config), role);
 }

@@ -36,7 +36,7 @@ export function segmentsOf(names: string[], files: Map<string, MigrationFile>): 
  * runs on the lock connection (the pool when there is no lock, in tests), outside any transaction.
  */
 export class MigrationRun {
-  /** One line per migration as it completes: a long boot migration shows its progress (silent in the CLI's context). */
+  /** One line per migration as it completes: a long boot migration shows its progress (on stderr in the command line, at LOG_LEVEL). */
   private readonly logger = new Logger('Migrator');
   private readonly files: Map<string, MigrationFile>;
   private readonly outsideSession: OutsideSession;

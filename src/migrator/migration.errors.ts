@@ -8,7 +8,7 @@ export class PendingMigrationsError extends DomainError {
     super(
       `${pending.length} migration(s) pending: ${pending.join(', ')}. ` +
         'Apply them with `npm run db:migrate` or `node dist/cli.js migrate up`, or start with MIGRATIONS_ON_BOOT=up.' +
-        (outOfOrder.length > 0 ? ` ${outOfOrder.join(', ')} sort(s) before an applied migration: apply with --allow-out-of-order (MIGRATIONS_ALLOW_OUT_OF_ORDER=true at boot).` : ''),
+        (outOfOrder.length > 0 ? ` ${outOfOrder.join(', ')} sort(s) before an applied migration: apply with --allow-out-of-order (at boot: MIGRATIONS_ON_BOOT=up with MIGRATIONS_ALLOW_OUT_OF_ORDER=true).` : ''),
     );
   }
 }
@@ -89,7 +89,7 @@ export class MigrationOutOfOrderError extends DomainError {
     super(
       `${names.map((name) => outOfOrderText(name, lastApplied)).join('; ')}. Nothing was applied. ` +
         'If it is shared already (merged to main, applied on another database), apply it where it is: ' +
-        '`migrate up --allow-out-of-order` (MIGRATIONS_ALLOW_OUT_OF_ORDER=true at boot) runs it after the ' +
+        '`migrate up --allow-out-of-order` (at boot: MIGRATIONS_ON_BOOT=up with MIGRATIONS_ALLOW_OUT_OF_ORDER=true) runs it after the ' +
         'later migrations here and records it as applied out of order; check first that it does not depend on them. ' +
         'Only if nobody else has it yet: rename it to sort after the last applied one (regenerate it with db:create-migration).',
     );

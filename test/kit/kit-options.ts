@@ -1,6 +1,6 @@
 // The migration test kit's contract with a project, and the plumbing its checks share. The kit imports
 // nothing of the project but the schema catalog reader, so that another MikroORM-on-PostgreSQL project can
-// take test/kit/ (and src/database/schema-catalog.ts) as they are.
+// take test/kit/ (and src/migrator/drift/schema-catalog.ts) as they are.
 import { readCatalog, type SchemaCatalog } from '../../src/migrator/drift/schema-catalog.js';
 
 /** How the project applies migrations. Names are the migration names the project tracks, without extension. */

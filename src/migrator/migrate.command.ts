@@ -4,7 +4,8 @@ import { formatDrift, type DriftReport } from './drift/drift-compare.js';
 import { formatFindings, type LintReport } from './lint/migration-lint.js';
 import type { DestructiveGuard } from './destructive-guard.js';
 import { historyError, outOfOrderText } from './migration.errors.js';
-import { lastApplied, type MigrationService, type MigrationStatus } from './migration.service.js';
+import type { MigrationService } from './migration.service.js';
+import { lastApplied, type MigrationStatus } from './migration-status.js';
 
 /** What `migrate --help` adds after the commands. */
 export const MIGRATE_EXIT_HELP = `

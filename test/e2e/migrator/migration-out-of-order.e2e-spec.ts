@@ -115,6 +115,20 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
     expect((await sql(db.url, `select 1 from information_schema.columns where table_name = 'orders' and column_name = 'note'`)).length).toBe(1);
   }, TIMEOUT);
 
+  it('npx mikro-orm migration:up refuses it too, and applies it with MIGRATIONS_ALLOW_OUT_OF_ORDER=true, recorded the same way', async () => {
+    const mikroOrm = (extra: Record<string, string> = {}) => runTs('node_modules/@mikro-orm/cli/cli.js', ['migration:up'], env(extra), 60_000);
+    const refused = await mikroOrm();
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(`${CUSTOMERS} is pending, but sorts before an applied migration`);
+    expect(await exists('customers')).toBe(false);
+
+    const applied = await mikroOrm({ MIGRATIONS_ALLOW_OUT_OF_ORDER: 'true' });
+    expect(applied.code).toBe(0);
+    expect(await exists('customers')).toBe(true);
+    expect((await ledger()).find((r) => r.name === CUSTOMERS)?.out_of_order).toBe(true);
+    expect(await status()).toMatchObject({ pending: [], outOfOrder: [], problems: [] });
+  }, TIMEOUT);
+
   it('boot with MIGRATIONS_ON_BOOT=up refuses it, and applies it with MIGRATIONS_ALLOW_OUT_OF_ORDER=true; with check it is pending', async () => {
     const check = await runTs('src/main.ts', [], env({ MIGRATIONS_ON_BOOT: 'check', PORT: '0' }));
     expect(check.code).toBe(1);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error.js';
-import { holdsApiKey, redactApiKeys } from '../logging/redaction.js';
+import { holdsApiKey, redactApiKeysIn } from '../logging/redaction.js';
+import type { Problem } from '../common/problem.js';
 import { toProblem } from './problem.mapper.js';
 
 /** Query parameter names clients commonly put credentials in; no route of ours has a parameter so named. */
@@ -26,14 +27,22 @@ export function credentialParameter(url: string): string | undefined {
   return undefined;
 }
 
-/** What a problem's `instance` says of a request: its path, never the query string, any key in it redacted. */
+/** What a problem's `instance` says of a request: its path, never the query string. */
 export function problemInstance(url: string): string {
-  return redactApiKeys(url.split('?', 1)[0]);
+  return url.split('?', 1)[0];
+}
+
+/**
+ * The problem+json body of `error` answering `request`. Any API key in it is redacted: a 404's detail
+ * quotes the path ("Cannot GET /x/<key>"), and a validation error may quote a value.
+ */
+export function problemBody(error: unknown, request: FastifyRequest): Problem & { instance: string; request_id: string } {
+  return redactApiKeysIn({ ...toProblem(error), instance: problemInstance(request.url), request_id: request.id }) as Problem & { instance: string; request_id: string };
 }
 
 /** Sends `error` as problem+json from a hook or a Fastify callback, outside Nest's exception filter. */
 export function replyProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const body = { ...toProblem(error), instance: problemInstance(request.url), request_id: request.id };
+  const body = problemBody(error, request);
   void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
 }
 

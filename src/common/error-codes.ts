@@ -14,6 +14,7 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 export const ERROR_CODES = {
   'REQUEST.INVALID': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
   'REQUEST.INVALID_CURSOR': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
+  'REQUEST.KEY_IN_QUERY': { status: HttpStatus.BAD_REQUEST, exit: EXIT.failed },
   'REQUEST.TOO_MANY_ITEMS': { status: HttpStatus.PAYLOAD_TOO_LARGE, exit: EXIT.failed },
   'DATABASE.UNAVAILABLE': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'DATABASE.MIGRATIONS_PENDING': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },

@@ -4,7 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
-import { toProblem } from './problem.mapper.js';
 import type { AppConfig } from '../config/app.config.js';
 import { registerHttpSecurity } from './http-security.js';
 import { createRootLogger, type RootLogger } from '../logging/logging.js';
@@ -15,6 +14,8 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { configureValidation } from './validation.js';
 import { serializersOnFirstUse } from './lazy-compile.js';
 import { applyRouteLimits } from './route-limits.js';
+import { registerQueryCredentialsCheck, replyProblem } from './query-credentials.js';
+import { clientErrorHandler } from './client-errors.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -51,12 +52,12 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     // Response serializers built on a route's first answer with a status, not all of them at start-up.
     schemaController: { compilersFactory: serializersOnFirstUse() },
     // The router's own refusals (a malformed percent-encoding, a too-long parameter) as problem+json too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      const body = { ...toProblem(error), instance: request.url, request_id: request.id };
-      void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
-    },
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => replyProblem(error, request, reply),
+    // And Node's HTTP parser's (bad header bytes, conflicting Content-Length, 431), before any request exists.
+    clientErrorHandler: clientErrorHandler(log),
   });
   registerRequestLogging(adapter.getInstance(), log);
+  registerQueryCredentialsCheck(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Nest's own lines, start-up included, as JSON through the root logger, as they happen.
     logger: new NestLogger(log),

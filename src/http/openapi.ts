@@ -1,6 +1,18 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifySchema } from 'fastify';
+import { routeAccess, type RouteKey } from './route-access.js';
+import type { Access } from '../auth/access.decorator.js';
+
+/**
+ * The security requirement of a route: `bearer` with the scope its @RequireScope names; none for a
+ * @Public() route.
+ */
+function withSecurity(schema: FastifySchema, access: Access | undefined): FastifySchema {
+  if (access === undefined || access === 'public') return schema;
+  return { ...schema, security: [{ bearer: [access] }] } as FastifySchema;
+}
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas, the same JSON Schemas Fastify validates
@@ -8,7 +20,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * Nest adds its routes, so that every route is seen.
  */
 export async function registerOpenApi(app: NestFastifyApplication, version: string): Promise<void> {
+  // Read on the document's first build, once Nest has registered every controller.
+  let access: Map<RouteKey, Access> | undefined;
   await app.register(fastifySwagger, {
+    transform: ({ schema, url, route }) => {
+      access ??= routeAccess(app);
+      const methods = ([] as string[]).concat(route.method);
+      return { schema: withSecurity(schema, methods.map((method) => access?.get(`${method} ${url}`)).find(Boolean)), url };
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -26,6 +45,12 @@ export async function registerOpenApi(app: NestFastifyApplication, version: stri
         { name: 'openlineage', description: 'OpenLineage events from Airflow, dbt, Spark and any OpenLineage client' },
         { name: 'health', description: 'Probes' },
       ],
+      components: {
+        securitySchemes: {
+          // Each operation's requirement names the key scope it needs (admin, ingest or read).
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key, `Authorization: Bearer pl_<prefix>_<secret>`; never in the URL.' },
+        },
+      },
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });

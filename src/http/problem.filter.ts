@@ -1,14 +1,14 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error.js';
-import { toProblem } from './problem.mapper.js';
+import { problemBody } from './query-credentials.js';
 
 const logger = new Logger('Errors');
 
 /** Sends `error` as application/problem+json. Nest routes Fastify's own errors (parsing, validation) here too. */
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   // request_id: what a caller quotes to support, and what every log line of this request carries.
-  const problem = { ...toProblem(error), instance: request.url, request_id: request.id };
+  const problem = problemBody(error, request);
   if (problem.status >= 500 && !(error instanceof DomainError && error.quiet)) {
     // A domain error or an outage is a known condition: one line, no stack. Anything else is a bug.
     if (error instanceof DomainError || problem.status === 503) {

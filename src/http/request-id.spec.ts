@@ -15,6 +15,12 @@ describe('requestIdFrom', () => {
     }
   });
 
+  it('generates a UUID instead of an id shaped like an API key, which would be echoed and logged', () => {
+    const key = `pl_0a1b2c3d_${'k'.repeat(43)}`;
+    expect(requestIdFrom(key)).toMatch(UUID);
+    expect(requestIdFrom(`req-${key}`)).toMatch(UUID);
+  });
+
   it('generates a different id each time', () => {
     expect(requestIdFrom(undefined)).not.toBe(requestIdFrom(undefined));
   });

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { holdsApiKey } from '../logging/redaction.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 // Short and free of spaces, quotes and control characters: safe to echo in a header and to log verbatim.
 const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The caller's X-Request-Id when it is acceptable, else a fresh UUID (so one id follows each request). */
+/**
+ * The caller's X-Request-Id when it is acceptable, else a fresh UUID (so one id follows each request). An
+ * id shaped like an API key is refused: it would be echoed in a header, the problem and every log line.
+ */
 export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === 'string' && ACCEPTED.test(header) ? header : randomUUID();
+  return typeof header === 'string' && ACCEPTED.test(header) && !holdsApiKey(header) ? header : randomUUID();
 }

@@ -2,20 +2,24 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app.config.js';
 import { pinoLevel } from './log-levels.js';
+import { redactApiKeys, redactApiKeysIn } from './redaction.js';
 
 export type RootLogger = Logger;
 
 /** Headers that carry credentials, in requests and responses: their values never reach a log line. */
-const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie'];
+const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'set-cookie'];
 export const REDACT_PATHS = ['req.headers', 'res.headers', 'headers'].flatMap((at) => SECRET_HEADERS.map((name) => `${at}["${name}"]`));
 
 // A password in a connection URL (postgres://user:secret@host) or in a libpq key/value string (password=secret).
 const URL_PASSWORD = /\b(postgres(?:ql)?:\/\/[^:/?#@\s]*):[^@\s]*@/gi;
 const KEY_VALUE_PASSWORD = /\b(password\s*=\s*)('[^']*'|"[^"]*"|[^\s'"]+)/gi;
 
-/** Masks database passwords in text we log: error messages and stacks can quote a connection string. */
+/**
+ * Masks database passwords and API keys in text we log: error messages and stacks can quote a connection
+ * string, and a message can quote a URL a client put a key in.
+ */
 export function scrubSecrets(text: string): string {
-  return text.replace(URL_PASSWORD, '$1:[REDACTED]@').replace(KEY_VALUE_PASSWORD, '$1[REDACTED]');
+  return redactApiKeys(text.replace(URL_PASSWORD, '$1:[REDACTED]@').replace(KEY_VALUE_PASSWORD, '$1[REDACTED]'));
 }
 
 /** pino's error serializer, with message and stack scrubbed; errors may arrive already serialized. */
@@ -55,7 +59,8 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
   const options = {
     level: pinoLevel(level),
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
+    // log: an API key is redacted wherever a line's fields hold one (see redaction.ts).
+    formatters: { level: (label: string) => ({ level: label }), log: (fields: Record<string, unknown>) => redactApiKeysIn(fields) as Record<string, unknown> },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: { err: serializeError },
     // A function call per line rather than a child logger per request: nothing is built for a request

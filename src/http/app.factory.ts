@@ -15,6 +15,8 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { configureValidation } from './validation.js';
 import { serializersOnFirstUse } from './lazy-compile.js';
 import { applyRouteLimits } from './route-limits.js';
+import { registerAuthentication } from '../auth/authenticate.hook.js';
+import { ApiKeysService } from '../auth/api-keys.service.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -67,6 +69,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
   await registerHttpSecurity(app, config.security.corsOrigins);
+  // After CORS (a preflight carries no key), before anything reads the body.
+  registerAuthentication(fastify, app.get(ApiKeysService), config);
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

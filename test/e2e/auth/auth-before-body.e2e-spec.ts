@@ -102,7 +102,9 @@ describe('failed authentications are rate-limited per address (issue 16, point 7
   const f = useApp({ AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_MS: '60000' });
   const server = () => f.t.app.getHttpServer();
 
-  afterAll(() => jest.restoreAllMocks());
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
 
   it('after AUTH_FAILURE_LIMIT failures: 429 with Retry-After and no more key lookups, even for a valid key', async () => {
     await request(server()).get('/v1/executions').set(bearer(f.t.key)).expect(200);

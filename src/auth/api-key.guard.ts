@@ -17,7 +17,7 @@ declare module 'fastify' {
 
 /**
  * Every route needs `Authorization: Bearer <key>` with the scope it declares, except those marked
- * @Public(). Missing or unknown key: 401; known key without the scope: 403; over the key's rate: 429.
+ * @Public(). The key is normally checked before the body is read, by the onRequest hook (authenticate.hook.ts). Missing or unknown key: 401; known key without the scope: 403; over the key's rate: 429.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -35,14 +35,20 @@ export class ApiKeyGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'admin';
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = bearerToken(request.headers.authorization);
-    if (token === undefined) throw new MissingApiKeyError();
-    const principal = await this.keys.authenticate(token);
-    if (!principal) throw new InvalidApiKeyError();
+    const principal = request.principal ?? (await this.authenticate(request));
     const wait = this.limiter.take(principal.id);
     if (wait > 0) throw new RateLimitedError(wait);
     if (!principal.scopes.includes(access)) throw new InsufficientScopeError(access);
     request.principal = principal;
     return true;
+  }
+
+  /** The onRequest hook (authenticate.hook.ts) has done this already, except on a route it counts as public. */
+  private async authenticate(request: FastifyRequest): Promise<Principal> {
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) throw new MissingApiKeyError();
+    const principal = await this.keys.authenticate(token);
+    if (!principal) throw new InvalidApiKeyError();
+    return principal;
   }
 }

@@ -34,6 +34,15 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** Too many failed authentications from one address: refused before any key lookup. */
+export class TooManyAuthFailuresError extends DomainError {
+  readonly code = 'AUTH.TOO_MANY_FAILURES';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed authentications from this address; retry in ${retryAfterSeconds} s`);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
 export class ApiKeyNotFoundError extends DomainError {
   readonly code = 'AUTH.KEY_NOT_FOUND';
   constructor(id: string) {

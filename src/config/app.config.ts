@@ -33,6 +33,8 @@ export interface MetricsConfig {
 export interface SecurityConfig {
   /** Requests a key may make per window; 0 disables the limit. */
   rateLimit: { max: number; windowMs: number };
+  /** Failed authentications an address may make per window before it gets 429; 0 disables the limit. */
+  authFailures: { limit: number; windowMs: number };
   /** Origins allowed to call the API from a browser; empty: CORS off (no CORS headers at all). */
   corsOrigins: string[];
   /** Where the admin key created on first start is written (mode 0600). */
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: read.int('PORT', 3000, 0, 65535),
     security: {
       rateLimit: { max: read.int('RATE_LIMIT_MAX', 6000, 0, 1_000_000), windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000) },
+      authFailures: { limit: read.int('AUTH_FAILURE_LIMIT', 20, 0, 1_000_000), windowMs: read.int('AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 3_600_000) },
       corsOrigins: read.list('CORS_ORIGINS'),
       adminKeyFile: resolve(dataDir, read.string('ADMIN_KEY_FILE', 'admin-api-key')),
     },

@@ -16,6 +16,8 @@ import { serializersOnFirstUse } from './lazy-compile.js';
 import { applyRouteLimits } from './route-limits.js';
 import { registerQueryCredentialsCheck, replyProblem } from './query-credentials.js';
 import { clientErrorHandler } from './client-errors.js';
+import { registerAuthentication } from '../auth/authenticate.hook.js';
+import { ApiKeysService } from '../auth/api-keys.service.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -68,6 +70,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
   await registerHttpSecurity(app, config.security.corsOrigins);
+  // After CORS (a preflight carries no key), before anything reads the body.
+  registerAuthentication(fastify, app.get(ApiKeysService), config);
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

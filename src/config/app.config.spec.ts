@@ -75,6 +75,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ DB_POOL_MIN: '5', DB_POOL_MAX: '4' })).toEqual(['DB_POOL_MIN (5) must not exceed DB_POOL_MAX (4)']);
   });
 
+  it('rejects a header timeout above the whole request timeout (Node would refuse to create the server)', () => {
+    expect(problemsOf({ REQUEST_TIMEOUT_MS: '5000', REQUEST_HEADERS_TIMEOUT_MS: '6000' })).toEqual([
+      'REQUEST_HEADERS_TIMEOUT_MS (6000) must not exceed REQUEST_TIMEOUT_MS (5000)',
+    ]);
+  });
+
   it('rejects a bad DATABASE_URL without echoing it, since it may hold a password', () => {
     const problems = [
       ...problemsOf({ DATABASE_URL: 'mysql://u:hunter2@db/x' }),

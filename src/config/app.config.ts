@@ -41,6 +41,17 @@ export interface SecurityConfig {
   adminKeyFile: string;
 }
 
+export interface HttpServerConfig {
+  /** The whole request, headers and body, from its first byte; a slower one is answered 408 and closed. */
+  requestTimeoutMs: number;
+  /** The request's headers alone; at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between two requests. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; further ones are closed as they arrive. */
+  maxConnections: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -49,6 +60,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** Largest request body for every route but the metrics batch. */
   bodyLimitBytes: number;
+  /** Hostile-client bounds of the HTTP server: see the Limits table of docs/security.md. */
+  http: HttpServerConfig;
   metrics: MetricsConfig;
   logLevel: LogLevel;
   database: DatabaseConfig;
@@ -95,6 +108,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
+    http: readHttpServer(read),
     metrics: {
       maxFutureSkewMs: read.int('METRICS_MAX_FUTURE_SKEW_MS', 300_000, 0, 86_400_000),
       metadataMaxBytes: read.int('METRICS_METADATA_MAX_BYTES', 16_384, 2, 1_048_576),
@@ -130,6 +144,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+/**
+ * Node checks its request and header timeouts only every connectionsCheckingInterval (app.factory.ts sets 1 s), so
+ * values under a second would be rounded up anyway. The keep-alive idle outlasts a load balancer's (60 s by
+ * default at AWS): the balancer must close an idle connection first, or it may
+ * send a request on a socket we are closing and answer its client 502.
+ */
+function readHttpServer(read: EnvReader): HttpServerConfig {
+  const requestTimeoutMs = read.int('REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000);
+  const headersTimeoutMs = read.int('REQUEST_HEADERS_TIMEOUT_MS', 10_000, 1_000, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    read.problems.push(`REQUEST_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: read.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 3_600_000),
+    maxConnections: read.int('MAX_CONNECTIONS', 1_000, 1, 1_000_000),
+  };
 }
 
 /** host:port/database of a URL, for messages: never the user name or password. */

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
-import type { AppConfig } from '../config/app.config.js';
+import type { AppConfig, HttpServerConfig } from '../config/app.config.js';
 import { registerHttpSecurity } from './http-security.js';
 import { createRootLogger, type RootLogger } from '../logging/logging.js';
 import { NestLogger } from '../logging/nest-logger.js';
@@ -31,6 +31,25 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
+/** Node checks the header and request timeouts of open connections this often (its default: 30 s). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
+
+/**
+ * A client that trickles its headers or body is answered 408 and closed after the timeout (Fastify's own
+ * requestTimeout is 0: none), so slow clients cannot pile up until the process runs out of file descriptors.
+ */
+function serverTimeouts(limits: HttpServerConfig) {
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
+  };
+}
+
 /**
  * Builds the HTTP application exactly as production runs it; the e2e suites use this too. `log` is the
  * process's root logger (main.ts has logged through it already); by default one at LOG_LEVEL.
@@ -38,6 +57,7 @@ function packageVersion(): string {
 export async function createApp(config: AppConfig, log: RootLogger = createRootLogger(config.logLevel)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    ...serverTimeouts(config.http),
     // request.id is the caller's X-Request-Id if acceptable, else a UUID; Fastify's own header option
     // would take any value verbatim.
     requestIdHeader: false,
@@ -58,6 +78,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
     // And Node's HTTP parser's (bad header bytes, conflicting Content-Length, 431), before any request exists.
     clientErrorHandler: clientErrorHandler(log),
   });
+  // Past the cap, Node closes each new connection at once: file descriptors stay for the pool and real clients.
+  adapter.getInstance().server.maxConnections = config.http.maxConnections;
   registerRequestLogging(adapter.getInstance(), log);
   registerQueryCredentialsCheck(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

@@ -44,13 +44,16 @@ export function invalidParams(error: FastifyValidationError): InvalidParam[] {
 // (statement_timeout 57014, lock_timeout 55P03), or chose this transaction as a deadlock or serialization
 // victim (40P01, 40001: nothing was written, a retry succeeds): SQLSTATE classes 08 (connection), 53 (insufficient
 // resources) and 57 (operator intervention: shutdown, cannot connect now, cancelled), and the socket's
-// errors. MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code.
-const UNAVAILABLE_CODES = new Set(['55P03', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+// errors, our own process's lack of file descriptors for a new connection (EMFILE, ENFILE) included.
+// MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code.
+const UNAVAILABLE_CODES = new Set([
+  '55P03', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EMFILE', 'ENFILE',
+]);
 const UNAVAILABLE_CLASSES = /^(08|53|57)[0-9A-Z]{3}$/;
 // The pg driver's own errors carry no code. "is not queryable": a statement on a pooled connection whose
 // server went away between two statements of a transaction. "Query read timeout": query_timeout, the
 // client-side backstop to statement_timeout for a server that stops answering.
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|is not queryable|Query read timeout/;
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect (ECONNREFUSED|EMFILE|ENFILE)|is not queryable|Query read timeout/;
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException || error instanceof LockWaitTimeoutException) return true;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { useApp } from '../../support/app.js';
+import { keyOf, useApp } from '../../support/app.js';
 
 // Small limits so that the suite is quick; the bounds asserted are generous (timeout × 3) against a loaded machine.
 const REQUEST_TIMEOUT_MS = 4_000;
@@ -73,8 +73,9 @@ describe('slow and excess clients (REQUEST_TIMEOUT_MS, REQUEST_HEADERS_TIMEOUT_M
   });
 
   it('a client trickling a POST body is answered 408 and closed within REQUEST_TIMEOUT_MS, while normal requests are served', async () => {
-    // No key: the attack needs none. A byte every 200 ms keeps the socket busy, so only the whole-request bound ends it.
-    const head = 'POST /v1/executions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{';
+    // With a valid key: a keyless one is refused before its body is read (auth-before-body.e2e-spec.ts), so the
+    // whole-request bound is what stops a client that holds a key. A byte every 200 ms keeps the socket busy.
+    const head = `POST /v1/executions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keyOf(f.t.app)}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`;
     const slow = [1, 2, 3].map(() => trickler(port, head, ' '));
     const endings = Promise.all(slow.map((s) => endingOf(s.socket, REQUEST_TIMEOUT_MS * 3, s.started)));
     const served: number[] = [];

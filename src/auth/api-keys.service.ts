@@ -3,8 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { generateKey, keyMatches, prefixOf } from './api-key-format.js';
 import type { ApiKeyScope } from './api-key.entity.js';
-import { ANY_KEY, INSERT_KEY, KEY_BY_PREFIX, LIST_KEYS, LOCK_FIRST_KEY, REVOKE_KEY, TOUCH_KEY } from './api-keys.sql.js';
-import { ApiKeyNotFoundError } from './auth.errors.js';
+import { ANY_KEY, INSERT_KEY, KEY_EXISTS, KEY_BY_PREFIX, LIST_KEYS, LOCK_KEYS, REVOKE_KEY, TOUCH_KEY } from './api-keys.sql.js';
+import { ApiKeyNotFoundError, LastAdminKeyError } from './auth.errors.js';
 
 export interface ApiKeyInfo {
   id: string;
@@ -44,9 +44,13 @@ export class ApiKeysService {
 
   /** Revokes a key from the next request on; revoking it again keeps the first revocation time. */
   async revoke(id: string): Promise<ApiKeyInfo> {
-    const [info] = await REVOKE_KEY.run(this.em, { id });
-    if (!info) throw new ApiKeyNotFoundError(id);
-    return info;
+    return this.em.fork().transactional(async (tx) => {
+      await LOCK_KEYS.run(tx, {});
+      const [info] = await REVOKE_KEY.run(tx, { id });
+      if (info) return info;
+      const [{ exists }] = await KEY_EXISTS.run(tx, { id });
+      throw exists ? new LastAdminKeyError(id) : new ApiKeyNotFoundError(id);
+    });
   }
 
   /** The principal of a presented key, or undefined for a malformed, unknown or revoked one. Read per request, so a revocation counts at once. */
@@ -66,7 +70,7 @@ export class ApiKeysService {
    */
   async createFirstKeyIfNone(deliver: (key: string) => void): Promise<boolean> {
     return this.em.fork().transactional(async (tx) => {
-      await LOCK_FIRST_KEY.run(tx, {});
+      await LOCK_KEYS.run(tx, {});
       const [{ any }] = await ANY_KEY.run(tx, {});
       if (any) return false;
       deliver((await this.create('first admin key (created on first start)', ['admin', 'ingest', 'read'], tx)).key);

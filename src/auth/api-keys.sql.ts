@@ -20,10 +20,28 @@ export const INSERT_KEY = prepared((db, p: { id: string; name: string; prefix: s
 
 export const LIST_KEYS = prepared((db) => db.selectFrom('api_keys').select(info).orderBy('created_at').orderBy('id'));
 
-/** Revoking again keeps the first revocation time. */
+const isActiveAdmin = sql<boolean>`revoked_at is null and ${sql.lit('admin')} = any(scopes)`;
+
+/**
+ * Revoking again keeps the first revocation time. Never revokes the last active admin key (no row comes
+ * back then): nobody could manage keys any more and a restart does not create a new one. Run it under
+ * LOCK_KEYS so that two revocations of the last two admin keys cannot both see the other one as active.
+ */
 export const REVOKE_KEY = prepared((db, p: { id: string }) =>
-  db.updateTable('api_keys').set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', sql<Date>`now()`) })).where('id', '=', p.id).returning(info),
+  db
+    .updateTable('api_keys')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', sql<Date>`now()`) }))
+    .where('id', '=', p.id)
+    .where((eb) =>
+      eb.or([
+        eb.not(isActiveAdmin),
+        eb.exists(db.selectFrom('api_keys as other').select(sql.lit(1).as('one')).where('other.id', '!=', p.id).where(sql<boolean>`other.revoked_at is null and ${sql.lit('admin')} = any(other.scopes)`)),
+      ]),
+    )
+    .returning(info),
 );
+
+export const KEY_EXISTS = prepared((db, p: { id: string }) => db.selectNoFrom((eb) => eb.exists(db.selectFrom('api_keys').select(sql.lit(1).as('one')).where('id', '=', p.id)).as('exists')));
 
 /** A presented key's row, by its public prefix (unique): read per request, so a revocation counts at once. */
 export const KEY_BY_PREFIX = prepared((db, p: { prefix: string }) =>
@@ -32,8 +50,8 @@ export const KEY_BY_PREFIX = prepared((db, p: { prefix: string }) =>
 
 export const TOUCH_KEY = prepared((db, p: { id: string }) => db.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', p.id));
 
-/** Serialises the creation of the first key across replicas: any constant they all agree on. */
-export const LOCK_FIRST_KEY = prepared((db) => db.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(0x706c5f6b6579)})`.as('locked')));
+/** Serialises the creation of the first key and the revocation of keys across replicas: any constant they all agree on. */
+export const LOCK_KEYS = prepared((db) => db.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(0x706c5f6b6579)})`.as('locked')));
 
 export const ANY_KEY = prepared((db) => db.selectNoFrom((eb) => eb.exists(db.selectFrom('api_keys').select(sql.lit(1).as('one'))).as('any')));
 

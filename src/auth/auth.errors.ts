@@ -49,3 +49,11 @@ export class ApiKeyNotFoundError extends DomainError {
     super(`no API key with id ${id}`);
   }
 }
+
+/** Without an active admin key nobody can manage keys, and a restart creates no new one. */
+export class LastAdminKeyError extends DomainError {
+  readonly code = 'AUTH.LAST_ADMIN_KEY';
+  constructor(id: string) {
+    super(`API key ${id} is the last active admin key and cannot be revoked: to rotate it, create a new admin key first (api-keys create --scopes admin), then revoke this one`);
+  }
+}

@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   'AUTH.RATE_LIMITED': { status: HttpStatus.TOO_MANY_REQUESTS, exit: EXIT.failed },
   'AUTH.TOO_MANY_FAILURES': { status: HttpStatus.TOO_MANY_REQUESTS, exit: EXIT.failed },
   'AUTH.KEY_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'AUTH.LAST_ADMIN_KEY': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
 } as const satisfies Record<string, { status: HttpStatus; exit: ExitStatus }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

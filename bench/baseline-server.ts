@@ -2,15 +2,13 @@
 // app issues for the same request, with nothing else (no framework, no validation, no logging).
 //   DATABASE_URL=… PORT=… BENCH_APP_DIST=<a copy of dist/, see support.ts> node bench/baseline-server.ts
 // The SQL text and the statements' parameter order come from the app's own compiled query modules, so the
-// two cannot drift apart. Like the app, every /v1 request first looks its API key up by prefix and
-// compares SHA-256 hashes in constant time (the app's once-a-minute last_used_at update is left out).
+// two cannot drift apart. No authentication: the ceiling is the data's SQL alone, so the cost of the app's
+// key check (a lookup per request today) shows in the ratio instead of being hidden by the baseline.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 
 type ExecQueries = typeof import('../src/audit/executions.sql.js');
 type TrendQueries = typeof import('../src/quality/trends.sql.js');
-type KeyFormat = typeof import('../src/auth/api-key-format.js');
-type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
 type StateMachine = typeof import('../src/audit/execution-state-machine.js');
@@ -20,8 +18,6 @@ const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
 const q = await load<ExecQueries>('src/audit/executions.sql.js');
 const trends = await load<TrendQueries>('src/quality/trends.sql.js');
-const keys = await load<KeyFormat>('src/auth/api-key-format.js');
-const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
 const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
 const { TRANSITIONS, isTerminal } = await load<StateMachine>('src/audit/execution-state-machine.js');
@@ -31,14 +27,6 @@ const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, st
 
 /** One of the app's prepared statements, with the parameters bound as the app binds them. */
 const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await db.query(s.sql, s.values(p))).rows as Record<string, unknown>[];
-
-async function authenticated(req: IncomingMessage): Promise<boolean> {
-  const token = keys.bearerToken(req.headers.authorization);
-  const prefix = token && keys.prefixOf(token);
-  if (!token || !prefix) return false;
-  const [row] = (await db.query(KEY_BY_PREFIX.sql, KEY_BY_PREFIX.values({ prefix }))).rows as Record<string, unknown>[];
-  return Boolean(row) && !row.revoked && keys.keyMatches(token, row.hash as string);
-}
 
 type Handler = (params: URLSearchParams, body: Record<string, unknown>, id: string) => Promise<[number, unknown]>;
 
@@ -135,8 +123,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } else {
     const found = route(req.method ?? 'GET', url.pathname);
     const payload = await readBody(req);
-    if (found && !(await authenticated(req))) [status, body] = [401, { code: 'unauthorized' }];
-    else if (found) [status, body] = await found.handler(url.searchParams, payload, found.id);
+    if (found) [status, body] = await found.handler(url.searchParams, payload, found.id);
   }
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

@@ -71,11 +71,10 @@ export interface AppQueries {
 }
 
 /**
- * One event as the app records it, over a plain pg pool: the API key's lookup (every request makes it),
- * then LineageService.record and RunReportsService.apply's statements in one transaction.
+ * One event as the app records it, over a plain pg pool: LineageService.record and RunReportsService.apply's
+ * statements in one transaction (no authentication: the baseline is the data's SQL alone).
  */
-export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent, keyPrefix: string): Promise<void> {
-  await pool.query('select id, hash, scopes, revoked_at is not null as revoked from api_keys where prefix = $1', [keyPrefix]);
+export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent): Promise<void> {
   const client = await pool.connect();
   const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => (await client.query(s.sql, s.values(p))).rows as Record<string, string>[];
   try {

@@ -31,8 +31,7 @@ const lineage: Scenario = {
       // connections at nearly the same moment, so the app merges them in either order, as in production.
       const requests: Request[] = [{ method: 'POST', path: '/api/v1/lineage', setupRequest: (r) => ({ ...r, body: JSON.stringify(next().body) }) }];
       const viaApp = (seconds: number) => () => ctx.load({ base: app.base, connections: CONNECTIONS, seconds, headers: app.headers, requests: requests.map((r) => ({ ...r })) });
-      const prefix = /^Bearer pl_([0-9a-f]{8})_/.exec(app.headers.authorization)?.[1] ?? '';
-      const viaPg = (seconds: number) => () => loop(seconds, CONNECTIONS, 1, () => recordWithPg(pool, queries, next(), prefix));
+      const viaPg = (seconds: number) => () => loop(seconds, CONNECTIONS, 1, () => recordWithPg(pool, queries, next()));
       const memory = sampleMemory(app.pid);
       const result = await interleaved(viaApp(ctx.phaseSeconds), viaPg(ctx.phaseSeconds), { a: viaApp(1), b: viaPg(1) });
       const create = ctx.earlier.get('create')?.rows[0]?.app.rate;

@@ -33,6 +33,8 @@ export interface ApiKeysTable {
 }
 
 export interface IdempotencyKeysTable {
+  /** Has a default (NO_API_KEY, for rows from before keys were scoped), but every insert names it. */
+  api_key_id: string;
   scope: string;
   key: string;
   request_hash: string;
@@ -117,7 +119,7 @@ export interface Database {
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
 export const TABLE_COLUMNS = {
   api_keys: ['id', 'name', 'prefix', 'hash', 'scopes', 'created_at', 'last_used_at', 'revoked_at'],
-  idempotency_keys: ['scope', 'key', 'request_hash', 'response_status', 'response_body', 'created_at'],
+  idempotency_keys: ['api_key_id', 'scope', 'key', 'request_hash', 'response_status', 'response_body', 'created_at'],
   pipeline_executions: [
     'execution_id', 'pipeline_name', 'status', 'started_at', 'completed_at', 'input_file', 'row_counts',
     'error_details', 'attempt', 'parent_execution_id', 'created_at', 'updated_at',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { IdempotencyScope } from './idempotency-scope.decorator.js';
 import { IdempotencyKeyReusedError } from './idempotency.errors.js';
 import { CLAIM_KEY, FORGET_EXPIRED_KEY, STORE_RESPONSE, STORED_RESPONSE, SWEEP_EXPIRED_KEYS } from './idempotency.sql.js';
 
@@ -37,22 +38,24 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   /**
-   * Runs `work` at most once per (scope, key) within 24 hours. The key is claimed with an insert in the
-   * same transaction as the work: a concurrent request with the same key waits on that insert until the
-   * first commits, then finds the stored response. The same key with another body is refused (422).
+   * Runs `work` at most once per (API key, route, key) within 24 hours: another API key's same key, or the
+   * same key on another route, is another key. The key is claimed with an insert in the same transaction as
+   * the work: a concurrent request with the same key waits on that insert until the first commits, then
+   * finds the stored response. The same key with another body is refused (422).
    */
-  async run<T>(scope: string, key: string, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>): Promise<StoredResponse<T>> {
+  async run<T>(scope: IdempotencyScope, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>): Promise<StoredResponse<T>> {
     const hash = requestHash(body);
+    const key = { apiKeyId: scope.apiKeyId, scope: scope.route, key: scope.key };
     return this.em.transactional(async (tx) => {
-      await FORGET_EXPIRED_KEY.run(tx, { scope, key });
-      const claimed = await CLAIM_KEY.run(tx, { scope, key, requestHash: hash });
+      await FORGET_EXPIRED_KEY.run(tx, key);
+      const claimed = await CLAIM_KEY.run(tx, { ...key, requestHash: hash });
       if (claimed.length === 0) {
-        const [stored] = await STORED_RESPONSE.run(tx, { scope, key });
+        const [stored] = await STORED_RESPONSE.run(tx, key);
         if (stored.request_hash !== hash) throw new IdempotencyKeyReusedError();
         return { status: stored.response_status as number, body: stored.response_body as T, replayed: true };
       }
       const result = await work(tx);
-      await STORE_RESPONSE.run(tx, { scope, key, status: result.status, body: JSON.stringify(result.body) });
+      await STORE_RESPONSE.run(tx, { ...key, status: result.status, body: JSON.stringify(result.body) });
       return { ...result, replayed: false };
     });
   }

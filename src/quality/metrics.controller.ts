@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator.js';
 import type { RouteLimits } from '../http/route-limits.js';
 import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Page, problemResponse } from '../http/schemas.js';
+import { Idempotency, type IdempotencyScope } from '../idempotency/idempotency-scope.decorator.js';
 import type { StoredResponse } from '../idempotency/idempotency.service.js';
 import { ListMetricsQuery } from './dto/list-metrics.query.js';
 import { BatchResponse, MetricResponse } from './dto/metric.response.js';
@@ -42,10 +43,10 @@ export class MetricsController {
   })
   async record(
     @Body() body: RecordMetricDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @Idempotency() idempotency: IdempotencyScope | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MetricResponse> {
-    return send(reply, await this.metrics.record(body, key));
+    return send(reply, await this.metrics.record(body, idempotency));
   }
 
   @Post('batch')
@@ -65,10 +66,10 @@ export class MetricsController {
   })
   async recordBatch(
     @Body() body: RecordMetricsBatchDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @Idempotency() idempotency: IdempotencyScope | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResponse> {
-    return send(reply, await this.metrics.recordBatch(body.metrics, key));
+    return send(reply, await this.metrics.recordBatch(body.metrics, idempotency));
   }
 
   @Get()

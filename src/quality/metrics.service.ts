@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../c
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { InvalidParam } from '../common/problem.js';
 import { runQuery } from '../database/typed-sql.js';
+import type { IdempotencyScope } from '../idempotency/idempotency-scope.decorator.js';
 import { IdempotencyService, type StoredResponse } from '../idempotency/idempotency.service.js';
 import type { ListMetricsQuery } from './dto/list-metrics.query.js';
 import type { BatchResponse, MetricResponse } from './dto/metric.response.js';
@@ -27,10 +28,10 @@ export class MetricsService {
     @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
   ) {}
 
-  /** Records one metric; with an Idempotency-Key, at most once per key and body. */
-  async record(metric: RecordMetricDto, key?: string): Promise<StoredResponse<MetricResponse>> {
+  /** Records one metric; with an Idempotency-Key, at most once per API key, route, key and body. */
+  async record(metric: RecordMetricDto, idempotency?: IdempotencyScope): Promise<StoredResponse<MetricResponse>> {
     const rows = this.prepare([metric], (i) => (i === 0 ? '' : `/${i}`));
-    return this.once('POST /v1/metrics', key, metric, async (em) => {
+    return this.once(idempotency, metric, async (em) => {
       await this.assertExecutionsExist(em, rows, () => '/execution_id');
       const [created] = await INSERT_METRICS_RETURNING.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: created };
@@ -38,9 +39,9 @@ export class MetricsService {
   }
 
   /** Records up to 5,000 metrics in one statement: all of them or, if anything is wrong, none. */
-  async recordBatch(metrics: RecordMetricDto[], key?: string): Promise<StoredResponse<BatchResponse>> {
+  async recordBatch(metrics: RecordMetricDto[], idempotency?: IdempotencyScope): Promise<StoredResponse<BatchResponse>> {
     const rows = this.prepare(metrics, (i) => `/metrics/${i}`);
-    return this.once('POST /v1/metrics/batch', key, { metrics }, async (em) => {
+    return this.once(idempotency, { metrics }, async (em) => {
       await this.assertExecutionsExist(em, rows, (i) => `/metrics/${i}/execution_id`);
       await INSERT_METRICS.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: { count: rows.length, metric_ids: rows.map((r) => r.metric_id) } };
@@ -54,9 +55,9 @@ export class MetricsService {
     return metrics.map((m) => toRow(m, now));
   }
 
-  private async once<T>(scope: string, key: string | undefined, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>) {
-    if (key === undefined) return { ...(await work(this.em)), replayed: false };
-    return this.idempotency.run(scope, key, body, work);
+  private async once<T>(idempotency: IdempotencyScope | undefined, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>) {
+    if (idempotency === undefined) return { ...(await work(this.em)), replayed: false };
+    return this.idempotency.run(idempotency, body, work);
   }
 
   private async assertExecutionsExist(em: EntityManager, rows: MetricRow[], pointer: (index: number) => string): Promise<void> {

@@ -41,7 +41,7 @@ export const IdempotencyHeaders = Type.Object({
       minLength: 1,
       maxLength: 255,
       pattern: '^[\\x21-\\x7E]+$',
-      description: 'Makes a retry safe: the same key and body within 24 hours answer the first response and write nothing.',
+      description: 'Makes a retry safe: the same key and body, from the same API key on this route, within 24 hours answer the first response and write nothing. Keys are per API key and route.',
     }),
   ),
 });

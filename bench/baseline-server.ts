@@ -9,7 +9,8 @@ import pg from 'pg';
 
 type ExecQueries = typeof import('../src/audit/executions.sql.js');
 type TrendQueries = typeof import('../src/quality/trends.sql.js');
-type KeyFormat = typeof import('../src/auth/api-key-format.js');
+type KeyCredentials = typeof import('../src/auth/api-key-credentials.js');
+type KeyFormat = typeof import('../src/common/api-key-format.js');
 type KeySql = typeof import('../src/auth/api-keys.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
@@ -20,7 +21,8 @@ const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
 const q = await load<ExecQueries>('src/audit/executions.sql.js');
 const trends = await load<TrendQueries>('src/quality/trends.sql.js');
-const keys = await load<KeyFormat>('src/auth/api-key-format.js');
+const keys = await load<KeyCredentials>('src/auth/api-key-credentials.js');
+const { prefixOf } = await load<KeyFormat>('src/common/api-key-format.js');
 const { KEY_BY_PREFIX } = await load<KeySql>('src/auth/api-keys.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
 const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
@@ -34,7 +36,7 @@ const statement = async <P>(s: { sql: string; values: (p: P) => unknown[] }, p: 
 
 async function authenticated(req: IncomingMessage): Promise<boolean> {
   const token = keys.bearerToken(req.headers.authorization);
-  const prefix = token && keys.prefixOf(token);
+  const prefix = token && prefixOf(token);
   if (!token || !prefix) return false;
   const [row] = (await db.query(KEY_BY_PREFIX.sql, KEY_BY_PREFIX.values({ prefix }))).rows as Record<string, unknown>[];
   return Boolean(row) && !row.revoked && keys.keyMatches(token, row.hash as string);

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ACCESS, type Access } from './access.decorator.js';
-import { bearerToken } from './api-key-format.js';
+import { bearerToken } from './api-key-credentials.js';
 import { ApiKeysService, type Principal } from './api-keys.service.js';
 import { InsufficientScopeError, InvalidApiKeyError, MissingApiKeyError, RateLimitedError } from './auth.errors.js';
 import { RateLimiter } from './rate-limiter.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app.config.js';
-import { bearerToken } from './api-key-format.js';
+import { bearerToken } from './api-key-credentials.js';
 import type { ApiKeysService } from './api-keys.service.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { InvalidApiKeyError, MissingApiKeyError, TooManyAuthFailuresError } from './auth.errors.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { bearerToken } from '../../src/auth/api-key-format.js';
+import { bearerToken } from '../../src/auth/api-key-credentials.js';
 import { FuzzRequest, toRequest, type Expect, type Parts, type RouteSpec } from './fuzz-requests.js';
 import { anyJson, anyString, bodyRefused, deepJson, headerText, nearMiss, textAccepts, toJson } from './fuzz-values.js';
 

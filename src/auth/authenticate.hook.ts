@@ -12,7 +12,7 @@ import { InvalidApiKeyError, MissingApiKeyError, TooManyAuthFailuresError } from
  */
 const PUBLIC_PREFIXES = ['/health/', '/docs', '/openapi.json'];
 
-const isPublic = (url: string) => PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(prefix));
+const isPublic = (url: string) => PUBLIC_PREFIXES.some((prefix) => url.startsWith(prefix));
 
 /**
  * Who is calling, in the first hook: a request without a valid key gets 401 before its body is read or

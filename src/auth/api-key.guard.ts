@@ -17,7 +17,9 @@ declare module 'fastify' {
 
 /**
  * Every route needs `Authorization: Bearer <key>` with the scope it declares, except those marked
- * @Public(). The key is normally checked before the body is read, by the onRequest hook (authenticate.hook.ts). Missing or unknown key: 401; known key without the scope: 403; over the key's rate: 429.
+ * @Public(). The key and its scope are normally checked before the body is read, by the onRequest hook
+ * (authenticate.hook.ts); checked again here, so a route the hook does not know fails closed. Missing or
+ * unknown key: 401; known key without the scope: 403; over the key's rate: 429.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

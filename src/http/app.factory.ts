@@ -10,6 +10,7 @@ import { createRootLogger, type RootLogger } from '../logging/logging.js';
 import { NestLogger } from '../logging/nest-logger.js';
 import { enterRequestScope, registerRequestLogging } from './request-logging.js';
 import { registerOpenApi } from './openapi.js';
+import { accessLookup } from './route-access.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { configureValidation } from './validation.js';
 import { serializersOnFirstUse } from './lazy-compile.js';
@@ -93,7 +94,7 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
   await registerHttpSecurity(app, config.security.corsOrigins);
   // After CORS (a preflight carries no key), before anything reads the body.
-  registerAuthentication(fastify, app.get(ApiKeysService), config);
+  registerAuthentication(fastify, app.get(ApiKeysService), config, accessLookup(app));
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

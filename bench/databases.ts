@@ -8,7 +8,7 @@ import { startDisposablePostgres } from '../test/support/disposable-postgres.js'
 import { GENERATED, generate, type DataKind } from './generate.js';
 import { APP_DIST, migrate } from './support.js';
 
-type KeyFormat = typeof import('../src/auth/api-key-format.js');
+type KeyCredentials = typeof import('../src/auth/api-key-credentials.js');
 
 export interface GeneratedData {
   url: string;
@@ -159,8 +159,8 @@ export class BenchDatabases {
 
   /** Inserts an API key of every scope (the app's own key format and hash) and returns the key. */
   async addKey(url: string): Promise<string> {
-    const format = (await import(new URL(`file://${APP_DIST}/src/auth/api-key-format.js`).href)) as KeyFormat;
-    const { key, prefix, hash } = format.generateKey();
+    const credentials = (await import(new URL(`file://${APP_DIST}/src/auth/api-key-credentials.js`).href)) as KeyCredentials;
+    const { key, prefix, hash } = credentials.generateKey();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ACCESS, type Access } from './access.decorator.js';
-import { bearerToken } from './api-key-format.js';
+import { bearerToken } from './api-key-credentials.js';
 import { ApiKeysService, type Principal } from './api-keys.service.js';
 import { InsufficientScopeError, InvalidApiKeyError, MissingApiKeyError, RateLimitedError } from './auth.errors.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -17,7 +17,9 @@ declare module 'fastify' {
 
 /**
  * Every route needs `Authorization: Bearer <key>` with the scope it declares, except those marked
- * @Public(). The key is normally checked before the body is read, by the onRequest hook (authenticate.hook.ts). Missing or unknown key: 401; known key without the scope: 403; over the key's rate: 429.
+ * @Public(). The key and its scope are normally checked before the body is read, by the onRequest hook
+ * (authenticate.hook.ts); checked again here, so a route the hook does not know fails closed. Missing or
+ * unknown key: 401; known key without the scope: 403; over the key's rate: 429.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

@@ -1,4 +1,5 @@
 import { UsageError } from '../common/usage.error.js';
+import { formatApiKey } from '../common/api-key-format.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity.js';
 import type { ApiKeysService, ApiKeyInfo } from './api-keys.service.js';
 import { canonicalUuid } from '../common/uuid.js';
@@ -23,7 +24,7 @@ function parseScopes(list: string | undefined): ApiKeyScope[] {
 }
 
 function printTable(keys: ApiKeyInfo[], print: Print): void {
-  const rows = [['id', 'name', 'prefix', 'scopes', 'created (UTC)', 'last used', 'revoked'], ...keys.map((k) => [k.id, k.name, `pl_${k.prefix}_…`, k.scopes.join(','), k.created_at, k.last_used_at ?? '', k.revoked_at ?? ''])];
+  const rows = [['id', 'name', 'prefix', 'scopes', 'created (UTC)', 'last used', 'revoked'], ...keys.map((k) => [k.id, k.name, formatApiKey(k.prefix, '…'), k.scopes.join(','), k.created_at, k.last_used_at ?? '', k.revoked_at ?? ''])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) print(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV7 } from '../database/uuid-v7.js';
-import { generateKey, keyMatches, prefixOf } from './api-key-format.js';
+import { prefixOf } from '../common/api-key-format.js';
+import { generateKey, keyMatches } from './api-key-credentials.js';
 import type { ApiKeyScope } from './api-key.entity.js';
 import { ANY_KEY, INSERT_KEY, KEY_EXISTS, KEY_BY_PREFIX, LIST_KEYS, LOCK_KEYS, REVOKE_KEY, TOUCH_KEY } from './api-keys.sql.js';
 import { ApiKeyNotFoundError, LastAdminKeyError } from './auth.errors.js';

@@ -10,12 +10,14 @@ import { createRootLogger, type RootLogger } from '../logging/logging.js';
 import { NestLogger } from '../logging/nest-logger.js';
 import { enterRequestScope, registerRequestLogging } from './request-logging.js';
 import { registerOpenApi } from './openapi.js';
+import { accessLookup } from './route-access.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { configureValidation } from './validation.js';
 import { serializersOnFirstUse } from './lazy-compile.js';
 import { applyRouteLimits } from './route-limits.js';
 import { registerQueryCredentialsCheck, replyProblem } from './query-credentials.js';
 import { clientErrorHandler } from './client-errors.js';
+import { boundStalledAnswers } from './stalled-answers.js';
 import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 
@@ -91,9 +93,11 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+  // A client that does not read its answer: the same bound as one that does not send its request.
+  boundStalledAnswers(fastify, config.http.requestTimeoutMs);
   await registerHttpSecurity(app, config.security.corsOrigins);
   // After CORS (a preflight carries no key), before anything reads the body.
-  registerAuthentication(fastify, app.get(ApiKeysService), config);
+  registerAuthentication(fastify, app.get(ApiKeysService), config, accessLookup(app));
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

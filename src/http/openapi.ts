@@ -2,7 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifySchema } from 'fastify';
-import { routeAccess, type RouteKey } from './route-access.js';
+import { accessLookup } from './route-access.js';
 import type { Access } from '../auth/access.decorator.js';
 
 /**
@@ -21,12 +21,11 @@ function withSecurity(schema: FastifySchema, access: Access | undefined): Fastif
  */
 export async function registerOpenApi(app: NestFastifyApplication, version: string): Promise<void> {
   // Read on the document's first build, once Nest has registered every controller.
-  let access: Map<RouteKey, Access> | undefined;
+  const accessOf = accessLookup(app);
   await app.register(fastifySwagger, {
     transform: ({ schema, url, route }) => {
-      access ??= routeAccess(app);
       const methods = ([] as string[]).concat(route.method);
-      return { schema: withSecurity(schema, methods.map((method) => access?.get(`${method} ${url}`)).find(Boolean)), url };
+      return { schema: withSecurity(schema, methods.map((method) => accessOf(method, url)).find(Boolean)), url };
     },
     openapi: {
       openapi: '3.1.0',

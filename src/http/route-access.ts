@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { ACCESS, type Access } from '../auth/access.decorator.js';
+import { ACCESS, type Access, type AccessOf } from '../auth/access.decorator.js';
 
 /** "GET /v1/executions/:execution_id", as Fastify names a route. */
 export type RouteKey = `${string} ${string}`;
@@ -37,4 +37,16 @@ export function routeAccess(app: INestApplication): Map<RouteKey, Access> {
     }
   }
   return access;
+}
+
+/**
+ * routeAccess as a lookup, read on first use (once Nest has registered every controller). A HEAD request is
+ * served by its GET route (Fastify adds one for each GET), so it needs what the GET declares.
+ */
+export function accessLookup(app: INestApplication): AccessOf {
+  let access: Map<RouteKey, Access> | undefined;
+  return (method, url) => {
+    access ??= routeAccess(app);
+    return access.get(`${method === 'HEAD' ? 'GET' : method} ${url}`);
+  };
 }

@@ -27,4 +27,11 @@ describe('CliLogger', () => {
     logger.warn('careful', 'Drift');
     expect(stderr).toBe('Drift: careful\n');
   });
+
+  it('writes verbose at LOG_LEVEL=verbose, and never mistakes the stack Nest passes to error() for a context', () => {
+    const logger = new CliLogger('verbose');
+    logger.verbose('fine detail', 'Drift');
+    logger.error('Unhandled', new Error('boom').stack);
+    expect(stderr).toBe('Drift: fine detail\nUnhandled\n');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateKey } from '../auth/api-key-format.js';
+import { generateKey } from '../auth/api-key-credentials.js';
 import { holdsApiKey, redactApiKeys, redactApiKeysIn } from './redaction.js';
 
 describe('API key redaction', () => {

@@ -1,21 +1,19 @@
+import { API_KEY_PATTERN, formatApiKey } from '../common/api-key-format.js';
+
 /**
- * An API key anywhere in a text: `pl_<8 hex>_<43 base64url>` (src/auth/api-key-format.ts). Kept here,
- * unanchored, rather than imported: logging is a leaf that every module imports. The prefix is public (it is
- * shown in key listings) and is kept, so that a log line still tells which key was sent.
+ * Every API key in a text (the shape is src/common/api-key-format.ts, a leaf that logging may import). The
+ * prefix is public (it is shown in key listings) and is kept, so that a log line still tells which key was sent.
  */
-const API_KEY = /pl_([0-9a-f]{8})_[A-Za-z0-9_-]{43}/g;
+const API_KEYS = new RegExp(API_KEY_PATTERN.source, 'g');
 
 /** True when `text` holds something shaped like an API key. */
 export function holdsApiKey(text: string): boolean {
-  API_KEY.lastIndex = 0;
-  const found = API_KEY.test(text);
-  API_KEY.lastIndex = 0;
-  return found;
+  return API_KEY_PATTERN.test(text);
 }
 
 /** `text` with every API key's secret replaced: `pl_0a1b2c3d_[REDACTED]`. */
 export function redactApiKeys(text: string): string {
-  return text.replace(API_KEY, 'pl_$1_[REDACTED]');
+  return text.replace(API_KEYS, formatApiKey('$1', '[REDACTED]'));
 }
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { bearerToken } from '../../src/auth/api-key-format.js';
+import { bearerToken } from '../../src/auth/api-key-credentials.js';
 import { FuzzRequest, toRequest, type Expect, type Parts, type RouteSpec } from './fuzz-requests.js';
 import { anyJson, anyString, bodyRefused, deepJson, headerText, nearMiss, textAccepts, toJson } from './fuzz-values.js';
 
@@ -156,7 +156,8 @@ function accessFamilies(spec: RouteSpec, valid: fc.Arbitrary<Parts>, make: Maker
   return [
     // The guard runs after validation: only a request the schemas accept can show the 401.
     { weight: 3, arbitrary: fc.tuple(valid.filter(schemasAccept(spec)), badAuth(ctx)).map(([p, auth]) => ({ ...p, auth })).map(make('authorization', 'unauthorized')) },
-    { weight: 1, arbitrary: fc.tuple(valid, fc.constantFrom(...lacking)).map(([p, auth]) => ({ ...p, auth })).map(make('scope', 'reject')) },
+    // The scope is checked before the body is read too: whatever the body, a key without it gets 403.
+    { weight: 1, arbitrary: fc.tuple(valid, fc.constantFrom(...lacking)).map(([p, auth]) => ({ ...p, auth })).map(make('scope', 'forbidden')) },
   ];
 }
 

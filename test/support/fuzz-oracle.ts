@@ -50,6 +50,7 @@ export function fault(r: FuzzRequest, a: Answer): string | undefined {
   if (a.status >= 500) return `a ${a.status}`;
   if (r.expect === 'reject' && a.status < 400) return `a ${a.status}: accepted a request that must be refused`;
   if (r.expect === 'unauthorized' && a.status !== 401) return `a ${a.status}, not 401, for a request without a valid key`;
+  if (r.expect === 'forbidden' && a.status !== 403) return `a ${a.status}, not 403, for a key without the route's scope`;
   return a.status >= 400 ? problemFault(a) : undefined;
 }
 

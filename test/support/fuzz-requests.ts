@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { TSchema } from '@sinclair/typebox';
 import { toJson } from './fuzz-values.js';
 
-/** What the suite knows about an answer in advance: a 4xx, a 401, or only "no 5xx, problem+json if 4xx". */
-export type Expect = 'reject' | 'unauthorized' | 'any';
+/** What the suite knows about an answer in advance: a 4xx, a 401, a 403, or only "no 5xx, problem+json if 4xx". */
+export type Expect = 'reject' | 'unauthorized' | 'forbidden' | 'any';
 
 const clip = (s: string | undefined, n = 300) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 

@@ -85,10 +85,26 @@ describe('authentication before the body (issue 16, point 2)', () => {
     expect(invalid.body.code).toBe('REQUEST.INVALID');
     await request(server()).post('/v1/executions').set(bearer(f.t.key)).send({ pipeline_name: 'auth_first' }).expect(201);
     const reader = (await request(server()).post('/v1/api-keys').set(bearer(f.t.key)).send({ name: 'reader', scopes: ['read'] }).expect(201)).body as { key: string };
-    // The scope is checked by the guard, after validation: a known key without the scope may see a 400 first.
     const denied = await request(server()).post('/v1/executions').set(bearer(reader.key)).send({ pipeline_name: 'read_only' }).expect(403);
     expect(denied.body).toMatchObject({ code: 'AUTH.INSUFFICIENT_SCOPE', required_scope: 'ingest' });
     await request(server()).get('/v1/executions').set(bearer(reader.key)).expect(200);
+    await request(server()).head('/v1/executions').set(bearer(reader.key)).expect(200);
+  });
+
+  it('a valid key without the scope and a malformed body: 403, not 400, before the body has been sent', async () => {
+    const reader = (await request(server()).post('/v1/api-keys').set(bearer(f.t.key)).send({ name: 'read-only', scopes: ['read'] }).expect(201)).body as { key: string };
+    const garbage = await request(server()).post('/v1/executions').set(bearer(reader.key)).send({ pipeline_name: 42, bogus: true }).expect(403);
+    expect(garbage.body).toMatchObject({ code: 'AUTH.INSUFFICIENT_SCOPE', required_scope: 'ingest' });
+    expect(garbage.body).not.toHaveProperty('errors');
+    const notJson = await request(server()).post('/v1/metrics/batch').set(bearer(reader.key)).set('content-type', 'application/json').send('{not json').expect(403);
+    expect(notJson.body.code).toBe('AUTH.INSUFFICIENT_SCOPE');
+    const unread = await partialPost(port, '/v1/metrics/batch', 5_000_000, bearer(reader.key));
+    expect(unread.head).toMatch(/^HTTP\/1\.1 403 /);
+    expect(unread.head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(unread.body)).toMatchObject({ code: 'AUTH.INSUFFICIENT_SCOPE', required_scope: 'ingest' });
+    expect(unread.closed).toBe(true);
+    // An admin route, read-only key: the scope a route declares (admin when it declares none) is what is checked.
+    await request(server()).post('/v1/api-keys').set(bearer(reader.key)).send({ name: 7 }).expect(403);
   });
 
   it('public routes stay public and unknown routes still answer 404', async () => {

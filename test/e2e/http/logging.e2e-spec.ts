@@ -39,10 +39,11 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
     service = await startService({ DATABASE_URL: role.url, LOG_LEVEL: 'debug' });
     adminKey = service.auth().authorization;
     const get = (path: string, headers: Record<string, string>) => send(service.port, 'GET', path, headers);
-    answers.live = await get('/health/live', { 'x-request-id': 'log-e2e.live:1', ...CREDENTIALS });
+    answers.live = await get('/health/live', { 'x-request-id': 'log-e2e.live_1', ...CREDENTIALS });
     answers.unknown = await get('/no-such-route', { 'x-request-id': 'log-e2e-404', ...CREDENTIALS });
     answers.generated = await get('/health/live', {});
     answers.refused = await get('/health/live', { 'x-request-id': 'has spaces, so not ours' });
+    answers.colon = await get('/health/live', { 'x-request-id': 'trace:log-e2e' });
     answers.v1 = await get('/v1/executions', { 'x-request-id': 'log-e2e-v1', ...CREDENTIALS });
     answers.invalid = await send(service.port, 'POST', '/v1/executions', { 'x-request-id': 'log-e2e-400', ...service.auth() }, { pipeline_name: '' });
     // A driver error whose message quotes SQL: the table disappears under the running service.
@@ -73,8 +74,8 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
   });
 
   it('echoes an acceptable X-Request-Id and puts it on the request log line and in the problem', () => {
-    expect(answers.live.headers['x-request-id']).toBe('log-e2e.live:1');
-    expect(linesOf('log-e2e.live:1')).toEqual([expect.objectContaining({ level: 'debug', msg: 'request completed', res: { statusCode: 200 } })]);
+    expect(answers.live.headers['x-request-id']).toBe('log-e2e.live_1');
+    expect(linesOf('log-e2e.live_1')).toEqual([expect.objectContaining({ level: 'debug', msg: 'request completed', res: { statusCode: 200 } })]);
     expect(answers.unknown.status).toBe(404);
     expect(answers.unknown.headers['x-request-id']).toBe('log-e2e-404');
     expect(JSON.parse(answers.unknown.text)).toMatchObject({ status: 404, request_id: 'log-e2e-404' });
@@ -83,8 +84,8 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
     ]);
   });
 
-  it('generates a UUID when no X-Request-Id, or an unacceptable one, is sent', () => {
-    for (const answer of [answers.generated, answers.refused]) {
+  it('generates a UUID when no X-Request-Id, or one outside 1 to 128 of [A-Za-z0-9._-] (a colon included), is sent', () => {
+    for (const answer of [answers.generated, answers.refused, answers.colon]) {
       const id = String(answer.headers['x-request-id']);
       expect(id).toMatch(UUID);
       expect(linesOf(id)).toHaveLength(1);
@@ -120,7 +121,7 @@ describe('logs of the running service (LOG_LEVEL=debug, DATABASE_URL with a pass
     const output = service.output();
     for (const secret of [role.password, TOKEN, X_API_KEY, SESSION]) expect(output).not.toContain(secret);
     if (adminKey) expect(output).not.toContain(adminKey.replace('Bearer ', ''));
-    const { headers } = linesOf('log-e2e.live:1')[0].req as { headers: Record<string, string> };
+    const { headers } = linesOf('log-e2e.live_1')[0].req as { headers: Record<string, string> };
     expect(headers).toMatchObject({ authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]' });
   });
 });

@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
-import { get } from 'node:http';
+import { get, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiKeysService } from '../../../src/auth/api-keys.service.js';
 import { keyOf, useApp } from '../../support/app.js';
+import { sql } from '../../support/test-database.js';
 
 // Small limits so that the suite is quick; the bounds asserted are generous (timeout × 3) against a loaded machine.
 const REQUEST_TIMEOUT_MS = 4_000;
@@ -66,6 +68,9 @@ describe('slow and excess clients (REQUEST_TIMEOUT_MS, REQUEST_HEADERS_TIMEOUT_M
     MAX_CONNECTIONS: String(MAX_CONNECTIONS),
   });
   let port = 0;
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   beforeAll(async () => {
     await f.t.app.listen(0, '127.0.0.1');
@@ -104,6 +109,60 @@ describe('slow and excess clients (REQUEST_TIMEOUT_MS, REQUEST_HEADERS_TIMEOUT_M
     expect(ending.closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS);
     expect(ending.received).toMatch(/^HTTP\/1\.1 408 /);
   }, 15_000);
+
+  it('a client that never reads its answer has its connection destroyed once nothing moves for REQUEST_TIMEOUT_MS', async () => {
+    // 500 executions of ~6 KB: a list of them is ~3 MB; asked for ten times over on one connection, far more
+    // than the loopback's socket buffers hold, so the server's writes stall once they are full.
+    await sql(f.db.url, `insert into pipeline_executions (execution_id, pipeline_name, status, started_at, completed_at, input_file, error_details)
+      select gen_random_uuid(), 'slow_reader', 'failed', now() - make_interval(secs => i), now(), repeat('f', 2000), repeat('e', 4000) from generate_series(1, 500) i`);
+    const server = f.t.app.getHttpServer() as Server;
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const reader = await opened(port);
+    reader.pause();
+    const ask = `GET /v1/executions?pipeline_name=slow_reader&limit=500 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keyOf(f.t.app)}\r\n\r\n`;
+    reader.write(ask.repeat(10));
+    const serverSide = await accepted;
+    const started = Date.now();
+    const released = await new Promise<number | undefined>((resolve) => {
+      const bound = setTimeout(() => resolve(undefined), REQUEST_TIMEOUT_MS * 3);
+      serverSide.on('close', () => {
+        clearTimeout(bound);
+        resolve(Date.now() - started);
+      });
+    });
+    reader.destroy();
+    expect(released).toBeDefined();
+    // Not before the bound: the writes stall only once the buffers are full (a few seconds of answers on a
+    // loaded machine), and then REQUEST_TIMEOUT_MS must pass. Before the bound existed, it was never released.
+    expect(released).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(await liveStatus(port)).toBe(200);
+  }, 20_000);
+
+  it('the bound is on a stalled answer only: a request the server takes longer than it to answer, and an idle keep-alive connection, are kept', async () => {
+    const keys = f.t.app.get(ApiKeysService);
+    const authenticate = keys.authenticate.bind(keys);
+    jest.spyOn(keys, 'authenticate').mockImplementationOnce(async (token) => {
+      await sleep(REQUEST_TIMEOUT_MS + 1_500);
+      return authenticate(token);
+    });
+    const socket = await opened(port);
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const ask = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keyOf(f.t.app)}\r\n\r\n`;
+    const answered = async (n: number) => {
+      while ((received.match(/HTTP\/1\.1 /g) ?? []).length < n && !socket.destroyed) await sleep(100);
+    };
+    // The first one waits REQUEST_TIMEOUT_MS + 1.5 s in authentication, with nothing moving on the socket.
+    socket.write(ask('/v1/executions?limit=1'));
+    await answered(1);
+    // Idle between two requests for longer than the bound: keep-alive (KEEP_ALIVE_TIMEOUT_MS) decides, not it.
+    await sleep(REQUEST_TIMEOUT_MS + 1_000);
+    socket.write(ask('/v1/executions?limit=1'));
+    await answered(2);
+    socket.destroy();
+    expect(received.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+  }, 30_000);
 
   it('past MAX_CONNECTIONS, new connections are closed at once while the open ones keep being served', async () => {
     const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => opened(port)));

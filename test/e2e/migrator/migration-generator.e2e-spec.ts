@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LintReport } from '../../../src/migrator/lint/migration-lint.js';
+import { copyMigrations } from '../../support/migration-copies.js';
 import { LATEST_MIGRATION } from '../../support/migrations.js';
 import { runTs } from '../../support/spawn.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
@@ -29,9 +30,7 @@ describe('npx mikro-orm migration:create writes the safe form', () => {
     sql(db.url, `insert into ${T} (execution_id, pipeline_name, status, started_at, input_file) values (gen_random_uuid(), 'nightly', 'running', now(), ${inputFile})`);
 
   beforeAll(async () => {
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    dir = mkdtempSync(join('test', '.tmp', 'generator-'));
-    cpSync('migrations', dir, { recursive: true });
+    dir = copyMigrations('migrations', 'generator');
     db = await createTestDatabase();
     await insert(`'a.csv'`);
     await insert(`'b.csv'`);

@@ -1,9 +1,8 @@
-import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { useMigratedCopies } from '../../support/migration-copies.js';
 import { runTs, type RunResult } from '../../support/spawn.js';
-import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, sql } from '../../support/test-database.js';
 
 const FIRST = '20260201_000000_create_notes';
 const REFUSED = 'DESTRUCTIVE_COMMAND_REFUSED';
@@ -40,30 +39,14 @@ function run(command: string[], env: Record<string, string>, answer?: string): P
 const TIMEOUT = 180_000;
 
 describe('guards on the commands that destroy data', () => {
-  const dbs: TestDatabase[] = [];
-  const dirs: string[] = [];
-  let dir = '';
-  let db: TestDatabase;
-  const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: db.url, MIGRATIONS_DIR: dir, ...extra });
-  const migrate = (args: string[], extra: Record<string, string> = {}) => runTs('src/cli.ts', ['migrate', ...args], env(extra));
-  const notes = async () => (await sql<{ id: number }>(db.url, 'select id from notes order by id')).map((r) => r.id);
-  const applied = async () => (await sql<{ name: string }>(db.url, 'select name from mikro_orm_migrations order by id')).length;
+  // The history fixtures: a notes table and a migration that writes a row into it; one more row on top.
+  const copy = useMigratedCopies('test/fixtures/history-migrations', 'guards');
+  const { env, migrate } = copy;
+  const notes = async () => (await sql<{ id: number }>(copy.db.url, 'select id from notes order by id')).map((r) => r.id);
+  const applied = async () => (await sql<{ name: string }>(copy.db.url, 'select name from mikro_orm_migrations order by id')).length;
 
   beforeEach(async () => {
-    // The history fixtures: a notes table and a migration that writes a row into it; one more row on top.
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    dir = mkdtempSync(join('test', '.tmp', 'guards-'));
-    dirs.push(dir);
-    cpSync('test/fixtures/history-migrations', dir, { recursive: true });
-    db = await createTestDatabase({ empty: true });
-    dbs.push(db);
-    expect((await migrate(['up'])).code).toBe(0);
-    await sql(db.url, `insert into notes (id, body) values (2, 'written by a user')`);
-  });
-
-  afterAll(async () => {
-    for (const d of dbs) await d.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await sql(copy.db.url, `insert into notes (id, body) values (2, 'written by a user')`);
   });
 
   it('migrate down --to 0 off a terminal refuses while a table holds rows, and changes nothing; --force goes ahead', async () => {
@@ -82,7 +65,7 @@ describe('guards on the commands that destroy data', () => {
   }, TIMEOUT);
 
   it('an empty database needs no confirmation, but NODE_ENV=production refuses even that one without --force', async () => {
-    await sql(db.url, 'delete from notes');
+    await sql(copy.db.url, 'delete from notes');
     const production = await migrate(['down', '--to', '0'], { NODE_ENV: 'production' });
     expect(production.code).toBe(1);
     expect(production.output).toContain('NODE_ENV is production');
@@ -107,7 +90,7 @@ describe('guards on the commands that destroy data', () => {
     expect(wrong.output).toContain(`Type the database name`);
     expect(wrong.output).toContain(REFUSED);
     expect(await notes()).toEqual([1, 2]);
-    const right = await run(command, env(), db.name);
+    const right = await run(command, env(), copy.db.name);
     expect(right.code).toBe(0);
     expect(right.output).toContain('reverted:');
     expect(await applied()).toBe(0);
@@ -116,27 +99,30 @@ describe('guards on the commands that destroy data', () => {
   it('npx mikro-orm migration:fresh, npm run db:reset and migration:down --to 0 refuse, and the rows survive; MIGRATIONS_FORCE=true drops and migrates again', async () => {
     // The project's own migrations and entities (what migration:fresh drops), with one execution recorded.
     const app = await createTestDatabase();
-    dbs.push(app);
-    await sql(app.url, `insert into pipeline_executions (execution_id, pipeline_name, started_at) values (gen_random_uuid(), 'nightly', now())`);
-    const appEnv = (extra: Record<string, string> = {}) => ({ DATABASE_URL: app.url, ...extra });
-    const mikroOrm = (args: string[], extra: Record<string, string> = {}) => runTs('node_modules/@mikro-orm/cli/cli.js', args, appEnv(extra), 60_000);
-    const executions = async () => Number((await sql<{ n: string }>(app.url, 'select count(*) as n from pipeline_executions'))[0].n);
-    const recorded = async () => (await sql(app.url, 'select name from mikro_orm_migrations')).length;
-    const migrations = await recorded();
-    for (const result of [
-      await mikroOrm(['migration:fresh']),
-      await run(['npm', 'run', 'db:reset'], appEnv()),
-      await mikroOrm(['migration:down', '--to', '0']),
-      await mikroOrm(['migration:fresh'], { NODE_ENV: 'production' }),
-    ]) {
-      expect(result.code).not.toBe(0);
-      expect(result.output).toContain('refused on database');
-      expect(await executions()).toBe(1);
+    try {
+      await sql(app.url, `insert into pipeline_executions (execution_id, pipeline_name, started_at) values (gen_random_uuid(), 'nightly', now())`);
+      const appEnv = (extra: Record<string, string> = {}) => ({ DATABASE_URL: app.url, ...extra });
+      const mikroOrm = (args: string[], extra: Record<string, string> = {}) => runTs('node_modules/@mikro-orm/cli/cli.js', args, appEnv(extra), 60_000);
+      const executions = async () => Number((await sql<{ n: string }>(app.url, 'select count(*) as n from pipeline_executions'))[0].n);
+      const recorded = async () => (await sql(app.url, 'select name from mikro_orm_migrations')).length;
+      const migrations = await recorded();
+      for (const result of [
+        await mikroOrm(['migration:fresh']),
+        await run(['npm', 'run', 'db:reset'], appEnv()),
+        await mikroOrm(['migration:down', '--to', '0']),
+        await mikroOrm(['migration:fresh'], { NODE_ENV: 'production' }),
+      ]) {
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain('refused on database');
+        expect(await executions()).toBe(1);
+        expect(await recorded()).toBe(migrations);
+      }
+      const forced = await mikroOrm(['migration:fresh'], { MIGRATIONS_FORCE: 'true' });
+      expect(forced.code).toBe(0);
+      expect(await executions()).toBe(0);
       expect(await recorded()).toBe(migrations);
+    } finally {
+      await app.drop();
     }
-    const forced = await mikroOrm(['migration:fresh'], { MIGRATIONS_FORCE: 'true' });
-    expect(forced.code).toBe(0);
-    expect(await executions()).toBe(0);
-    expect(await recorded()).toBe(migrations);
   }, TIMEOUT);
 });

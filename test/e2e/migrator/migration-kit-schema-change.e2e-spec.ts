@@ -4,7 +4,7 @@
 // entities, so the same change, made here on copies (the property added at discovery, the migration copied
 // after the committed ones), breaks none of them; a column added on one side only still breaks them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { MikroORM, ReferenceKind, type EntityMetadata } from '@mikro-orm/postgresql';
@@ -12,6 +12,7 @@ import { loadConfig } from '../../../src/config/app.config.js';
 import { buildOrmOptions, CHECKSUMS_TABLE, MIGRATIONS_TABLE } from '../../../src/database/orm-options.js';
 import type { MigrationKitOptions } from '../../kit/kit-options.js';
 import { checkDataSurvives } from '../../kit/schema-checks.js';
+import { copyMigrations } from '../../support/migration-copies.js';
 import { comparableSchema, entitySchema, quietMigrator, serviceRunner, withoutMigrationOnly } from '../../support/migrations.js';
 import { survivalFixtures, type EntitiesAt } from '../../support/survival-fixtures.js';
 import { createTestDatabase } from '../../support/test-database.js';
@@ -71,9 +72,7 @@ describe('a schema change (one nullable column and its migration) breaks no test
   let changed = '';
 
   beforeAll(() => {
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    changed = mkdtempSync(join('test', '.tmp', 'schema-change-'));
-    cpSync('migrations', changed, { recursive: true });
+    changed = copyMigrations('migrations', 'schema-change');
     cpSync(NOTE_MIGRATION, join(changed, basename(NOTE_MIGRATION)));
   });
   afterAll(() => rmSync(changed, { recursive: true, force: true }));

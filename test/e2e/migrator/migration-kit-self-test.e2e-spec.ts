@@ -2,7 +2,7 @@
 // breaks what it proves, reports the migration (or fixture) at fault. The fixtures run through MikroORM's
 // stock migrator (mikroOrmRunner), as another project's would.
 import { describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -12,6 +12,7 @@ import { checkLinearHistory, historyProblems, orderProblems } from '../../kit/hi
 import type { MigrationKitOptions } from '../../kit/kit-options.js';
 import { mikroOrmRunner } from '../../kit/mikro-orm-runner.js';
 import { checkDataSurvives, checkDownToZero, checkEntitiesMatch, checkMigration, checkUpDownUp } from '../../kit/schema-checks.js';
+import { copyMigrations } from '../../support/migration-copies.js';
 import { serviceRunner } from '../../support/migrations.js';
 import { createTestDatabase, sql } from '../../support/test-database.js';
 
@@ -117,10 +118,8 @@ describe('the migration test kit fails when it should', () => {
 
   it('linear history reports a migration file the runner never sees', async () => {
     // A copy of a correct set plus an .mjs migration, which this project's migrator (a .ts glob) skips.
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    const dir = mkdtempSync(join('test', '.tmp', 'kit-'));
+    const dir = copyMigrations(HISTORY, 'kit');
     try {
-      cpSync(HISTORY, dir, { recursive: true });
       writeFileSync(join(dir, '20260203_000000_orphan.mjs'), 'export class Orphan {}\n');
       const message = await failureOf(checkLinearHistory(kitFor(dir)));
       expect(message).toMatch(/the runner's pending list on an empty database is not the files in sorted order/);

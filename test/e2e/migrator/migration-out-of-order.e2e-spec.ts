@@ -1,9 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { cpSync } from 'node:fs';
 import { freePort } from '../../support/disposable-postgres.js';
+import { useMigratedCopies } from '../../support/migration-copies.js';
 import { runTs, startServer } from '../../support/spawn.js';
-import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
+import { sql } from '../../support/test-database.js';
 
 const ORDERS = '20260301_000000_create_orders';
 const CUSTOMERS = '20260302_000000_create_customers'; // the teammate's: sorts between main's two
@@ -20,35 +20,20 @@ interface StatusJson {
 const TIMEOUT = 180_000;
 
 describe('merging a teammate\'s branch: a pending migration that sorts before applied ones', () => {
-  const dbs: TestDatabase[] = [];
-  const dirs: string[] = [];
-  let dir = '';
-  let db: TestDatabase;
-  const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: db.url, MIGRATIONS_DIR: dir, ...extra });
-  const migrate = (...args: string[]) => runTs('src/cli.ts', ['migrate', ...args], env());
+  // Main: create_orders and add_order_note applied. Then the teammate's branch is merged.
+  const copy = useMigratedCopies('test/fixtures/branch-migrations', 'branches');
+  const { env } = copy;
+  const migrate = (...args: string[]) => copy.migrate(args);
   const status = async (): Promise<StatusJson> => JSON.parse((await migrate('status', '--json')).output.trim().split('\n').pop() ?? '{}') as StatusJson;
-  const exists = async (table: string) => (await sql<{ t: string | null }>(db.url, `select to_regclass('${table}')::text as t`))[0].t !== null;
+  const exists = async (table: string) => (await sql<{ t: string | null }>(copy.db.url, `select to_regclass('${table}')::text as t`))[0].t !== null;
   const drift = async () => {
     const run = await migrate('drift', '--json');
     return { code: run.code, differences: (JSON.parse(run.output.trim().split('\n').pop() ?? '{}') as { differences: unknown[] }).differences };
   };
-  const ledger = () => sql<{ name: string; out_of_order: boolean }>(db.url, 'select name, out_of_order from migration_checksums order by name');
+  const ledger = () => sql<{ name: string; out_of_order: boolean }>(copy.db.url, 'select name, out_of_order from migration_checksums order by name');
 
-  beforeEach(async () => {
-    // Main: create_orders and add_order_note applied. Then the teammate's branch is merged.
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    dir = mkdtempSync(join('test', '.tmp', 'branches-'));
-    dirs.push(dir);
-    cpSync('test/fixtures/branch-migrations', dir, { recursive: true });
-    db = await createTestDatabase({ empty: true });
-    dbs.push(db);
-    expect((await migrate('up')).code).toBe(0);
-    cpSync('test/fixtures/branch-migrations-teammate', dir, { recursive: true });
-  });
-
-  afterAll(async () => {
-    for (const d of dbs) await d.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  beforeEach(() => {
+    cpSync('test/fixtures/branch-migrations-teammate', copy.dir, { recursive: true });
   });
 
   it('up refuses (exit 3) naming both ways out, and applies nothing; status, check and down are not blocked', async () => {
@@ -112,7 +97,7 @@ describe('merging a teammate\'s branch: a pending migration that sorts before ap
     const down = await migrate('down');
     expect(down.output).toContain(`reverted: ${CUSTOMERS}`);
     expect(await exists('customers')).toBe(false);
-    expect((await sql(db.url, `select 1 from information_schema.columns where table_name = 'orders' and column_name = 'note'`)).length).toBe(1);
+    expect((await sql(copy.db.url, `select 1 from information_schema.columns where table_name = 'orders' and column_name = 'note'`)).length).toBe(1);
   }, TIMEOUT);
 
   it('npx mikro-orm migration:up refuses it too, and applies it with MIGRATIONS_ALLOW_OUT_OF_ORDER=true, recorded the same way', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { copyMigrations } from '../../support/migration-copies.js';
 import { COMMITTED_MIGRATIONS } from '../../support/migrations.js';
 import { runTs } from '../../support/spawn.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -16,9 +16,7 @@ describe('the root mikro-orm config without DATABASE_URL', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    mkdirSync(join('test', '.tmp'), { recursive: true });
-    dir = mkdtempSync(join('test', '.tmp', 'no-url-'));
-    cpSync('migrations', dir, { recursive: true });
+    dir = copyMigrations('migrations', 'no-url');
   });
 
   afterAll(async () => {

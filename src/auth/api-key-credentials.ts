@@ -1,10 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/**
- * Keys look like `pl_<prefix>_<secret>`: the prefix (8 hex characters) is public, shown in listings and
- * used to find the key's row; the secret is 32 random bytes. Only the SHA-256 of the whole key is stored.
- */
-const KEY = /^pl_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
+import { formatApiKey } from '../common/api-key-format.js';
 
 export interface NewKey {
   key: string;
@@ -12,19 +7,18 @@ export interface NewKey {
   hash: string;
 }
 
+/**
+ * A new key in the shape of src/common/api-key-format.ts: a random public prefix and a secret of 32 random
+ * bytes. Only the SHA-256 of the whole key is stored.
+ */
 export function generateKey(): NewKey {
   const prefix = randomBytes(4).toString('hex');
-  const key = `pl_${prefix}_${randomBytes(32).toString('base64url')}`;
+  const key = formatApiKey(prefix, randomBytes(32).toString('base64url'));
   return { key, prefix, hash: hashKey(key) };
 }
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
-}
-
-/** The prefix of a well-formed key, or undefined: a malformed key is rejected before any query. */
-export function prefixOf(key: string): string | undefined {
-  return KEY.exec(key)?.[1];
 }
 
 /** Constant-time comparison of a presented key with a stored hash (both hashed to 32 bytes first). */

@@ -10,7 +10,10 @@ import type { FastifyInstance } from 'fastify';
  * it with the keep-alive timeout, and the next request starts without it.
  */
 export function boundStalledAnswers(fastify: FastifyInstance, idleMs: number): void {
-  fastify.addHook('onSend', async (request) => {
-    request.raw.socket?.setTimeout(idleMs);
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    // Injected requests (light-my-request) have a socket without timers.
+    const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined;
+    if (typeof socket?.setTimeout === 'function') socket.setTimeout(idleMs);
+    done(null, payload);
   });
 }

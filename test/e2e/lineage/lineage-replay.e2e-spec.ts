@@ -50,7 +50,7 @@ describe('lineage replay', () => {
     // A run recorded through the REST API only, and one recorded through both: replay leaves them alone.
     await http(app).post('/v1/executions').send({ execution_id: restRun, pipeline_name: 'rest_only' }).expect(201);
     await http(app).post('/v1/executions').send({ execution_id: mixedRun, pipeline_name: 'airflow/mixed', started_at: '2026-11-20T09:00:00Z' }).expect(201);
-    await postLineage(app, runEvent({ type: 'COMPLETE', runId: mixedRun, time: '2026-11-20T13:00:00Z', outputs: [statsOut] })).expect(201);
+    await postLineage(app, runEvent({ type: 'COMPLETE', runId: mixedRun, time: '2026-11-20T13:00:00Z', job: { namespace: 'airflow', name: 'mixed' }, outputs: [statsOut] })).expect(201);
   });
 
   it('rebuilds executions, history and metrics equal to the live ones, and leaves runs the REST API wrote alone', async () => {

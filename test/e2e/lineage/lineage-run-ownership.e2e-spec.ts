@@ -86,6 +86,17 @@ describe('OpenLineage run ownership and parents', () => {
     expect(await executionRow(f.db.url, b)).toMatchObject({ status: 'running', parent_execution_id: null });
   });
 
+  it('two events that would close a cycle together, sent at the same moment: exactly one is recorded, the other refused', async () => {
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const answers = await Promise.all([
+        postLineage(f.t.app, runEvent({ runId: a, time: T, runFacets: parentFacet(b) })),
+        postLineage(f.t.app, runEvent({ runId: b, time: T, runFacets: parentFacet(a) })),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    }
+  });
+
   it('in a batch, a refused event is listed in failed_events (with its code and pointer) and the others are recorded', async () => {
     const [owned, fresh] = [randomUUID(), randomUUID()];
     await http(f.t.app).post('/v1/executions').send({ execution_id: owned, pipeline_name: 'rest_owned' }).expect(201);

@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
-import { DELETE_EXECUTIONS, INSERT_REPORTED, LOCK_EXECUTION, MERGE_REPORT, WRITTEN_ELSEWHERE } from './run-reports.sql.js';
+import {
+  DELETE_EXECUTIONS,
+  INSERT_REPORTED,
+  LOCK_EXECUTION,
+  LOCK_PARENT_LINKS,
+  MERGE_REPORT,
+  PARENT_CHAIN_REACHES,
+  WRITTEN_ELSEWHERE,
+} from './run-reports.sql.js';
 
 /**
  * A run event reported by another system (an OpenLineage producer) rather than requested through the API:
@@ -28,17 +36,24 @@ export interface RunReportResult {
   applied: boolean;
 }
 
+/**
+ * A report that was not applied, and wrote nothing: the run belongs to another pipeline (`owner`), or the
+ * parent it names descends from the run (a cycle).
+ */
+export type RunReportRefusal = { refused: 'other_pipeline'; owner: string } | { refused: 'parent_cycle' };
+
 /** Executions as other systems report them. Exported by AuditModule for the OpenLineage ingestion. */
 @Injectable()
 export class RunReportsService {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   /**
-   * Applies one report. Must run in a transaction (`em`'s): the execution's row is locked first, so that
-   * whether the run was still open when this report arrived is known exactly, and two reports for one run
-   * arriving together are applied one after the other, neither lost.
+   * Applies one report, or refuses it before writing anything. Must run in a transaction (`em`'s): the
+   * execution's row is locked first, so that whether the run was still open when this report arrived is known
+   * exactly, and two reports for one run arriving together are applied one after the other, neither lost.
+   * The lock also reads the run's pipeline: a report may only update a run of its own pipeline.
    */
-  async apply(report: RunReport, em: EntityManager = this.em): Promise<RunReportResult> {
+  async apply(report: RunReport, em: EntityManager = this.em): Promise<RunReportResult | RunReportRefusal> {
     const status = TRANSITIONS[report.transition].to;
     const completedAt = isTerminal(status) ? report.at : null;
     const run = {
@@ -52,6 +67,8 @@ export class RunReportsService {
     const entry = { entryId: report.entry.id, occurredAt: report.entry.occurredAt, payload: JSON.stringify(report.entry.payload) };
     for (;;) {
       const [locked] = await LOCK_EXECUTION.run(em, { id: report.executionId });
+      if (locked && locked.pipeline_name !== report.pipelineName) return { refused: 'other_pipeline', owner: locked.pipeline_name };
+      if (!locked?.parent_execution_id && (await this.closesCycle(report, em))) return { refused: 'parent_cycle' };
       if (locked) {
         const open = !isTerminal(locked.status);
         const [execution] = await MERGE_REPORT.run(em, { ...run, ...entry, type: open ? report.transition : 'late', at: report.at });
@@ -67,6 +84,18 @@ export class RunReportsService {
       if (created) return { execution: created, applied: true };
       // A concurrent report created the run first (and has committed): lock it and merge into it.
     }
+  }
+
+  /**
+   * Whether the report's parent would make its run (which has no parent yet) its own ancestor. Only reports
+   * that give a run its first parent pay for it: they are serialised (LOCK_PARENT_LINKS) so that the check
+   * sees every parent link committed before.
+   */
+  private async closesCycle(report: RunReport, em: EntityManager): Promise<boolean> {
+    if (report.parentExecutionId === null) return false;
+    await LOCK_PARENT_LINKS.run(em, {});
+    const [reached] = await PARENT_CHAIN_REACHES.run(em, { id: report.executionId, parentId: report.parentExecutionId });
+    return reached !== undefined;
   }
 
   /** Of `ids`, the executions that were also written through the API, not only by reports from `source`. */

@@ -6,11 +6,44 @@ import type { ExecutionStatus } from './execution-status.js';
 import { execution, historyEntry, type EntryParams } from './executions.sql.js';
 
 /**
- * Locks the execution's row (if there is one) and reads the status that decides how a report applies. NO KEY
- * UPDATE, the lock the UPDATE itself takes: metrics inserted meanwhile (their foreign key) are not held up.
+ * Locks the execution's row (if there is one) and reads what decides how a report applies: its status, the
+ * pipeline it belongs to (a report of another pipeline may not touch it) and its parent (once set, a report's
+ * parent is ignored). NO KEY UPDATE, the lock the UPDATE itself takes: metrics inserted meanwhile (their
+ * foreign key) are not held up.
  */
 export const LOCK_EXECUTION = prepared((db, p: { id: string }) =>
-  db.selectFrom('pipeline_executions').select('status').where('execution_id', '=', p.id).forNoKeyUpdate(),
+  db.selectFrom('pipeline_executions').select(['status', 'pipeline_name', 'parent_execution_id']).where('execution_id', '=', p.id).forNoKeyUpdate(),
+);
+
+/**
+ * Serialises the reports that give a run its first parent, until their transactions end: each checks for a
+ * cycle (PARENT_CHAIN_REACHES) against what the others committed, so two of them cannot close one together.
+ */
+export const LOCK_PARENT_LINKS = prepared((db) => db.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(0x706c5f706172)})`.as('locked')));
+
+/**
+ * Whether run `id` is `parentId` or one of its recorded ancestors, i.e. whether making `parentId` the parent
+ * of `id` would close a cycle. Walks parent_execution_id up from `parentId` by primary key; `union` drops
+ * runs seen before, so the walk ends even on a cycle recorded before cycles were refused.
+ */
+export const PARENT_CHAIN_REACHES = prepared((db, p: { id: string; parentId: string }) =>
+  db
+    .withRecursive('up(id)', (db) =>
+      db
+        .selectNoFrom(uuid<string>(p.parentId).as('id'))
+        .union((db) =>
+          db
+            .selectFrom('pipeline_executions')
+            .innerJoin('up', 'up.id', 'pipeline_executions.execution_id')
+            .select('pipeline_executions.parent_execution_id as id')
+            .where('pipeline_executions.parent_execution_id', 'is not', null)
+            .$narrowType<{ id: string }>(),
+        ),
+    )
+    .selectFrom('up')
+    .select('up.id')
+    .where('up.id', '=', uuid<string>(p.id))
+    .limit(1),
 );
 
 /** A report's history entry, written with the change (the CTE `e` returns the execution). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { LineageReader, rowCountsOf, type ParsedEvent } from './lineage-reader.js';
 import { OpenLineageValidator } from './openlineage-validator.js';
-import { qualityMetrics } from './quality-facets.js';
+import { qualityMetricCount, qualityMetrics } from './quality-facets.js';
 
 const reader = new LineageReader(new OpenLineageValidator(), 60_000);
 const NOW = Date.parse('2026-11-21T12:00:00Z');
@@ -37,15 +37,22 @@ describe('LineageReader', () => {
     expect(read(untyped)).toMatchObject({ eventType: null, run: null });
   });
 
-  it('takes the parent run from the parent facet (not itself), and the errorMessage facet on FAIL only', () => {
+  it('takes the parent run from the parent facet, and the errorMessage facet on FAIL only', () => {
     const parent = { parent: facet({ run: { runId: `urn:uuid:${RUN.replace('A', 'B')}` }, job: { namespace: 'airflow', name: 'dag' } }) };
     const error = { errorMessage: facet({ message: 'boom', programmingLanguage: 'PYTHON', stackTrace: 'Traceback…' }) };
     const failed = read(event({ eventType: 'FAIL', run: { runId: RUN, facets: { ...parent, ...error } } }));
     expect(failed.run).toMatchObject({ parentId: RUN.replace('A', 'B').toLowerCase() });
     expect(JSON.parse(failed.run?.errorDetails ?? '')).toEqual({ message: 'boom', programmingLanguage: 'PYTHON', stackTrace: 'Traceback…' });
     expect(read(event({ run: { runId: RUN, facets: error } })).run?.errorDetails).toBeNull();
-    const self = { parent: facet({ run: { runId: RUN }, job: { namespace: 'a', name: 'b' } }) };
-    expect(read(event({ run: { runId: RUN, facets: self } })).run?.parentId).toBeNull();
+  });
+
+  it('refuses a run that names itself as its parent (urn:uuid: and case aside), naming the field', () => {
+    const self = { parent: facet({ run: { runId: `urn:uuid:${RUN.toLowerCase()}` }, job: { namespace: 'a', name: 'b' } }) };
+    const detail = 'must not be the run itself (run.runId)';
+    expect(reader.read(event({ run: { runId: RUN, facets: self } }), '/1', NOW)).toEqual([{ in: 'body', pointer: '/1/run/facets/parent/run/runId', detail }]);
+    expect(reader.read(event({ eventType: 'OTHER', run: { runId: RUN, facets: self } }), '', NOW)).toEqual([
+      { in: 'body', pointer: '/run/facets/parent/run/runId', detail },
+    ]);
   });
 
   it('refuses blank job names, pipeline names over 512 characters, and event times too far ahead', () => {
@@ -86,5 +93,10 @@ describe('row counts and quality metrics of a run event', () => {
     });
     expect(metrics[3].metadata).toMatchObject({ facet: 'dataQualityAssertions', column: 'id', assertion: { assertion: 'not_null', success: false, column: 'id' } });
     expect(metrics[4].metadata).toMatchObject({ role: 'output', dataset: { namespace: 's3://lake', name: 'orders/' } });
+  });
+
+  it('counts exactly the metrics it would make, and the reader carries that count for the caps', () => {
+    expect(qualityMetricCount(inputs, outputs)).toBe(qualityMetrics(inputs, outputs, 'ev-1').length);
+    expect(read(event({ inputs, outputs })).run?.metricCount).toBe(5);
   });
 });

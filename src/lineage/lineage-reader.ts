@@ -4,7 +4,7 @@ import { PIPELINE_NAME_MAX_LENGTH } from '../http/schemas.js';
 import { parseEventTime, pipelineNameOf, unstorable, type EventTime } from './event-checks.js';
 import type { EventKind, OpenLineageEventType } from './lineage-event.entity.js';
 import { kindOf, OpenLineageValidator } from './openlineage-validator.js';
-import type { Dataset } from './quality-facets.js';
+import { qualityMetricCount, type Dataset } from './quality-facets.js';
 import { canonicalUuid } from '../common/uuid.js';
 
 /** How a run event moves its run; OTHER and a missing eventType move nothing (metadata only). */
@@ -27,6 +27,8 @@ export interface RunDraft {
   errorDetails: string | null;
   inputs: Dataset[];
   outputs: Dataset[];
+  /** How many quality metrics the datasets' facets make: what the metric caps count before anything is written. */
+  metricCount: number;
 }
 
 /** A valid event, with what we store and index of it. */
@@ -86,20 +88,22 @@ function runDraft(body: Body, runId: string, at: string): RunDraft | InvalidPara
   if (pipelineName.length > PIPELINE_NAME_MAX_LENGTH) {
     problems.push({ in: 'body', pointer: `${at}/job/name`, detail: `namespace and name together must be at most ${PIPELINE_NAME_MAX_LENGTH - 1} characters` });
   }
-  if (problems.length > 0) return problems;
-  if (!transition) return [];
   const parent = body.run?.facets?.parent as { run?: { runId?: string } } | undefined;
   const parentId = parent?.run?.runId ? uuidOf(parent.run.runId) : null;
+  if (parentId === runId) problems.push({ in: 'body', pointer: `${at}/run/facets/parent/run/runId`, detail: 'must not be the run itself (run.runId)' });
+  if (problems.length > 0) return problems;
+  if (!transition) return [];
   const inputs = body.inputs ?? [];
   const outputs = body.outputs ?? [];
   return {
     transition,
     pipelineName,
-    parentId: parentId === runId ? null : parentId,
+    parentId,
     rowCounts: rowCountsOf(inputs, outputs),
     errorDetails: transition === 'fail' ? errorDetailsOf(body) : null,
     inputs,
     outputs,
+    metricCount: qualityMetricCount(inputs, outputs),
   };
 }
 

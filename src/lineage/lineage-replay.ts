@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { RunReportsService } from '../audit/run-reports.service.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
 import type { Effect } from './dto/lineage.dto.js';
+import { EventConflictError } from './lineage.errors.js';
 import { EVENTS_AFTER, LOCK_EVENTS, REPORTED_RUN_IDS } from './lineage.sql.js';
 import { LineageService, SOURCE } from './lineage.service.js';
 
@@ -15,7 +16,7 @@ export interface ReplaySummary {
   rebuilt: number;
   /** Runs also written through the REST API: left as they are, their events not replayed. */
   skippedRuns: string[];
-  /** Stored events today's rules refuse (written by an older version): not replayed. */
+  /** Stored events today's rules refuse (written by an older version; e.g. a self-parent, another job's run): not replayed. */
   invalid: number;
 }
 
@@ -57,7 +58,15 @@ export class LineageReplayService {
             summary.invalid++;
             continue;
           }
-          const effect = await lineage.apply(event, row, tx);
+          const effect = await lineage.apply(event, row, tx).catch((error: unknown) => {
+            // Refused before writing anything, so the transaction goes on.
+            if (error instanceof EventConflictError) return null;
+            throw error;
+          });
+          if (effect === null) {
+            summary.invalid++;
+            continue;
+          }
           summary.events[effect]++;
           if (effect !== 'stored' && event.runId !== null) built.add(event.runId);
         }

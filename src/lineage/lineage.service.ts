@@ -8,7 +8,9 @@ import { uuidV7 } from '../database/uuid-v7.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
 import type { Effect, LineageBatchResponse, LineageEventResponse } from './dto/lineage.dto.js';
 import { LineageReader, type ParsedEvent } from './lineage-reader.js';
+import { EventConflictError, ParentCycleError, RunOfOtherPipelineError } from './lineage.errors.js';
 import { INSERT_LINEAGE_EVENT, SELECT_SAME_EVENT } from './lineage.sql.js';
+import { checkMetricCaps } from './metric-caps.js';
 import { OpenLineageValidator } from './openlineage-validator.js';
 import { qualityMetrics } from './quality-facets.js';
 
@@ -52,29 +54,45 @@ export class LineageService {
     return this.storedReader.read(body, '', Date.now());
   }
 
-  /** One event: 201 when recorded now, 200 when the same event was recorded before; 400 when invalid. */
+  /**
+   * One event: 201 when recorded now, 200 when the same event was recorded before; 400 when invalid, 413 when
+   * its facets make too many metrics, 409 when it would update another pipeline's run or close a cycle of parents.
+   */
   async ingest(body: unknown): Promise<Recorded> {
     const event = this.parse(body);
     if (Array.isArray(event)) throw new InvalidRequestError(...event);
+    checkMetricCaps([{ index: null, event }]);
     const recorded = await this.record(event);
     return { status: recorded.effect === 'duplicate' ? 200 : 201, body: recorded };
   }
 
   /**
    * A batch, event by event in request order, each in its own transaction: invalid events are reported and
-   * skipped, the others recorded. Only a batch with no valid event at all is refused as a whole (400).
+   * skipped, and so are events refused by the runs already recorded (another pipeline's run, a cycle of
+   * parents); the others are recorded. A batch with no valid event at all, or whose events make more metrics
+   * than the caps allow, is refused as a whole before anything is written (400, 413).
    */
   async ingestBatch(bodies: unknown[]): Promise<LineageBatchResponse> {
     const now = Date.now();
     const read = bodies.map((b, i) => this.reader.read(b, `/${i}`, now));
-    const failed = read.flatMap((r, index) => (Array.isArray(r) ? [{ index, reason: r.map(describe).join('; '), retriable: false, errors: r }] : []));
-    if (failed.length === bodies.length) throw new InvalidRequestError(...failed.flatMap((f) => f.errors));
+    const failed: LineageBatchResponse['failed_events'] = read.flatMap((r, index) =>
+      Array.isArray(r) ? [{ index, reason: r.map(describe).join('; '), retriable: false, errors: r }] : [],
+    );
+    if (failed.length === bodies.length) throw new InvalidRequestError(...read.flatMap((r) => (Array.isArray(r) ? r : [])));
+    const valid = read.flatMap((event, index) => (Array.isArray(event) ? [] : [{ index, event }]));
+    checkMetricCaps(valid);
     const events: LineageBatchResponse['events'] = [];
-    for (const [index, event] of read.entries()) {
-      if (Array.isArray(event)) continue;
-      const recorded = await this.record(event);
-      events.push({ index, event_id: recorded.event_id, effect: recorded.effect });
+    for (const { index, event } of valid) {
+      try {
+        const recorded = await this.record(event);
+        events.push({ index, event_id: recorded.event_id, effect: recorded.effect });
+      } catch (error) {
+        if (!(error instanceof EventConflictError)) throw error;
+        const found = error.at(`/${index}`);
+        failed.push({ index, reason: describe(found), retriable: false, code: error.code, errors: [found] });
+      }
     }
+    failed.sort((a, b) => a.index - b.index);
     const duplicates = events.filter((e) => e.effect === 'duplicate').length;
     return {
       status: failed.length === 0 ? 'success' : 'partial_success',
@@ -107,11 +125,15 @@ export class LineageService {
     });
   }
 
-  /** Merges a stored run event into its execution and records its quality metrics; the replay runs this too. */
+  /**
+   * Merges a stored run event into its execution and records its quality metrics; the replay runs this too.
+   * Throws an EventConflictError, having written nothing, when the run belongs to another pipeline or the
+   * parent would close a cycle.
+   */
   async apply(event: ParsedEvent, row: { event_id: string; received_at: string }, em: EntityManager): Promise<Effect> {
     const run = event.run;
     if (!run || event.runId === null) return 'stored';
-    const { execution, applied } = await this.runs.apply(
+    const result = await this.runs.apply(
       {
         executionId: event.runId,
         pipelineName: run.pipelineName,
@@ -128,6 +150,12 @@ export class LineageService {
       },
       em,
     );
+    if ('refused' in result) {
+      throw result.refused === 'other_pipeline'
+        ? new RunOfOtherPipelineError(event.runId, result.owner, run.pipelineName)
+        : new ParentCycleError(event.runId, run.parentId ?? '');
+    }
+    const { execution, applied } = result;
     const drafts = qualityMetrics(run.inputs, run.outputs, row.event_id);
     await this.metrics.insert(
       drafts.map((d) => ({ metric_id: uuidV7(), pipeline_name: execution.pipeline_name, recorded_at: event.eventTime.iso, execution_id: event.runId, ...d })),
@@ -137,4 +165,4 @@ export class LineageService {
   }
 }
 
-const describe = (p: InvalidParam) => `${p.pointer} ${p.detail}`;
+const describe = (p: Pick<InvalidParam, 'pointer' | 'detail'>) => `${p.pointer} ${p.detail}`;

@@ -54,25 +54,35 @@ const COLUMN_METRICS = [
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function fromMetricsFacet(facet: QualityMetricsFacet, base: Record<string, unknown>): MetricDraft[] {
-  const out: MetricDraft[] = [];
+/** Called once per metric a facet yields; `metadata` is built only when called (counting never does). */
+type Emit = (metricType: string, metricValue: number, metadata: () => Record<string, unknown>) => void;
+
+function fromMetricsFacet(facet: QualityMetricsFacet, base: Record<string, unknown>, emit: Emit): void {
   const push = (type: string, value: unknown, more: Record<string, unknown> = {}) => {
-    if (isNumber(value)) out.push({ metric_type: type, metric_value: value, metadata: { ...base, ...more } });
+    if (isNumber(value)) emit(type, value, () => ({ ...base, ...more }));
   };
   for (const [field, type] of DATASET_METRICS) push(type, facet[field]);
   for (const [column, metrics] of Object.entries(facet.columnMetrics ?? {})) {
     for (const [field, type] of COLUMN_METRICS) push(type, metrics[field], { column });
     for (const [quantile, value] of Object.entries(metrics.quantiles ?? {})) push('column.quantile', value, { column, quantile });
   }
-  return out;
 }
 
-function fromAssertions(assertions: Assertion[], base: Record<string, unknown>): MetricDraft[] {
-  return assertions.map((a) => ({
-    metric_type: 'assertion',
-    metric_value: a.success ? 1 : 0,
-    metadata: { ...base, ...(a.column === undefined ? {} : { column: a.column }), assertion: a },
-  }));
+function fromAssertions(assertions: Assertion[], base: Record<string, unknown>, emit: Emit): void {
+  for (const a of assertions) emit('assertion', a.success ? 1 : 0, () => ({ ...base, ...(a.column === undefined ? {} : { column: a.column }), assertion: a }));
+}
+
+/** Every metric the quality facets of these datasets yield, in order, through `emit`. */
+function eachMetric(inputs: Dataset[], outputs: Dataset[], lineageEventId: string, emit: Emit): void {
+  const datasets: [Role, Dataset][] = [...inputs.map((d) => ['input', d] as [Role, Dataset]), ...outputs.map((d) => ['output', d] as [Role, Dataset])];
+  for (const [role, dataset] of datasets) {
+    const base = (facet: string) => ({ source: 'openlineage', lineage_event_id: lineageEventId, facet, role, dataset: { namespace: dataset.namespace, name: dataset.name } });
+    // The input variant of the facet sits in inputFacets, the dataset variant in facets: both are read.
+    const metricFacets = [role === 'input' ? dataset.inputFacets?.dataQualityMetrics : undefined, dataset.facets?.dataQualityMetrics];
+    for (const facet of metricFacets) if (facet) fromMetricsFacet(facet as QualityMetricsFacet, base('dataQualityMetrics'), emit);
+    const assertions = role === 'input' ? (dataset.inputFacets?.dataQualityAssertions as { assertions?: Assertion[] } | undefined) : undefined;
+    if (assertions?.assertions) fromAssertions(assertions.assertions, base('dataQualityAssertions'), emit);
+  }
 }
 
 /**
@@ -83,14 +93,13 @@ function fromAssertions(assertions: Assertion[], base: Record<string, unknown>):
  */
 export function qualityMetrics(inputs: Dataset[], outputs: Dataset[], lineageEventId: string): MetricDraft[] {
   const drafts: MetricDraft[] = [];
-  const datasets: [Role, Dataset][] = [...inputs.map((d) => ['input', d] as [Role, Dataset]), ...outputs.map((d) => ['output', d] as [Role, Dataset])];
-  for (const [role, dataset] of datasets) {
-    const base = (facet: string) => ({ source: 'openlineage', lineage_event_id: lineageEventId, facet, role, dataset: { namespace: dataset.namespace, name: dataset.name } });
-    // The input variant of the facet sits in inputFacets, the dataset variant in facets: both are read.
-    const metricFacets = [role === 'input' ? dataset.inputFacets?.dataQualityMetrics : undefined, dataset.facets?.dataQualityMetrics];
-    for (const facet of metricFacets) if (facet) drafts.push(...fromMetricsFacet(facet as QualityMetricsFacet, base('dataQualityMetrics')));
-    const assertions = role === 'input' ? (dataset.inputFacets?.dataQualityAssertions as { assertions?: Assertion[] } | undefined) : undefined;
-    if (assertions?.assertions) drafts.push(...fromAssertions(assertions.assertions, base('dataQualityAssertions')));
-  }
+  eachMetric(inputs, outputs, lineageEventId, (metric_type, metric_value, metadata) => drafts.push({ metric_type, metric_value, metadata: metadata() }));
   return drafts;
+}
+
+/** How many metrics qualityMetrics would make of these datasets, without making them: what the caps count. */
+export function qualityMetricCount(inputs: Dataset[], outputs: Dataset[]): number {
+  let count = 0;
+  eachMetric(inputs, outputs, '', () => count++);
+  return count;
 }

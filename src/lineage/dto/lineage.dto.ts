@@ -56,8 +56,16 @@ export const LineageBatchResponse = Type.Object(
       duplicates: Type.Integer(),
     }),
     failed_events: Type.Array(
-      Type.Object({ index: Type.Integer(), reason: Type.String(), retriable: Type.Boolean(), errors: Type.Array(InvalidParam) }),
-      { description: 'The invalid events: nothing of them was written.' },
+      Type.Object({
+        index: Type.Integer(),
+        reason: Type.String(),
+        retriable: Type.Boolean(),
+        code: Type.Optional(
+          Type.String({ description: 'Only for a valid event the recorded runs refuse: LINEAGE.RUN_BELONGS_TO_OTHER_PIPELINE or LINEAGE.PARENT_CYCLE.' }),
+        ),
+        errors: Type.Array(InvalidParam),
+      }),
+      { description: 'The events refused (invalid, or refused by the recorded runs), in request order: nothing of them was written.' },
     ),
     events: Type.Array(Type.Object({ index: Type.Integer(), event_id: Uuid, effect: EffectSchema }), { description: 'The valid events, in request order.' }),
   },

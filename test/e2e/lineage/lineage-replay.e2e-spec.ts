@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { useApp } from '../../support/app.js';
 import { http } from '../../support/audit-fixtures.js';
 import { corpus, facet, parentFacet, postBatch, postLineage, runEvent } from '../../support/lineage-fixtures.js';
+import { uuidV7 } from '../../../src/database/uuid-v7.js';
 import { runTs } from '../../support/spawn.js';
 import { sql } from '../../support/test-database.js';
 
@@ -50,7 +51,7 @@ describe('lineage replay', () => {
     // A run recorded through the REST API only, and one recorded through both: replay leaves them alone.
     await http(app).post('/v1/executions').send({ execution_id: restRun, pipeline_name: 'rest_only' }).expect(201);
     await http(app).post('/v1/executions').send({ execution_id: mixedRun, pipeline_name: 'airflow/mixed', started_at: '2026-11-20T09:00:00Z' }).expect(201);
-    await postLineage(app, runEvent({ type: 'COMPLETE', runId: mixedRun, time: '2026-11-20T13:00:00Z', outputs: [statsOut] })).expect(201);
+    await postLineage(app, runEvent({ type: 'COMPLETE', runId: mixedRun, time: '2026-11-20T13:00:00Z', job: { namespace: 'airflow', name: 'mixed' }, outputs: [statsOut] })).expect(201);
   });
 
   it('rebuilds executions, history and metrics equal to the live ones, and leaves runs the REST API wrote alone', async () => {
@@ -76,5 +77,28 @@ describe('lineage replay', () => {
     expect((await replay()).code).toBe(0);
     expect(await derivedRows(f.db.url)).toEqual(once);
     await postLineage(f.t.app, runEvent({ runId: randomUUID(), time: '2026-11-20T14:00:00Z' })).expect(201);
+  }, 90_000);
+
+  it("skips stored events today's rules refuse (written before they were): another job's event of a run, a parent cycle", async () => {
+    // As an older version stored them: run `taken` created by job a, then moved by job b; c's parent is d and d's is c.
+    const [taken, c, d] = [randomUUID(), randomUUID(), randomUUID()];
+    const store = (event: Record<string, unknown>, runId: string) =>
+      sql(
+        f.db.url,
+        `insert into lineage_events (id, event_hash, received_at, event_time, kind, event_type, run_id, job_namespace, job_name, producer, payload)
+         select '${uuidV7()}', encode(sha256(convert_to(p::text, 'UTF8')), 'hex'), now(), (p->>'eventTime')::timestamptz, 'run', p->>'eventType',
+                '${runId}', p->'job'->>'namespace', p->'job'->>'name', p->>'producer', p
+         from (select $$${JSON.stringify(event)}$$::jsonb as p) e`,
+      );
+    const job = (name: string) => ({ namespace: 'old', name });
+    await store(runEvent({ runId: taken, time: '2026-11-20T15:00:00Z', job: job('a') }), taken);
+    await store(runEvent({ type: 'FAIL', runId: taken, time: '2026-11-20T15:01:00Z', job: job('b') }), taken);
+    await store(runEvent({ runId: c, time: '2026-11-20T15:00:00Z', job: job('c'), runFacets: parentFacet(d) }), c);
+    await store(runEvent({ runId: d, time: '2026-11-20T15:00:00Z', job: job('d'), runFacets: parentFacet(c) }), d);
+    const run = await replay();
+    expect(run.code).toBe(0);
+    expect(run.output).toContain("2 stored event(s) are not valid by today's rules and were not replayed");
+    const rows = await sql(f.db.url, `select execution_id, pipeline_name, status from pipeline_executions where execution_id in ('${taken}', '${c}', '${d}') order by pipeline_name`);
+    expect(rows).toEqual([{ execution_id: taken, pipeline_name: 'old/a', status: 'running' }, { execution_id: c, pipeline_name: 'old/c', status: 'running' }]);
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { DatabaseBudget, DatabaseDeadlineError, requestDeadlineMs } from './request-deadline.js';
+import { currentDatabaseBudget, DatabaseBudget, DatabaseDeadlineError, enterDatabaseBudget, requestDeadlineMs } from './request-deadline.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<never>(() => undefined);
@@ -44,5 +44,18 @@ describe('a request database deadline', () => {
     const budget = new DatabaseBudget(1_000);
     const error = new Error('connect ECONNREFUSED');
     await expect(budget.run(() => Promise.reject(error), jest.fn())).rejects.toBe(error);
+  });
+
+  it('holds nothing to it once the request has been answered (a timer it set lives on in its context)', async () => {
+    const budget = new DatabaseBudget(1_000);
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        enterDatabaseBudget(budget);
+        expect(currentDatabaseBudget()).toBe(budget);
+        budget.finish();
+        expect(currentDatabaseBudget()).toBeUndefined();
+        resolve();
+      });
+    });
   });
 });

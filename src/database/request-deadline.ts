@@ -35,11 +35,24 @@ export class DatabaseBudget {
   private spentMs = 0;
   private pending = 0;
   private since = 0;
+  private done = false;
 
   constructor(
     readonly limitMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /**
+   * The request has been answered: what it left running, or started in the background (a timer set while
+   * serving it inherits its async context), is no longer held to its deadline.
+   */
+  finish(): void {
+    this.done = true;
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
 
   remainingMs(): number {
     return this.limitMs - this.spentMs - (this.pending > 0 ? this.now() - this.since : 0);
@@ -87,7 +100,8 @@ const budgets = new AsyncLocalStorage<DatabaseBudget>();
 
 /** The budget of the request being served, if any: outside requests (start-up, jobs, the CLI) there is none. */
 export function currentDatabaseBudget(): DatabaseBudget | undefined {
-  return budgets.getStore();
+  const budget = budgets.getStore();
+  return budget && !budget.finished ? budget : undefined;
 }
 
 /** Makes `budget` the current one for what runs from here on (see registerDatabaseDeadline). */

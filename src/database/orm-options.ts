@@ -6,6 +6,8 @@ import { SeedManager } from '@mikro-orm/seeder';
 import type { AppConfig } from '../config/app.config.js';
 import { resolveDatabaseUrl } from './embedded/embedded-credentials.js';
 import { ENTITIES } from './entities.js';
+import { enforceRequestDeadlines } from './pool-deadline.js';
+import { STATEMENT_BACKSTOP_MS } from './request-deadline.js';
 
 // The one source of ORM settings for the app, the CLIs (ours and mikro-orm's, through the root
 // mikro-orm.config.ts) and the tests. A leaf: it imports nothing from the migrator. The project root is two
@@ -45,7 +47,9 @@ export function buildOrmOptions(config: AppConfig, overrides: Partial<Options> =
       connectionTimeoutMillis: config.database.connectTimeoutMs,
       statement_timeout: config.database.statementTimeoutMs,
       // Client-side backstop for a server that stops answering without closing the connection.
-      query_timeout: config.database.statementTimeoutMs > 0 ? config.database.statementTimeoutMs + 5_000 : undefined,
+      query_timeout: config.database.statementTimeoutMs > 0 ? config.database.statementTimeoutMs + STATEMENT_BACKSTOP_MS : undefined,
+      // A request's calls share one deadline (pool-deadline.ts); work outside requests is not affected.
+      onPoolCreated: enforceRequestDeadlines,
       application_name: 'pipeline-ledger',
       // Date arithmetic in SQL (series buckets of a day, now() - interval '7 days') must not depend on the
       // server's or database's default time zone, nor move across daylight-saving changes.

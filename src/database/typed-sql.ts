@@ -12,6 +12,7 @@ import {
   type InferResult,
   type RawBuilder,
 } from 'kysely';
+import { DomainError } from '../common/domain-error.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -92,11 +93,15 @@ export async function runStatement(em: EntityManager, statement: string): Promis
   await runCompiled(em, CompiledQuery.raw(statement, []));
 }
 
-/** Runs a compiled statement on `em`'s transaction when it has one; driver errors become MikroORM's exceptions. */
+/**
+ * Runs a compiled statement on `em`'s transaction when it has one; driver errors become MikroORM's
+ * exceptions, ours (the request's database deadline) stay as they are.
+ */
 export async function runCompiled<R>(em: EntityManager, query: CompiledQuery<R>): Promise<R[]> {
   try {
     return (await em.getKysely().executeQuery(query)).rows;
   } catch (error) {
+    if (error instanceof DomainError) throw error;
     throw em.getPlatform().getExceptionConverter().convertException(error as Error);
   }
 }

@@ -20,6 +20,8 @@ import { clientErrorHandler } from './client-errors.js';
 import { boundStalledAnswers } from './stalled-answers.js';
 import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { requestDeadlineMs } from '../database/request-deadline.js';
+import { registerDatabaseDeadline } from './database-deadline.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -83,6 +85,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   // Past the cap, Node closes each new connection at once: file descriptors stay for the pool and real clients.
   adapter.getInstance().server.maxConnections = config.http.maxConnections;
   registerRequestLogging(adapter.getInstance(), log);
+  // Before authentication: the key lookup is the request's first database call.
+  registerDatabaseDeadline(adapter.getInstance(), requestDeadlineMs(config.database));
   registerQueryCredentialsCheck(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Nest's own lines, start-up included, as JSON through the root logger, as they happen.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { DatabaseDeadlineError } from '../database/request-deadline.js';
 import { toProblem } from './problem.mapper.js';
 
 // What a typed statement throws (runCompiled): the driver's error as MikroORM's PostgreSQL converter hands it on. Most outage errors
@@ -27,6 +28,7 @@ describe('toProblem during a database outage', () => {
     ['a statement on a connection that died mid-transaction', new Error('Client has encountered a connection error and is not queryable')],
     ['the client-side query_timeout backstop', new Error('Query read timeout')],
     ['the connection closed under a query', new Error('Connection terminated unexpectedly')],
+    ["the request's database deadline, wrapped by an ORM call", new DatabaseDeadlineError(6_000)],
   ])('%s: 503 DATABASE.UNAVAILABLE, not 500', (_, error) => {
     expect(toProblem(converted(error))).toMatchObject({ status: 503, code: 'DATABASE.UNAVAILABLE' });
   });

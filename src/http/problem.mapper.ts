@@ -45,9 +45,10 @@ export function invalidParams(error: FastifyValidationError): InvalidParam[] {
 // victim (40P01, 40001: nothing was written, a retry succeeds): SQLSTATE classes 08 (connection), 53 (insufficient
 // resources) and 57 (operator intervention: shutdown, cannot connect now, cancelled), and the socket's
 // errors, our own process's lack of file descriptors for a new connection (EMFILE, ENFILE) included.
-// MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code.
+// MikroORM's PostgreSQL converter wraps none of these in a typed exception; they keep their code. So does
+// the request's database deadline (database/request-deadline.ts) when an ORM call wraps it.
 const UNAVAILABLE_CODES = new Set([
-  '55P03', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EMFILE', 'ENFILE',
+  'DATABASE.UNAVAILABLE', '55P03', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EMFILE', 'ENFILE',
 ]);
 const UNAVAILABLE_CLASSES = /^(08|53|57)[0-9A-Z]{3}$/;
 // The pg driver's own errors carry no code. "is not queryable": a statement on a pooled connection whose

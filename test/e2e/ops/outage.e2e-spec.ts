@@ -8,7 +8,7 @@ import { send, startService, type Answer, type ServiceProcess } from '../../supp
 
 const CONNECT_TIMEOUT_MS = 1_000;
 const STATEMENT_TIMEOUT_MS = 2_000;
-/** pg's query_timeout, the client-side backstop for a server that stops answering (mikro-orm.config.ts). */
+/** The request's database deadline, DB_STATEMENT_TIMEOUT_MS + 5 s (src/database/request-deadline.ts): a server that stops answering. */
 const BACKSTOP_MS = STATEMENT_TIMEOUT_MS + 5_000;
 const POOL_MAX = 6;
 const SHUTDOWN_GRACE_MS = 2_000;

@@ -7,6 +7,8 @@ import { firstInvalidUtf8Byte } from './utf8.js';
 
 /** A JSON escape of a UTF-16 surrogate (\ud800 to \udfff): the only way a JSON text can hold a lone one. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** Most bodies escape nothing: a plain search (about 15 µs a MB) skips the regular expression (ten times that). */
+const mayEscapeSurrogate = (text: string) => text.includes('\\u') && SURROGATE_ESCAPE.test(text);
 const NOT_ALLOWED = 'is not an allowed key: it could change the prototype of objects';
 
 /** A lone UTF-16 surrogate (which PostgreSQL cannot store), or a key that could pollute prototypes. */
@@ -51,7 +53,7 @@ export function registerJsonParser(fastify: FastifyInstance): void {
     }
     const text = body.toString('utf8');
     parse(request, text, (error, value) => {
-      const problem = error ? forbiddenKey(text) : SURROGATE_ESCAPE.test(text) ? findInJson(value, badPart) : undefined;
+      const problem = error ? forbiddenKey(text) : mayEscapeSurrogate(text) ? findInJson(value, badPart) : undefined;
       if (problem) done(new InvalidRequestError(problem), undefined);
       else if (error) done(error, undefined);
       else done(null, value);

@@ -131,6 +131,6 @@ export const COMMON_PROBLEMS = {
 
 /** What routes with a JSON body can add: the body is too large or not JSON. */
 export const BODY_PROBLEMS = {
-  413: problemResponse('The body is larger than the limit.'),
-  415: problemResponse('The body is not application/json.'),
+  413: problemResponse('The body is larger than the limit (once decompressed, if sent with Content-Encoding).'),
+  415: problemResponse('The body is not application/json, its charset is not UTF-8, or its Content-Encoding is not gzip, deflate or br.'),
 };

@@ -1,10 +1,12 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useApp } from '../../support/app.js';
 import { rowCounts } from '../../support/fuzz-oracle.js';
 import { metric } from '../../support/quality-fixtures.js';
+import { runEvent } from '../../support/lineage-fixtures.js';
 
 // Issue 16 points 9 and 10: what a body's bytes may be (UTF-8 JSON, maybe compressed), and clear refusals
 // naming the place of anything else.
@@ -119,6 +121,11 @@ describe('request bodies', () => {
       expect(await created('/v1/metrics/batch', gzipSync(raw), { 'content-encoding': 'gzip' })).toMatchObject({ count: 5000 });
     });
 
+    it("an OpenLineage client's compression: gzip is understood", async () => {
+      const event = runEvent({ runId: randomUUID(), time: new Date().toISOString(), job: { namespace: 'airflow', name: 'gzip_dag.load' } });
+      expect(await created('/api/v1/lineage', gzipSync(json(event)), { 'content-encoding': 'gzip' })).toMatchObject({ event_id: expect.any(String) });
+    });
+
     it('a body that decompresses past the limit is a 413, cut off as soon as it passes it (a zip bomb)', async () => {
       // 15 gzip members of 64 MiB each: under 1 MiB sent, 960 MiB once inflated (about a second of CPU).
       const filler = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61), { level: 9 });
@@ -132,6 +139,11 @@ describe('request bodies', () => {
       // threads count too, as the app runs in this process).
       await sleep(1000);
       expect(process.cpuUsage(cpu).user / 1000).toBeLessThan(300);
+    });
+
+    it('a request without a valid key is a 401 before its encoding or body is looked at', async () => {
+      const res = await post('/v1/executions', Buffer.from('not even gzip'), { authorization: 'Bearer nope', 'content-encoding': 'compress' });
+      expect(res.status).toBe(401);
     });
 
     it('a corrupt gzip body is a 400 saying so', async () => {

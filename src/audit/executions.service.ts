@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { assertReportedTimes } from '../common/time-bounds.js';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
 import { runQuery } from '../database/typed-sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
@@ -24,13 +26,17 @@ export interface ExecutionPage {
 
 @Injectable()
 export class ExecutionsService {
-  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Records a run. With a client-chosen execution_id, repeating the same request is safe: it answers the
    * existing execution (created: false); the same id with another body is a conflict.
    */
   async create(request: CreateExecutionDto): Promise<CreateResult> {
+    assertReportedTimes({ '/started_at': request.started_at }, Date.now(), this.config.metrics.maxFutureSkewMs);
     // UUIDs compare case-insensitively: the id is kept in lower case, in the row and in the stored request.
     const body = request.execution_id ? { ...request, execution_id: canonicalUuid(request.execution_id) } : request;
     const id = body.execution_id ?? uuidV7();

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { assertReportedTimes } from '../common/time-bounds.js';
 import { decodeCursor, encodeCursor, equals, isUtcTimestamp, isUuid } from '../common/cursor.js';
 import { runQuery } from '../database/typed-sql.js';
 import { uuidV7 } from '../database/uuid-v7.js';
@@ -24,7 +26,10 @@ export interface EventPage {
 
 @Injectable()
 export class TransitionsService {
-  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Applies one transition atomically with its history entry (see APPLY_TRANSITION for concurrency).
@@ -34,6 +39,7 @@ export class TransitionsService {
   async apply(id: string, event: ExecutionEventDto): Promise<TransitionResult> {
     const { type, ...payload } = event;
     const rule = TRANSITIONS[type];
+    assertReportedTimes({ '/completed_at': event.completed_at }, Date.now(), this.config.metrics.maxFutureSkewMs);
     const completedAt = event.completed_at ?? null;
     for (let attempt = 1; ; attempt++) {
       const rows = await APPLY_TRANSITION.run(this.em, {

@@ -4,26 +4,36 @@ import type { InvalidParam } from './problem.js';
 export const MAX_DEPTH = 256;
 
 const escape = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
-const problem = (pointer: string, detail: string): InvalidParam => ({ in: 'body', pointer: pointer || '/', detail });
+export const bodyProblem = (pointer: string, detail: string): InvalidParam => ({ in: 'body', pointer: pointer || '/', detail });
+
+/**
+ * Visits `value` and every value inside it, depth first, with its JSON pointer and depth, and returns the
+ * first problem `visit` finds. Iterative, so that no body can overflow the stack here.
+ */
+export function findInJson(value: unknown, visit: (node: unknown, pointer: string, depth: number) => InvalidParam | undefined): InvalidParam | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length > 0) {
+    const [node, at, depth] = stack.pop() as [unknown, string, number];
+    const found = visit(node, at, depth);
+    if (found) return found;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, child] of Object.entries(node)) stack.push([child, `${at}/${escape(key)}`, depth + 1]);
+  }
+  return undefined;
+}
+
+const badText = (s: string) => s.includes('\0') || !s.isWellFormed();
 
 /**
  * The first part of `value` PostgreSQL's jsonb cannot hold as sent (a NUL character, a lone UTF-16
- * surrogate, a number too large to be finite), or nesting beyond MAX_DEPTH. Iterative, so that no body
- * can overflow the stack here.
+ * surrogate, a number too large to be finite), or nesting beyond MAX_DEPTH.
  */
 export function unstorable(value: unknown): InvalidParam | undefined {
-  const stack: [unknown, string, number][] = [[value, '', 0]];
-  const badText = (s: string) => s.includes('\0') || !s.isWellFormed();
-  while (stack.length > 0) {
-    const [node, at, depth] = stack.pop() as [unknown, string, number];
-    if (typeof node === 'string' && badText(node)) return problem(at, 'must not contain NUL characters or lone surrogates');
-    if (typeof node === 'number' && !Number.isFinite(node)) return problem(at, 'must be a finite number');
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= MAX_DEPTH) return problem(at, `is nested more than ${MAX_DEPTH} levels deep`);
-    for (const [key, child] of Object.entries(node)) {
-      if (badText(key)) return problem(at, 'has a key with NUL characters or lone surrogates');
-      stack.push([child, `${at}/${escape(key)}`, depth + 1]);
-    }
-  }
-  return undefined;
+  return findInJson(value, (node, at, depth) => {
+    if (typeof node === 'string') return badText(node) ? bodyProblem(at, 'must not contain NUL characters or lone surrogates') : undefined;
+    if (typeof node === 'number') return Number.isFinite(node) ? undefined : bodyProblem(at, 'must be a finite number');
+    if (typeof node !== 'object' || node === null) return undefined;
+    if (depth >= MAX_DEPTH) return bodyProblem(at, `is nested more than ${MAX_DEPTH} levels deep`);
+    return Object.keys(node).some(badText) ? bodyProblem(at, 'has a key with NUL characters or lone surrogates') : undefined;
+  });
 }

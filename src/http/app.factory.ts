@@ -18,6 +18,8 @@ import { applyRouteLimits } from './route-limits.js';
 import { registerQueryCredentialsCheck, replyProblem } from './query-credentials.js';
 import { clientErrorHandler } from './client-errors.js';
 import { boundStalledAnswers } from './stalled-answers.js';
+import { registerBodyDecoding } from './body-decoding.js';
+import { registerJsonParser } from './json-body.js';
 import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { requestDeadlineMs } from '../database/request-deadline.js';
@@ -106,6 +108,9 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.
   fastify.removeContentTypeParser('text/plain');
+  // UTF-8 JSON, decompressed if need be, with clear refusals (src/http/json-body.ts, body-decoding.ts).
+  registerJsonParser(fastify);
+  registerBodyDecoding(fastify);
   await registerOpenApi(app, packageVersion());
   return app;
 }

@@ -36,9 +36,13 @@ export const Timestamp = Type.String({
   description: 'RFC 3339 timestamp with an offset, years 1900-2999, e.g. 2026-11-21T13:27:20.012Z',
 });
 
-/** Free text PostgreSQL can store: any characters but NUL. */
-export const Text = (options: { minLength?: number; maxLength: number; description?: string }) =>
-  Type.String({ minLength: 1, ...options, pattern: '^[^\\u0000]*$' });
+const NO_NUL = '^[^\\u0000]*$';
+/** Not only whitespace, and no NUL. */
+const NOT_BLANK = '^\\s*[^\\s\\u0000][^\\u0000]*$';
+
+/** Free text PostgreSQL can store: any characters but NUL; with `notBlank`, not only whitespace either. */
+export const Text = ({ notBlank, ...options }: { minLength?: number; maxLength: number; description?: string; notBlank?: boolean }) =>
+  Type.String({ minLength: 1, ...options, pattern: notBlank ? NOT_BLANK : NO_NUL });
 
 /** No query parameters at all: unknown ones are rejected on every route, not only on listings. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
@@ -60,7 +64,7 @@ export const PIPELINE_NAME_MAX_LENGTH = 512;
 export const StoredPipelineName = Type.String({
   minLength: 1,
   maxLength: PIPELINE_NAME_MAX_LENGTH,
-  pattern: '^\\s*[^\\s\\u0000][^\\u0000]*$',
+  pattern: NOT_BLANK,
   description: `A pipeline name as recorded: any characters but NUL, not blank, at most ${PIPELINE_NAME_MAX_LENGTH}; e.g. orders_daily_etl or airflow/orders_dag.load 🕷`,
   example: 'orders_daily_etl',
 });
@@ -127,6 +131,6 @@ export const COMMON_PROBLEMS = {
 
 /** What routes with a JSON body can add: the body is too large or not JSON. */
 export const BODY_PROBLEMS = {
-  413: problemResponse('The body is larger than the limit.'),
-  415: problemResponse('The body is not application/json.'),
+  413: problemResponse('The body is larger than the limit (once decompressed, if sent with Content-Encoding).'),
+  415: problemResponse('The body is not application/json, its charset is not UTF-8, or its Content-Encoding is not gzip, deflate or br.'),
 };

@@ -1,26 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_DEPTH, parseEventTime, unstorable } from './event-checks.js';
 
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const SKEW = 60_000;
+
 describe('parseEventTime', () => {
   it('reads a time without a zone as UTC and keeps microseconds', () => {
-    expect(parseEventTime('2020-12-28T19:51:01.641499')).toEqual({ iso: '2020-12-28T19:51:01.641499Z', ms: Date.parse('2020-12-28T19:51:01.641Z') });
+    expect(parseEventTime('2020-12-28T19:51:01.641499', NOW, SKEW)).toEqual({ iso: '2020-12-28T19:51:01.641499Z', ms: Date.parse('2020-12-28T19:51:01.641Z') });
   });
 
   it('drops digits beyond microseconds (nanosecond producers) instead of rounding', () => {
-    expect(parseEventTime('2020-12-28T19:51:01.123456789Z')).toMatchObject({ iso: '2020-12-28T19:51:01.123456Z' });
+    expect(parseEventTime('2020-12-28T19:51:01.123456789Z', NOW, SKEW)).toMatchObject({ iso: '2020-12-28T19:51:01.123456Z' });
   });
 
   it('writes offsets the way PostgreSQL and JavaScript both read them', () => {
-    expect(parseEventTime('2020-12-28T19:52:00.001+1000')).toMatchObject({ iso: '2020-12-28T19:52:00.001+10:00', ms: Date.parse('2020-12-28T09:52:00.001Z') });
-    expect(parseEventTime('2020-12-28T19:52:00-05')).toMatchObject({ iso: '2020-12-28T19:52:00-05:00' });
-    expect(parseEventTime('2020-12-28t19:52:00z')).toMatchObject({ iso: '2020-12-28T19:52:00Z' });
+    expect(parseEventTime('2020-12-28T19:52:00.001+1000', NOW, SKEW)).toMatchObject({ iso: '2020-12-28T19:52:00.001+10:00', ms: Date.parse('2020-12-28T09:52:00.001Z') });
+    expect(parseEventTime('2020-12-28T19:52:00-05', NOW, SKEW)).toMatchObject({ iso: '2020-12-28T19:52:00-05:00' });
+    expect(parseEventTime('2020-12-28t19:52:00z', NOW, SKEW)).toMatchObject({ iso: '2020-12-28T19:52:00Z' });
   });
 
   it('refuses leap seconds and instants outside 1900 to 2999 (UTC)', () => {
-    expect(parseEventTime('2016-12-31T23:59:60Z')).toMatch(/leap second/);
-    expect(parseEventTime('1899-12-31T23:59:59Z')).toMatch(/1900 to 2999/);
-    expect(parseEventTime('2999-12-31T23:00:00-05:00')).toMatch(/1900 to 2999/);
-    expect(parseEventTime('1900-01-01T00:00:00Z')).toMatchObject({ iso: '1900-01-01T00:00:00Z' });
+    expect(parseEventTime('2016-12-31T23:59:60Z', NOW, SKEW)).toMatch(/leap second/);
+    expect(parseEventTime('1899-12-31T23:59:59Z', NOW, SKEW)).toMatch(/1900 to 2999/);
+    expect(parseEventTime('2999-12-31T23:00:00-05:00', NOW, SKEW)).toMatch(/1900 to 2999/);
+    expect(parseEventTime('1900-01-01T00:00:00Z', NOW, SKEW)).toMatchObject({ iso: '1900-01-01T00:00:00Z' });
+  });
+
+  it('refuses an instant more than the skew ahead of now', () => {
+    expect(parseEventTime('2026-11-21T12:01:00Z', NOW, SKEW)).toMatchObject({ iso: '2026-11-21T12:01:00Z' });
+    expect(parseEventTime('2026-11-21T12:01:00.001Z', NOW, SKEW)).toMatch(/60000 ms in the future/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { MetricsConfig } from '../config/app.config.js';
 import type { InvalidParam } from '../common/problem.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { unstorable } from '../common/storable.js';
+import { reportedTimeProblems } from '../common/time-bounds.js';
 import type { RecordMetricDto } from './dto/record-metric.dto.js';
 import { canonicalUuid } from '../common/uuid.js';
 
@@ -17,14 +18,12 @@ export interface MetricRow {
 }
 
 /**
- * What the schema cannot say about one metric: recorded_at not too far in the future, metadata within
+ * What the schema cannot say about one metric: recorded_at within the bounds of every reported time
+ * (1900 to 2999 in UTC, not too far in the future), metadata within
  * its size and free of NUL characters (which PostgreSQL cannot store in jsonb).
  */
 export function checkMetric(metric: RecordMetricDto, at: string, rules: MetricsConfig, now: number): InvalidParam[] {
-  const problems: InvalidParam[] = [];
-  if (metric.recorded_at !== undefined && Date.parse(metric.recorded_at) > now + rules.maxFutureSkewMs) {
-    problems.push({ in: 'body', pointer: `${at}/recorded_at`, detail: `is more than ${rules.maxFutureSkewMs} ms in the future` });
-  }
+  const problems = reportedTimeProblems({ [`${at}/recorded_at`]: metric.recorded_at }, now, rules.maxFutureSkewMs);
   if (metric.metadata !== undefined) {
     // Checked first, iteratively: JSON.stringify of metadata nested thousands deep would overflow the stack.
     const unstored = unstorable(metric.metadata);

@@ -10,7 +10,7 @@ const Scopes = Type.Array(StringEnum(API_KEY_SCOPES), {
 });
 
 export const CreateApiKeyDto = Type.Object(
-  { name: Text({ maxLength: 200, description: 'Who or what uses the key, e.g. "airflow-prod".' }), scopes: Scopes },
+  { name: Text({ maxLength: 200, notBlank: true, description: 'Who or what uses the key, e.g. "airflow-prod"; not blank.' }), scopes: Scopes },
   { additionalProperties: false },
 );
 export type CreateApiKeyDto = Static<typeof CreateApiKeyDto>;

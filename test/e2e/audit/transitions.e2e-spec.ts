@@ -69,8 +69,10 @@ describe('POST /v1/executions/{id}/events: the state machine', () => {
     const run = await inStatus('running');
     await post(run.execution_id, { type: 'progress', row_counts: { read: 100 } }).expect(201);
     await post(run.execution_id, { type: 'progress', row_counts: { read: 250, rejected: 2 } }).expect(201);
-    const done = await post(run.execution_id, { type: 'succeed', row_counts: { written: 248 }, completed_at: '2099-01-01T00:00:00Z' }).expect(201);
-    expect(done.body).toMatchObject({ status: 'succeeded', row_counts: { read: 250, rejected: 2, written: 248 }, completed_at: '2099-01-01T00:00:00.000000Z' });
+    // A minute ahead: within METRICS_MAX_FUTURE_SKEW_MS, so taken as sent.
+    const completedAt = new Date(Date.now() + 60_000).toISOString();
+    const done = await post(run.execution_id, { type: 'succeed', row_counts: { written: 248 }, completed_at: completedAt }).expect(201);
+    expect(done.body).toMatchObject({ status: 'succeeded', row_counts: { read: 250, rejected: 2, written: 248 }, completed_at: completedAt.replace('Z', '000Z') });
   });
 
   it('fail keeps the error details; completed_at defaults to now', async () => {
@@ -146,9 +148,11 @@ describe('POST /v1/executions/{id}/events: the state machine', () => {
   });
 
   it('a terminal transition without completed_at on a run started in the future completes at its start, not before', async () => {
-    const run = await recordRun(f.t.app, { pipeline_name: 'sm_etl', status: 'pending', started_at: '2099-01-01T00:00:00Z' });
+    // Two minutes ahead (a producer's clock skew, within METRICS_MAX_FUTURE_SKEW_MS).
+    const startedAt = new Date(Date.now() + 120_000).toISOString();
+    const run = await recordRun(f.t.app, { pipeline_name: 'sm_etl', status: 'pending', started_at: startedAt });
     const res = await post(run.execution_id, { type: 'cancel' }).expect(201);
-    expect(res.body.completed_at).toBe('2099-01-01T00:00:00.000000Z');
+    expect(res.body.completed_at).toBe(startedAt.replace('Z', '000Z'));
   });
 
   it('concurrent progress reports lose no update', async () => {

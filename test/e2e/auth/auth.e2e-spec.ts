@@ -92,6 +92,13 @@ describe('API keys: authentication and scopes on every /v1 route', () => {
     }
     expect(await sql(f.db.url, 'select count(*)::int as n from api_keys')).toEqual([{ n: before }]);
   });
+
+  it.each(['   ', '\t\n'])('a blank key name (%j) is a 400 naming /name, not a 422 from the database', async (name) => {
+    const [{ n: before }] = await sql<{ n: number }>(f.db.url, 'select count(*)::int as n from api_keys');
+    const res = await request(server()).post('/v1/api-keys').set(bearer(f.t.key)).send({ name, scopes: ['read'] }).expect(400);
+    expect(res.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [expect.objectContaining({ in: 'body', pointer: '/name' })] });
+    expect(await sql(f.db.url, 'select count(*)::int as n from api_keys')).toEqual([{ n: before }]);
+  });
 });
 
 describe('rate limit per key', () => {

@@ -5,6 +5,7 @@ import { expectRejected, type MalformedCase } from '../../support/malformed.js';
 
 const RUN = '{run}';
 const valid = { pipeline_name: 'orders_etl' };
+const DAY_AHEAD = new Date(Date.now() + 86_400_000).toISOString();
 
 const CASES: MalformedCase[] = [
   { name: 'malformed JSON', method: 'post', path: '/v1/executions', body: '{"pipeline_name":', type: 'application/json', status: 400 },
@@ -52,6 +53,12 @@ const CASES: MalformedCase[] = [
   { name: 'a NUL character in a row count name', method: 'post', path: '/v1/executions', body: { ...valid, row_counts: { 'a\u0000': 1 } }, status: 400, pointer: '/row_counts' },
   { name: 'year 0000', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '0000-01-01T00:00:00Z' }, status: 400, pointer: '/started_at' },
   { name: 'a timestamp past year 9999 in UTC', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '9999-12-31T23:59:59-01:00' }, status: 400, pointer: '/started_at' },
+  // Issue 16 point 8: every reported time of a run lies in 1900-2999 (UTC) and at most METRICS_MAX_FUTURE_SKEW_MS ahead.
+  { name: 'a started_at in 1899 (UTC)', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '1900-01-01T00:30:00+01:00' }, status: 400, pointer: '/started_at' },
+  { name: 'a started_at in 3000 (UTC)', method: 'post', path: '/v1/executions', body: { ...valid, started_at: '2999-12-31T23:30:00-01:00' }, status: 400, pointer: '/started_at' },
+  { name: 'a started_at a day ahead', method: 'post', path: '/v1/executions', body: { ...valid, started_at: DAY_AHEAD }, status: 400, pointer: '/started_at' },
+  { name: 'a completed_at in 3000 (UTC)', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'succeed', completed_at: '2999-12-31T23:30:00-01:00' }, status: 400, pointer: '/completed_at' },
+  { name: 'a completed_at a day ahead', method: 'post', path: `/v1/executions/${RUN}/events`, body: { type: 'cancel', completed_at: DAY_AHEAD }, status: 400, pointer: '/completed_at' },
   { name: 'a query parameter on create', method: 'post', path: '/v1/executions', query: { colour: 'red' }, body: valid, status: 400, pointer: '/colour' },
   { name: 'a query parameter on a transition', method: 'post', path: `/v1/executions/${RUN}/events`, query: { colour: 'red' }, body: { type: 'progress' }, status: 400, pointer: '/colour' },
   { name: 'a query parameter on get', method: 'get', path: `/v1/executions/${RUN}`, query: { colour: 'red' }, status: 400, pointer: '/colour' },

@@ -21,6 +21,7 @@ const CASES: MalformedCase[] = [
   { name: 'a bad pipeline_name', method: 'post', path: '/v1/metrics', body: { ...ok, pipeline_name: '../etc' }, status: 400, pointer: '/pipeline_name' },
   { name: 'a naive recorded_at', method: 'post', path: '/v1/metrics', body: { ...ok, recorded_at: '2026-11-21T10:00:00' }, status: 400, pointer: '/recorded_at' },
   { name: 'a recorded_at far in the future', method: 'post', path: '/v1/metrics', body: { ...ok, recorded_at: '2099-01-01T00:00:00Z' }, status: 400, pointer: '/recorded_at' },
+  { name: 'a recorded_at in 1899 (UTC)', method: 'post', path: '/v1/metrics', body: { ...ok, recorded_at: '1900-01-01T00:30:00+01:00' }, status: 400, pointer: '/recorded_at' },
   { name: 'metadata as an array', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: [1, 2] }, status: 400, pointer: '/metadata' },
   { name: 'metadata as a string', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: 'x' }, status: 400, pointer: '/metadata' },
   { name: 'metadata over 16 KB', method: 'post', path: '/v1/metrics', body: { ...ok, metadata: { blob: 'x'.repeat(17_000) } }, status: 400, pointer: '/metadata' },

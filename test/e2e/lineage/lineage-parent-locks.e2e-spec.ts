@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -35,6 +35,12 @@ function started(request: PromiseLike<{ status: number }>): { done: boolean; sta
 
 describe('OpenLineage parent locks', () => {
   const f = useApp();
+  /** Releases of the holds a test took: a failed test must not leave its locks to the next ones. */
+  let releases: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(releases.map((release) => release()));
+    releases = [];
+  });
 
   /** Applies `runId`'s START with parent `parentId` in a transaction left open (holding its locks) until `release`. */
   async function holdReport(runId: string, parentId: string) {
@@ -60,6 +66,7 @@ describe('OpenLineage parent locks', () => {
       return result;
     });
     await Promise.race([holding, done]);
+    releases.push(async () => (release(), await done));
     return { release, done };
   }
 
@@ -82,7 +89,15 @@ describe('OpenLineage parent locks', () => {
     const lock = async (run: string) => void (await client.query(`select pg_advisory_xact_lock(${PARENT_LINKS}, hashtext('${run}'))`));
     await lock(id);
     if (then) await client.query(then);
-    return { lock, release: async () => (await client.query('commit'), await client.end()) };
+    let open = true;
+    const release = async () => {
+      if (!open) return;
+      open = false;
+      await client.query('commit');
+      await client.end();
+    };
+    releases.push(release);
+    return { lock, release };
   }
 
   it('first parents under different roots do not wait for each other; under the same root they do', async () => {

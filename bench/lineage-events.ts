@@ -98,10 +98,10 @@ export async function recordWithPg(pool: pg.Pool, q: AppQueries, e: BenchEvent):
     };
     for (;;) {
       const [locked] = await statement(q.reports.LOCK_EXECUTION, { id: e.runId });
-      // A run's first parent: serialised, then checked for a cycle, as the app does.
+      // A run's first parent: the run and its parent's root locked, then the walk again, as the app does.
       if (!locked?.parent_execution_id) {
-        await statement(q.reports.LOCK_PARENT_LINKS, {});
-        await statement(q.reports.PARENT_CHAIN_REACHES, { id: e.runId, parentId: report.parentId });
+        await statement(q.reports.LOCK_PARENT_ROOT({ wait: true }), { id: e.runId, parentId: report.parentId });
+        await statement(q.reports.LOCK_PARENT_ROOT({ wait: false }), { id: e.runId, parentId: report.parentId });
       }
       if (locked) await statement(q.reports.MERGE_REPORT, { ...report, at: e.time });
       // The other event of the run may have created it a moment ago: then lock and merge, as the app does.

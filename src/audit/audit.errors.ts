@@ -38,3 +38,14 @@ export class PipelineNotFoundError extends DomainError {
     super(`no executions recorded for pipeline ${name}`);
   }
 }
+
+/**
+ * The root of a report's parent tree moved to a run another transaction holds (RunReportsService.closesCycle):
+ * its transaction starts over. Seen by a client only when it did so too often: 503, nothing written, retry.
+ */
+export class ParentRootBusyError extends DomainError {
+  readonly code = 'DATABASE.UNAVAILABLE';
+  constructor(parentId: string) {
+    super(`the parent runs of ${parentId} kept changing; retry`);
+  }
+}

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { ExecutionResponse } from './dto/execution.response.js';
+import { ParentRootBusyError } from './audit.errors.js';
 import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
 import {
   DELETE_EXECUTIONS,
   INSERT_REPORTED,
   LOCK_EXECUTION,
-  LOCK_PARENT_LINKS,
+  LOCK_PARENT_ROOT,
   MERGE_REPORT,
-  PARENT_CHAIN_REACHES,
   WRITTEN_ELSEWHERE,
 } from './run-reports.sql.js';
 
@@ -41,6 +41,9 @@ export interface RunReportResult {
  * parent it names descends from the run (a cycle).
  */
 export type RunReportRefusal = { refused: 'other_pipeline'; owner: string } | { refused: 'parent_cycle' };
+
+/** Each attempt after the first follows a commit that moved a root, so few are ever needed. */
+const PARENT_ROOT_ATTEMPTS = 10;
 
 /** Executions as other systems report them. Exported by AuditModule for the OpenLineage ingestion. */
 @Injectable()
@@ -87,15 +90,39 @@ export class RunReportsService {
   }
 
   /**
-   * Whether the report's parent would make its run (which has no parent yet) its own ancestor. Only reports
-   * that give a run its first parent pay for it: they are serialised (LOCK_PARENT_LINKS) so that the check
-   * sees every parent link committed before.
+   * Whether the report's parent P would make its run X (which has no parent yet) its own ancestor: so it
+   * would iff the root of P's tree is X. Only reports giving a run its first parent pay for it, and they lock
+   * only X and that root (LOCK_PARENT_ROOT), not each other: a run gets a parent only under its own lock, and
+   * parents never change, so while the root is locked P's chain up to it stays as the walk after the lock
+   * saw it (rerun until it names the root already locked). Two reports can only close a cycle together if
+   * one's parent lies under the other's run, i.e. one's root is the other's run: both lock that run, so the
+   * later one's walk sees the earlier one's link. A root that moved meanwhile is only tried, not waited for
+   * (waiting out of key order could deadlock): if it is taken, the transaction starts over (`transactional`).
    */
   private async closesCycle(report: RunReport, em: EntityManager): Promise<boolean> {
     if (report.parentExecutionId === null) return false;
-    await LOCK_PARENT_LINKS.run(em, {});
-    const [reached] = await PARENT_CHAIN_REACHES.run(em, { id: report.executionId, parentId: report.parentExecutionId });
-    return reached !== undefined;
+    const params = { id: report.executionId, parentId: report.parentExecutionId };
+    let [locked] = await LOCK_PARENT_ROOT({ wait: true }).run(em, params);
+    for (;;) {
+      const [seen] = await LOCK_PARENT_ROOT({ wait: false }).run(em, params);
+      if (!seen.granted) throw new ParentRootBusyError(params.parentId);
+      if (seen.root === locked.root) return seen.closes;
+      locked = seen;
+    }
+  }
+
+  /**
+   * Runs `work`, which applies reports, in a transaction; again from the start (at most PARENT_ROOT_ATTEMPTS
+   * times) when a report found its parent's root moved to a run another transaction holds (closesCycle).
+   */
+  async transactional<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.em.transactional(work);
+      } catch (error) {
+        if (!(error instanceof ParentRootBusyError) || attempt >= PARENT_ROOT_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Of `ids`, the executions that were also written through the API, not only by reports from `source`. */

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { jsonb, prepared, timestamptz, uuid } from '../database/typed-sql.js';
+import { jsonb, prepared, preparedShapes, queries, timestamptz, uuid } from '../database/typed-sql.js';
 import { OPEN_STATUSES } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
 import { execution, historyEntry, type EntryParams } from './executions.sql.js';
@@ -15,35 +15,55 @@ export const LOCK_EXECUTION = prepared((db, p: { id: string }) =>
   db.selectFrom('pipeline_executions').select(['status', 'pipeline_name', 'parent_execution_id']).where('execution_id', '=', p.id).forNoKeyUpdate(),
 );
 
-/**
- * Serialises the reports that give a run its first parent, until their transactions end: each checks for a
- * cycle (PARENT_CHAIN_REACHES) against what the others committed, so two of them cannot close one together.
- */
-export const LOCK_PARENT_LINKS = prepared((db) => db.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(0x706c5f706172)})`.as('locked')));
+/** The advisory locks' class (their first int key): "pl_p", apart from every other lock of the service. */
+const PARENT_LINKS = sql.lit(0x706c5f70);
+
+/** The parent of run `id` (a uuid expression), null when it has none or is not recorded. */
+const parentOf = (id: Expression<string | null>) =>
+  queries.selectFrom('pipeline_executions').select('parent_execution_id').where('execution_id', '=', id);
+
+/** The advisory lock key of a run (null: none): collisions only make unrelated reports wait for each other. */
+const lockKey = (id: Expression<string | null>) => sql<number | null>`hashtext(${id}::text)`;
 
 /**
- * Whether run `id` is `parentId` or one of its recorded ancestors, i.e. whether making `parentId` the parent
- * of `id` would close a cycle. Walks parent_execution_id up from `parentId` by primary key; `union` drops
- * runs seen before, so the walk ends even on a cycle recorded before cycles were refused.
+ * For a report giving run `id` (which has no parent) its first parent `parentId`: the root of the parent's
+ * tree (the first run up its chain of parents without one, recorded or not; null on a cycle recorded before
+ * cycles were refused), whether it is `id` itself (then the new parent closes a cycle), and locks, until
+ * the transaction ends, on `id` and that root. `wait`: wait for them, in key order, so two reports never wait
+ * for each other crosswise; else only try, and `granted` says whether both were free (or held already).
+ * The walk goes up parent_execution_id by primary key; `union` drops a row seen before, ending a cycle.
+ * The walk's snapshot is taken before the locks are granted: RunReportsService.closesCycle runs it again.
  */
-export const PARENT_CHAIN_REACHES = prepared((db, p: { id: string; parentId: string }) =>
+export const LOCK_PARENT_ROOT = preparedShapes((db, p: { id: string; parentId: string }, shape: { wait: boolean }) =>
   db
-    .withRecursive('up(id)', (db) =>
+    .withRecursive('up(id, parent)', (db) =>
       db
-        .selectNoFrom(uuid<string>(p.parentId).as('id'))
+        .selectNoFrom([uuid<string>(p.parentId).as('id'), parentOf(uuid<string>(p.parentId)).as('parent')])
         .union((db) =>
           db
-            .selectFrom('pipeline_executions')
-            .innerJoin('up', 'up.id', 'pipeline_executions.execution_id')
-            .select('pipeline_executions.parent_execution_id as id')
-            .where('pipeline_executions.parent_execution_id', 'is not', null)
-            .$narrowType<{ id: string }>(),
+            .selectFrom('up')
+            .select((eb) => [eb.ref('up.parent').$castTo<string>().as('id'), parentOf(eb.ref('up.parent')).as('parent')])
+            .where('up.parent', 'is not', null),
         ),
     )
-    .selectFrom('up')
-    .select('up.id')
-    .where('up.id', '=', uuid<string>(p.id))
-    .limit(1),
+    .with('r', (db) => db.selectNoFrom((eb) => eb.selectFrom('up').select('up.id').where('up.parent', 'is', null).limit(1).as('root')))
+    .with('k', (db) => db.selectFrom('r').select((eb) => ['r.root', lockKey(uuid(p.id)).as('own'), lockKey(eb.ref('r.root')).as('other')]))
+    .selectFrom('k')
+    .select((eb) => {
+      // least/greatest skip a null: with no root, both are the run's own key (taken twice; locks stack).
+      const [first, second] = [sql`least(${eb.ref('k.own')}, ${eb.ref('k.other')})`, sql`greatest(${eb.ref('k.own')}, ${eb.ref('k.other')})`];
+      return [
+        'k.root',
+        sql<boolean>`coalesce(${eb.ref('k.root')} = ${uuid(p.id)}, false)`.as('closes'),
+        ...(shape.wait
+          ? [
+              sql<void>`pg_advisory_xact_lock(${PARENT_LINKS}, ${first})`.as('first'),
+              sql<void>`pg_advisory_xact_lock(${PARENT_LINKS}, ${second})`.as('second'),
+              sql<boolean>`true`.as('granted'),
+            ]
+          : [sql<boolean>`pg_try_advisory_xact_lock(${PARENT_LINKS}, ${first}) and pg_try_advisory_xact_lock(${PARENT_LINKS}, ${second})`.as('granted')]),
+      ];
+    }),
 );
 
 /** A report's history entry, written with the change (the CTE `e` returns the execution). */

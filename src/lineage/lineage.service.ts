@@ -103,7 +103,7 @@ export class LineageService {
   }
 
   private record(event: ParsedEvent): Promise<LineageEventResponse> {
-    return this.em.transactional(async (tx) => {
+    return this.runs.transactional(async (tx) => {
       const payload = JSON.stringify(event.payload);
       const [row] = await INSERT_LINEAGE_EVENT.run(tx, {
         id: uuidV7(),

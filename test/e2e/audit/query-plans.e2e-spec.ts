@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.sql.js';
 import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.sql.js';
-import { PARENT_CHAIN_REACHES } from '../../../src/audit/run-reports.sql.js';
+import { LOCK_PARENT_ROOT } from '../../../src/audit/run-reports.sql.js';
 import type { ExecutionSort } from '../../../src/audit/dto/list-executions.query.js';
 import { CompiledQuery } from 'kysely';
 import { runCompiled } from '../../../src/database/typed-sql.js';
@@ -115,7 +115,10 @@ describe('query plans of the audit API', () => {
     expect(seqScans(await plan(sql, parameters))).toEqual([]);
   });
 
-  it("an OpenLineage report's cycle check, the walk up a run's parents: no sequential scan", async () => {
-    expect(seqScans(await plan(PARENT_CHAIN_REACHES.sql, PARENT_CHAIN_REACHES.values({ id: lastId, parentId: PARENT })))).toEqual([]);
+  it("an OpenLineage report's cycle check, the walk up to its parent's root (both forms): no sequential scan", async () => {
+    for (const wait of [true, false]) {
+      const statement = LOCK_PARENT_ROOT({ wait });
+      expect(seqScans(await plan(statement.sql, statement.values({ id: lastId, parentId: PARENT })))).toEqual([]);
+    }
   });
 });

@@ -92,7 +92,8 @@ export class RunReportsService {
   /**
    * Whether the report's parent P would make its run X (which has no parent yet) its own ancestor: so it
    * would iff the root of P's tree is X. Only reports giving a run its first parent pay for it, and they lock
-   * only X and that root (LOCK_PARENT_ROOT), not each other: a run gets a parent only under its own lock, and
+   * X (exclusive) and that root (shared: the runs attaching under one root do not wait for each other)
+   * (LOCK_PARENT_ROOT), not all reports: a run gets a parent only under its own exclusive lock, and
    * parents never change, so while the root is locked P's chain up to it stays as the walk after the lock
    * saw it (rerun until it names the root already locked). Two reports can only close a cycle together if
    * one's parent lies under the other's run, i.e. one's root is the other's run: both lock that run, so the

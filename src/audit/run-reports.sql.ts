@@ -29,8 +29,10 @@ const lockKey = (id: Expression<string | null>) => sql<number | null>`hashtext($
  * For a report giving run `id` (which has no parent) its first parent `parentId`: the root of the parent's
  * tree (the first run up its chain of parents without one, recorded or not; null on a cycle recorded before
  * cycles were refused), whether it is `id` itself (then the new parent closes a cycle), and locks, until
- * the transaction ends, on `id` and that root. `wait`: wait for them, in key order, so two reports never wait
- * for each other crosswise; else only try, and `granted` says whether both were free (or held already).
+ * the transaction ends: `id`'s exclusive (only its holder may give `id` a parent or add runs under it while
+ * it is a root) and the root's shared (it stays a root meanwhile, yet the runs attaching under one root do
+ * not wait for each other). `wait`: wait for them, in key order, so two reports never wait for each other
+ * crosswise; else only try, and `granted` says whether both were free (or held already).
  * The walk goes up parent_execution_id by primary key; `union` drops a row seen before, ending a cycle.
  * The walk's snapshot is taken before the locks are granted: RunReportsService.closesCycle runs it again.
  */
@@ -50,18 +52,20 @@ export const LOCK_PARENT_ROOT = preparedShapes((db, p: { id: string; parentId: s
     .with('k', (db) => db.selectFrom('r').select((eb) => ['r.root', lockKey(uuid(p.id)).as('own'), lockKey(eb.ref('r.root')).as('other')]))
     .selectFrom('k')
     .select((eb) => {
-      // least/greatest skip a null: with no root, both are the run's own key (taken twice; locks stack).
-      const [first, second] = [sql`least(${eb.ref('k.own')}, ${eb.ref('k.other')})`, sql`greatest(${eb.ref('k.own')}, ${eb.ref('k.other')})`];
+      // The run's own key exclusive, the root's shared, taken in key order (with no root: the own key twice).
+      const own = eb.ref('k.own');
+      const other = sql`coalesce(${eb.ref('k.other')}, ${own})`;
+      const ownFirst = sql`${own} <= ${other}`;
+      const [excl, shared] = shape.wait
+        ? [sql`pg_advisory_xact_lock(${PARENT_LINKS}, ${own})`, sql`pg_advisory_xact_lock_shared(${PARENT_LINKS}, ${other})`]
+        : [sql`pg_try_advisory_xact_lock(${PARENT_LINKS}, ${own})`, sql`pg_try_advisory_xact_lock_shared(${PARENT_LINKS}, ${other})`];
+      const [first, second] = [sql`case when ${ownFirst} then ${excl} else ${shared} end`, sql`case when ${ownFirst} then ${shared} else ${excl} end`];
       return [
         'k.root',
         sql<boolean>`coalesce(${eb.ref('k.root')} = ${uuid(p.id)}, false)`.as('closes'),
         ...(shape.wait
-          ? [
-              sql<void>`pg_advisory_xact_lock(${PARENT_LINKS}, ${first})`.as('first'),
-              sql<void>`pg_advisory_xact_lock(${PARENT_LINKS}, ${second})`.as('second'),
-              sql<boolean>`true`.as('granted'),
-            ]
-          : [sql<boolean>`pg_try_advisory_xact_lock(${PARENT_LINKS}, ${first}) and pg_try_advisory_xact_lock(${PARENT_LINKS}, ${second})`.as('granted')]),
+          ? [sql<void>`${first}`.as('first'), sql<void>`${second}`.as('second'), sql<boolean>`true`.as('granted')]
+          : [sql<boolean>`${first} and ${second}`.as('granted')]),
       ];
     }),
 );

@@ -100,19 +100,23 @@ describe('OpenLineage parent locks', () => {
     return { lock, release };
   }
 
-  it('first parents under different roots do not wait for each other; under the same root they do', async () => {
-    const [r1, r2, x1, x3, x4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  it('first parents under one root or under different roots do not wait for each other; giving that root a parent does', async () => {
+    const [r0, r1, r2, x1, x3, x4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const held = await holdReport(x1, r1);
-    const underR1 = started(postLineage(f.t.app, runEvent({ runId: x3, time: T, runFacets: parentFacet(r1) })));
-    await until(() => waitingForLock(), 'the event under r1 waits for the lock on r1');
-    const underR2 = await Promise.race([postLineage(f.t.app, runEvent({ runId: x4, time: T, runFacets: parentFacet(r2) })), after(GENEROUS, null)]);
-    expect(underR2?.status).toBe(201);
-    expect(underR1.done).toBe(false);
+    const sameRoot = await Promise.race([postLineage(f.t.app, runEvent({ runId: x3, time: T, runFacets: parentFacet(r1) })), after(GENEROUS, null)]);
+    expect(sameRoot?.status).toBe(201);
+    const otherRoot = await Promise.race([postLineage(f.t.app, runEvent({ runId: x4, time: T, runFacets: parentFacet(r2) })), after(GENEROUS, null)]);
+    expect(otherRoot?.status).toBe(201);
+    // r1 getting a parent needs r1's exclusive lock: it waits until the report under r1 commits.
+    const attachRoot = started(postLineage(f.t.app, runEvent({ runId: r1, time: T, runFacets: parentFacet(r0) })));
+    await until(() => waitingForLock(), 'the event giving r1 a parent waits for the lock on r1');
+    expect(attachRoot.done).toBe(false);
     held.release();
     await held.done;
-    expect(await underR1.status).toBe(201);
+    expect(await attachRoot.status).toBe(201);
     expect(await executionRow(f.db.url, x3)).toMatchObject({ parent_execution_id: r1 });
     expect(await executionRow(f.db.url, x4)).toMatchObject({ parent_execution_id: r2 });
+    expect(await executionRow(f.db.url, r1)).toMatchObject({ parent_execution_id: r0 });
   });
 
   it('an event waiting on a root that meanwhile gets a parent walks again: R0 naming a child of R1 as parent, while R1 is attached under R0, is refused', async () => {

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   'DATABASE.CONSTRAINT_VIOLATION': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
   'DATABASE.CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'JOBS.SCHEMA_MISMATCH': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'JOBS.SCHEMA_DENIED': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'HEALTH.NOT_READY': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'AUDIT.EXECUTION_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'AUDIT.EXECUTION_ID_CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },

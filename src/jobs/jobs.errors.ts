@@ -12,3 +12,12 @@ export class JobsSchemaMismatchError extends DomainError {
     );
   }
 }
+
+/** The schema exists but the service's role may not use it: db:roles has not run since the migration created it. */
+export class JobsSchemaDeniedError extends DomainError {
+  readonly code = 'JOBS.SCHEMA_DENIED';
+  override readonly expose = true;
+  constructor() {
+    super(`the database role may not use the job library's schema "${PGBOSS_SCHEMA}": run db:roles again after migrate up (docs/database-roles.md), or set JOBS_ENABLED=false`);
+  }
+}

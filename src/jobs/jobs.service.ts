@@ -4,9 +4,9 @@ import { PgBoss, type SendOptions } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { bossOptions } from './boss-options.js';
 import { CLOCK, type Clock } from './clock.js';
-import { JobsSchemaMismatchError } from './jobs.errors.js';
+import { JobsSchemaDeniedError, JobsSchemaMismatchError } from './jobs.errors.js';
 import { CLAIM_SLOT, COMPLETE_SLOT, FORGET_OLD_SLOTS } from './job-ticks.sql.js';
-import { installedSchemaVersion } from './pgboss.sql.js';
+import { jobSchemaState } from './pgboss.sql.js';
 import { PGBOSS_SCHEMA_VERSION } from './pgboss-schema.js';
 import { tickQueue, type JobHandler, type QueueSpec, type TickHandler } from './queue-spec.js';
 import { singletonSecondsOf } from './slot.js';
@@ -81,12 +81,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.jobs.enabled) return;
-    const version = await installedSchemaVersion(this.orm.em);
-    if (version !== PGBOSS_SCHEMA_VERSION) {
-      const error = new JobsSchemaMismatchError(version);
+    const problem = await this.schemaProblem();
+    if (problem) {
       // MIGRATIONS_ON_BOOT=off: readiness reports the pending migrations; the service runs without jobs.
-      if (this.config.migrations.onBoot === 'off') return void this.logger.warn(`${error.message}; jobs are off`);
-      throw error;
+      if (this.config.migrations.onBoot === 'off') return void this.logger.warn(`${problem.message}; jobs are off`);
+      throw problem;
     }
     this.starting = this.start().catch((error: unknown) => {
       this.logger.error(`the job library did not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -99,6 +98,14 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     const boss = this.boss;
     this.boss = undefined;
     await boss?.stop({ graceful: true, timeout: Math.max(1, this.config.shutdownGraceMs) });
+  }
+
+  /** Checked before listening, on our pool: pg-boss's own check would fail later, in the background, less clearly. */
+  private async schemaProblem(): Promise<Error | undefined> {
+    const state = await jobSchemaState(this.orm.em);
+    if (state.installed && !state.usable) return new JobsSchemaDeniedError();
+    const version = state.installed ? state.version : null;
+    return version === PGBOSS_SCHEMA_VERSION ? undefined : new JobsSchemaMismatchError(version);
   }
 
   private async start(): Promise<void> {

@@ -34,8 +34,10 @@ export class TickOffers {
     const { slot, inMs } = nextSlot(this.clock.now(), intervalMs);
     const timer = setTimeout(() => {
       if (this.stopped) return;
-      // The slot computed when the timer was set: a timer that fires a millisecond early still offers it.
-      void this.offer(task, slot);
+      // At least the slot computed when the timer was set (a timer that fires a millisecond early still
+      // offers it), or the current one when the clock moved on meanwhile (a replica that slept).
+      const current = slotOf(this.clock.now(), intervalMs);
+      void this.offer(task, current > slot ? current : slot);
       this.scheduleNext(task, intervalMs);
     }, inMs);
     timer.unref();

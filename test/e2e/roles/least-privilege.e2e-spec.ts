@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config/app.config.js';
 import { bossOptions } from '../../../src/jobs/boss-options.js';
 import { scramVerifier } from '../../../src/roles/scram.js';
 import { freePort } from '../../support/disposable-postgres.js';
+import { eventually } from '../../support/eventually.js';
 import { COMMITTED_MIGRATIONS } from '../../support/migrations.js';
 import { runTs, startServer } from '../../support/spawn.js';
 import { createTestDatabase, sql, urlFor, withAdmin, type TestDatabase } from '../../support/test-database.js';
@@ -219,10 +220,3 @@ describe('least-privilege database roles', () => {
   });
 });
 
-/** Polls `check` every 200 ms until it holds or `timeoutMs` passes. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
-    if (await check()) return true;
-  }
-  return false;
-}

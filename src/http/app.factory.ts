@@ -18,6 +18,7 @@ import { registerQueryCredentialsCheck, replyProblem } from './query-credentials
 import { clientErrorHandler } from './client-errors.js';
 import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { CLOCK } from '../jobs/clock.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -93,7 +94,7 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
   await registerHttpSecurity(app, config.security.corsOrigins);
   // After CORS (a preflight carries no key), before anything reads the body.
-  registerAuthentication(fastify, app.get(ApiKeysService), config);
+  registerAuthentication(fastify, app.get(ApiKeysService), config, app.get(CLOCK));
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

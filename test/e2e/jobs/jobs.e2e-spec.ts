@@ -97,6 +97,16 @@ describe('the job library (pg-boss) in the service', () => {
     expect(await sql(f.db.url, `select count(*)::int as n from job_ticks where task = 'test.rollback'`)).toEqual([{ n: 1 }]);
   });
 
+  it("the server cuts pg-boss's connections: the process lives on, and jobs sent afterwards run", async () => {
+    const cut = `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pipeline-ledger jobs' and datname = current_database()`;
+    expect((await sql(f.db.url, cut)).length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const marker = randomUUID();
+    const id = (await jobs.send('test.effect', { id: marker })) as string;
+    expect(await eventually(async () => (await state('test.effect', id)) === 'completed')).toBe(true);
+    expect(await sql(f.db.url, `select attempt from test_job_effects where id = '${marker}'`)).toEqual([{ attempt: 0 }]);
+  });
+
   it('the heartbeat offers its current slot at start: job_ticks has its newest completed slot', async () => {
     expect(await eventually(async () => (await sql(f.db.url, `select 1 from job_ticks where task = 'jobs.heartbeat' and completed_at is not null`)).length === 1)).toBe(true);
   });

@@ -12,6 +12,8 @@ import { tickQueue, type JobHandler, type QueueSpec, type TickHandler } from './
 import { singletonSecondsOf } from './slot.js';
 import { TickOffers } from './tick-offers.js';
 
+const REPEAT_WINDOW_MS = 60_000;
+
 type Registered = { spec: QueueSpec; handler: JobHandler<object> };
 
 /**
@@ -28,6 +30,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly offers: TickOffers;
   private boss: PgBoss | undefined;
   private starting: Promise<void> | undefined;
+  private readonly recent = new Map<string, { at: number; repeated: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -111,8 +114,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private async start(): Promise<void> {
     const boss = new PgBoss(bossOptions(this.config));
     // An unhandled 'error' event would end the process; pg-boss keeps polling after one (a database outage).
-    boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
-    boss.on('warning', (warning) => this.logger.warn(`pg-boss: ${warning.message}`));
+    boss.on('error', (error) => this.once(`pg-boss: ${error.message}`, (m) => this.logger.error(m)));
+    boss.on('warning', (warning) => this.once(`pg-boss: ${warning.message}`, (m) => this.logger.warn(m)));
     await boss.start();
     for (const { spec } of this.queues.values()) await this.startQueue(boss, spec);
     this.boss = boss;
@@ -143,6 +146,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /** A message logged again within a minute is counted, not repeated: every worker's poll fails while the database is away. */
+  private once(message: string, log: (message: string) => void): void {
+    const now = this.clock.now().getTime();
+    const seen = this.recent.get(message);
+    if (seen && now - seen.at < REPEAT_WINDOW_MS) return void (seen.repeated += 1);
+    log(seen?.repeated ? `${message} (and ${seen.repeated} more time(s) in the last minute)` : message);
+    if (this.recent.size > 100) this.recent.clear();
+    this.recent.set(message, { at: now, repeated: 0 });
+  }
+
   /** One job per slot: both the key and pg-boss's singleton window collapse offers from every replica. */
   private async offer(task: string, slot: Date): Promise<void> {
     const periodic = this.periodic.get(task);
@@ -152,7 +165,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.boss.send(task, { slot: key }, { singletonKey: key, singletonSeconds: singletonSecondsOf(periodic.intervalMs) });
     } catch (error) {
       // The database is away: this slot is lost, the next one is offered on time.
-      this.logger.warn(`could not offer ${task} for ${key}: ${error instanceof Error ? error.message : String(error)}`);
+      this.once(`could not offer ${task}: ${error instanceof Error ? error.message : String(error)}`, (m) => this.logger.warn(m));
     }
   }
 }

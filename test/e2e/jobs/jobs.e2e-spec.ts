@@ -108,7 +108,7 @@ describe('the job library (pg-boss) in the service', () => {
   });
 
   it('the heartbeat offers its current slot at start: job_ticks has its newest completed slot', async () => {
-    expect(await eventually(async () => (await sql(f.db.url, `select 1 from job_ticks where task = 'jobs.heartbeat' and completed_at is not null`)).length === 1)).toBe(true);
+    expect(await eventually(async () => (await sql(f.db.url, `select 1 from job_ticks where task = 'jobs.heartbeat' and completed_at is not null`)).length >= 1)).toBe(true);
   });
 });
 

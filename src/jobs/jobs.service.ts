@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { PgBoss, type SendOptions } from 'pg-boss';
+import type { PgBoss, SendOptions } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { bossOptions } from './boss-options.js';
 import { CLOCK, type Clock } from './clock.js';
@@ -112,6 +112,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async start(): Promise<void> {
+    // Loaded here, in the background, not at start-up: its ~150 modules stay off the path to readiness.
+    const { PgBoss } = await import('pg-boss');
     const boss = new PgBoss(bossOptions(this.config));
     // An unhandled 'error' event would end the process; pg-boss keeps polling after one (a database outage).
     boss.on('error', (error) => this.once(`pg-boss: ${error.message}`, (m) => this.logger.error(m)));

@@ -1,5 +1,3 @@
-import { systemClock, type Clock } from '../jobs/clock.js';
-
 /**
  * A token bucket per API key: `max` requests per `windowMs`, refilled continuously, so a client that
  * spends its budget waits only as long as one request's share, not a whole window. In memory, per process:
@@ -12,7 +10,7 @@ export class RateLimiter {
   constructor(
     private readonly max: number,
     windowMs: number,
-    private readonly clock: Clock = systemClock,
+    private readonly now: () => number = Date.now,
   ) {
     this.perMs = max / windowMs;
   }
@@ -20,7 +18,7 @@ export class RateLimiter {
   /** 0 when the request may go ahead (and is counted), else the seconds to wait before retrying. */
   take(key: string): number {
     if (this.max <= 0) return 0;
-    const now = this.clock.now().getTime();
+    const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.max, at: now };
     bucket.tokens = Math.min(this.max, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;

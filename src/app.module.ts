@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { QualityModule } from './quality/quality.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -7,6 +7,7 @@ import { bearerToken } from './api-key-credentials.js';
 import { ApiKeysService, type Principal } from './api-keys.service.js';
 import { InsufficientScopeError, InvalidApiKeyError, MissingApiKeyError, RateLimitedError } from './auth.errors.js';
 import { RateLimiter } from './rate-limiter.js';
+import { CLOCK, type Clock } from '../jobs/clock.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,8 +30,9 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) clock: Clock,
   ) {
-    this.limiter = new RateLimiter(config.security.rateLimit.max, config.security.rateLimit.windowMs);
+    this.limiter = new RateLimiter(config.security.rateLimit.max, config.security.rateLimit.windowMs, clock);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

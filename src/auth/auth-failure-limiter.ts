@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../jobs/clock.js';
+
 /**
  * Counts failed authentications per client address in fixed windows: after `limit` failures within
  * `windowMs` the address is refused (429) until its window ends, before any key lookup, so guessing or
@@ -12,7 +14,7 @@ export class AuthFailureLimiter {
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly maxAddresses = 10_000,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** 0 when the address may try to authenticate, else the seconds until it may again. */
@@ -20,7 +22,7 @@ export class AuthFailureLimiter {
     if (this.limit <= 0) return 0;
     const entry = this.windows.get(address);
     if (!entry) return 0;
-    const left = entry.endsAt - this.now();
+    const left = entry.endsAt - this.clock.now().getTime();
     if (left <= 0) {
       this.windows.delete(address);
       return 0;
@@ -31,7 +33,7 @@ export class AuthFailureLimiter {
   /** Counts one failed authentication from the address. */
   fail(address: string): void {
     if (this.limit <= 0) return;
-    const now = this.now();
+    const now = this.clock.now().getTime();
     const entry = this.windows.get(address);
     if (entry && entry.endsAt > now) {
       entry.failures += 1;

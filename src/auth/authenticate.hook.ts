@@ -4,6 +4,7 @@ import type { AccessOf } from './access.decorator.js';
 import { bearerToken } from './api-key-credentials.js';
 import type { ApiKeysService } from './api-keys.service.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import type { Clock } from '../jobs/clock.js';
 import { InsufficientScopeError, InvalidApiKeyError, MissingApiKeyError, TooManyAuthFailuresError } from './auth.errors.js';
 
 /**
@@ -22,9 +23,9 @@ const isPublic = (url: string) => PUBLIC_PREFIXES.some((prefix) => url.startsWit
  * connection is closed after the answer rather than drained for the next request. Too many failures from
  * one address: 429 without a key lookup (AUTH_FAILURE_LIMIT per AUTH_FAILURE_WINDOW_MS, per process).
  */
-export function registerAuthentication(fastify: FastifyInstance, keys: ApiKeysService, config: AppConfig, accessOf: AccessOf): void {
+export function registerAuthentication(fastify: FastifyInstance, keys: ApiKeysService, config: AppConfig, accessOf: AccessOf, clock: Clock): void {
   const { limit, windowMs } = config.security.authFailures;
-  const failures = new AuthFailureLimiter(limit, windowMs);
+  const failures = new AuthFailureLimiter(limit, windowMs, undefined, clock);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.routeOptions.url;
     if (request.is404 || url === undefined || request.method === 'OPTIONS' || isPublic(url)) return;

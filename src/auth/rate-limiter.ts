@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../jobs/clock.js';
+
 /**
  * A token bucket per API key: `max` requests per `windowMs`, refilled continuously, so a client that
  * spends its budget waits only as long as one request's share, not a whole window. In memory, per process:
@@ -10,7 +12,7 @@ export class RateLimiter {
   constructor(
     private readonly max: number,
     windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.perMs = max / windowMs;
   }
@@ -18,7 +20,7 @@ export class RateLimiter {
   /** 0 when the request may go ahead (and is counted), else the seconds to wait before retrying. */
   take(key: string): number {
     if (this.max <= 0) return 0;
-    const now = this.now();
+    const now = this.clock.now().getTime();
     const bucket = this.buckets.get(key) ?? { tokens: this.max, at: now };
     bucket.tokens = Math.min(this.max, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;

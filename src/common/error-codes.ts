@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   'DATABASE.ROLE_TOO_POWERFUL': { status: HttpStatus.INTERNAL_SERVER_ERROR, exit: EXIT.failed },
   'DATABASE.CONSTRAINT_VIOLATION': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
   'DATABASE.CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'JOBS.SCHEMA_MISMATCH': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
+  'JOBS.SCHEMA_DENIED': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'HEALTH.NOT_READY': { status: HttpStatus.SERVICE_UNAVAILABLE, exit: EXIT.failed },
   'AUDIT.EXECUTION_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'AUDIT.EXECUTION_ID_CONFLICT': { status: HttpStatus.CONFLICT, exit: EXIT.failed },

@@ -52,6 +52,15 @@ export interface HttpServerConfig {
   maxConnections: number;
 }
 
+export interface JobsConfig {
+  /** Off: no job library (no pg-boss connections, no workers, no ticks); the API serves as before. */
+  enabled: boolean;
+  /** How often an idle worker asks for new jobs. */
+  pollIntervalMs: number;
+  /** The interval of the built-in `jobs.heartbeat` tick, whose last completed slot readiness can report. */
+  heartbeatIntervalMs: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -63,6 +72,7 @@ export interface AppConfig {
   /** Hostile-client bounds of the HTTP server: see the Limits table of docs/security.md. */
   http: HttpServerConfig;
   metrics: MetricsConfig;
+  jobs: JobsConfig;
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: {
@@ -113,6 +123,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFutureSkewMs: read.int('METRICS_MAX_FUTURE_SKEW_MS', 300_000, 0, 86_400_000),
       metadataMaxBytes: read.int('METRICS_METADATA_MAX_BYTES', 16_384, 2, 1_048_576),
       batchBodyLimitBytes: read.int('METRICS_BATCH_BODY_LIMIT_BYTES', 16_777_216, 1024, 1_073_741_824),
+    },
+    jobs: {
+      enabled: read.oneOf('JOBS_ENABLED', BOOLEAN, 'true') === 'true',
+      // pg-boss polls at most every 500 ms.
+      pollIntervalMs: read.int('JOBS_POLL_INTERVAL_MS', 2_000, 500, 600_000),
+      heartbeatIntervalMs: read.int('JOBS_HEARTBEAT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
     },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {

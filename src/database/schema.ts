@@ -106,6 +106,13 @@ export interface LineageEventsTable {
   payload: Json<Record<string, unknown>>;
 }
 
+export interface JobTicksTable {
+  task: string;
+  slot: Timestamp;
+  started_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -114,6 +121,7 @@ export interface Database {
   data_quality_metrics: DataQualityMetricsTable;
   data_quality_metric_hours: DataQualityMetricHoursTable;
   lineage_events: LineageEventsTable;
+  job_ticks: JobTicksTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -132,6 +140,7 @@ export const TABLE_COLUMNS = {
   lineage_events: [
     'id', 'event_hash', 'received_at', 'event_time', 'kind', 'event_type', 'run_id', 'job_namespace', 'job_name', 'producer', 'payload',
   ],
+  job_ticks: ['task', 'slot', 'started_at', 'completed_at'],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 
 // Both ways: a column in an interface but missing from TABLE_COLUMNS does not compile either.

@@ -24,6 +24,7 @@ import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { requestDeadlineMs } from '../database/request-deadline.js';
 import { registerDatabaseDeadline } from './database-deadline.js';
+import { CLOCK } from '../jobs/clock.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -103,7 +104,7 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   boundStalledAnswers(fastify, config.http.requestTimeoutMs);
   await registerHttpSecurity(app, config.security.corsOrigins);
   // After CORS (a preflight carries no key), before anything reads the body.
-  registerAuthentication(fastify, app.get(ApiKeysService), config, accessLookup(app));
+  registerAuthentication(fastify, app.get(ApiKeysService), config, accessLookup(app), app.get(CLOCK));
   configureValidation(fastify);
   applyRouteLimits(fastify, config.metrics.batchBodyLimitBytes);
   // JSON only: Fastify would otherwise parse text/plain bodies into strings; now they answer 415.

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import type { RoleSpec, RolesConfig } from '../config/roles.config.js';
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE as TRACKING, sslOptions } from '../database/orm-options.js';
+import { PGBOSS_SCHEMA } from '../jobs/pgboss-schema.js';
 import { notOwnedBy, reassignTo, tablePrivileges } from './roles.ownership.js';
 import { scramVerifier } from './scram.js';
 
@@ -107,7 +108,8 @@ async function grantAll(client: pg.Client, config: RolesConfig, options: RolesOp
   // TEMPORARY is PUBLIC's by default: without this the runtime role could still create (temporary) tables.
   await run(client, [
     `revoke temporary on database ${database} from public`,
-    `grant connect, temporary on database ${database} to ${owner}`,
+    // CREATE: migrations create the job library's schema (pgboss) beside public.
+    `grant connect, temporary, create on database ${database} to ${owner}`,
     `revoke all on database ${database} from ${app}`,
     `grant connect on database ${database} to ${app}`,
     // PostgreSQL before 15 lets every role create objects in public.
@@ -117,7 +119,7 @@ async function grantAll(client: pg.Client, config: RolesConfig, options: RolesOp
     `grant usage on schema public to ${app}`,
   ]);
   lines.push(
-    `database ${db}: CONNECT, TEMPORARY to ${config.owner.name}; CONNECT to ${config.app.name}; TEMPORARY revoked from PUBLIC`,
+    `database ${db}: CONNECT, TEMPORARY, CREATE to ${config.owner.name}; CONNECT to ${config.app.name}; TEMPORARY revoked from PUBLIC`,
     `schema public: USAGE, CREATE to ${config.owner.name}; USAGE to ${config.app.name}; CREATE revoked from PUBLIC`,
   );
 
@@ -147,12 +149,40 @@ async function grantAll(client: pg.Client, config: RolesConfig, options: RolesOp
     if ((await client.query('select to_regclass($1) as t', [`public.${table}`])).rows[0].t === null) continue;
     await run(client, [`revoke all on table public.${table} from ${app}`, `grant ${privileges} on table public.${table} to ${app}`]);
   }
+  lines.push(...(await grantJobSchema(client, owner, app, config)));
   lines.push(
     `default privileges on tables ${config.owner.name} creates in public: ${APP_TABLE_PRIVILEGES}; on sequences: ${APP_SEQUENCE_PRIVILEGES}; to ${config.app.name}`,
     `${config.app.name} on the tables in public now:`,
     ...(await tablePrivileges(client, config.app.name)).map((t) => `  ${t.name}: ${t.privileges}`),
   );
   return lines;
+}
+
+/**
+ * The job library's schema (installed by a migration, as the owner): what pg-boss does at run time is DML
+ * (send, fetch, complete, retry, maintenance deletes), so the runtime role gets USAGE and row privileges
+ * there, also on tables a pg-boss upgrade adds, and never CREATE: no DDL, as in public. Before the first
+ * `migrate up` the schema does not exist yet; run db:roles again after it.
+ */
+async function grantJobSchema(client: pg.Client, owner: string, app: string, config: RolesConfig): Promise<string[]> {
+  if ((await client.query('select 1 from pg_namespace where nspname = $1', [PGBOSS_SCHEMA])).rowCount === 0) {
+    return [`schema ${PGBOSS_SCHEMA} (the job library): not installed yet; run db:roles again after migrate up`];
+  }
+  const schema = client.escapeIdentifier(PGBOSS_SCHEMA);
+  const defaults = `alter default privileges for role ${owner} in schema ${schema}`;
+  await run(client, [
+    `revoke all on schema ${schema} from ${app}`,
+    `grant usage on schema ${schema} to ${app}`,
+    `${defaults} revoke all on tables from ${app}`,
+    `${defaults} grant ${APP_TABLE_PRIVILEGES} on tables to ${app}`,
+    `${defaults} revoke all on sequences from ${app}`,
+    `${defaults} grant ${APP_SEQUENCE_PRIVILEGES} on sequences to ${app}`,
+    `revoke all on all tables in schema ${schema} from ${app}`,
+    `grant ${APP_TABLE_PRIVILEGES} on all tables in schema ${schema} to ${app}`,
+    `revoke all on all sequences in schema ${schema} from ${app}`,
+    `grant ${APP_SEQUENCE_PRIVILEGES} on all sequences in schema ${schema} to ${app}`,
+  ]);
+  return [`schema ${PGBOSS_SCHEMA} (the job library): USAGE and ${APP_TABLE_PRIVILEGES} on its tables (also future ones) to ${config.app.name}; no CREATE`];
 }
 
 async function run(client: pg.Client, statements: string[]): Promise<void> {

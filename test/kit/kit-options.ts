@@ -62,6 +62,8 @@ export interface MigrationKitOptions {
   migrationsDir: string;
   /** Tables the runner keeps for itself (tracking, checksums): left out of every schema comparison. */
   bookkeepingTables?: string[];
+  /** The schemas the migrations build, compared in every check; names outside public are qualified. Default: public. */
+  schemas?: string[];
   /** What every migration name must match. Default: YYYYMMDD_HHMMSS_slug. */
   namePattern?: RegExp;
   /** The part of a name that says when it was written; no two migrations may share it. */
@@ -132,8 +134,8 @@ export async function step<T>(subject: string, what: string, work: () => Promise
  * What the migrations own: the catalog without the bookkeeping tables and what hangs off them. A serial id's
  * sequence is named after its table (mikro_orm_migrations_id_seq), which is how it is recognised here.
  */
-export async function ownedCatalog(url: string, bookkeeping: string[]): Promise<SchemaCatalog> {
-  const catalog = await readCatalog(url);
+export async function ownedCatalog(url: string, bookkeeping: string[], schemas?: string[]): Promise<SchemaCatalog> {
+  const catalog = await readCatalog(url, false, schemas);
   const kept = (table: string) => !bookkeeping.includes(table);
   const drop = (record: Record<string, string[]>) => Object.fromEntries(Object.entries(record).filter(([table]) => kept(table)));
   return {

@@ -53,7 +53,7 @@ export async function checkUpDownUp(options: MigrationKitOptions): Promise<void>
     const all = await runner.pending();
     if (all.length === 0) throw new KitFailure(options.name, 'no migration to check');
     for (const [i, name] of all.entries()) {
-      await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping), dataOnly.has(name));
+      await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping, options.schemas), dataOnly.has(name));
       await step(name, 'the applied list is not every migration so far, in order', async () =>
         expect(await runner.applied()).toEqual(all.slice(0, i + 1)),
       );
@@ -81,7 +81,7 @@ export async function checkMigration(options: MigrationKitOptions, name: string,
     const verifyAll = (what: string) => async () => {
       for (const fixture of data) await step(subject(fixture), `did not survive ${what}`, () => fixture.verify(url));
     };
-    await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping), (options.dataOnly ?? []).includes(name), {
+    await upDownUp(runner, name, () => ownedCatalog(url, bookkeeping, options.schemas), (options.dataOnly ?? []).includes(name), {
       afterUp: verifyAll('its up()'),
       afterDown: async () => {
         for (const { verifyBefore, ...fixture } of data) {
@@ -133,13 +133,13 @@ export async function checkDataSurvives(options: MigrationKitOptions, fixture: D
 export async function checkDownToZero(options: MigrationKitOptions): Promise<void> {
   const bookkeeping = options.bookkeepingTables ?? [];
   await withFreshRunner(options, async (runner, url) => {
-    const empty = await ownedCatalog(url, bookkeeping);
+    const empty = await ownedCatalog(url, bookkeeping, options.schemas);
     const all = await migrateToHead(runner, options.name);
     await step(options.name, 'down(0) did not revert every migration, newest first', async () =>
       expect(await runner.down(0)).toEqual([...all].reverse()),
     );
     await step(options.name, 'down(0) left more than the bookkeeping tables behind', async () =>
-      expect(await ownedCatalog(url, bookkeeping)).toEqual(empty),
+      expect(await ownedCatalog(url, bookkeeping, options.schemas)).toEqual(empty),
     );
     await step(options.name, 'down(0) left migrations recorded as applied', async () => expect(await runner.applied()).toEqual([]));
   });

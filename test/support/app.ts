@@ -39,7 +39,12 @@ export async function bootApp(databaseUrl: string, env: Record<string, string> =
     ...env,
   });
   const app = await createApp(config);
-  await app.init();
+  // A boot that fails (a refused configuration or schema) must not leave its pools open behind the suite.
+  await app.init().catch(async (error: unknown) => {
+    await app.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   await app.getHttpAdapter().getInstance().ready();
   let key = '';
   if (config.migrations.onBoot !== 'off') {

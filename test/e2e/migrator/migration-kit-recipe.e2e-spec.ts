@@ -35,6 +35,8 @@ const kit: MigrationKitOptions = {
   openRunner: async (url, { verbose }) => mikroOrmRunner(await openOrm(url, verbose)),
   // The tracking table, and this project's checksums beside it.
   bookkeepingTables: ['mikro_orm_migrations', 'migration_checksums'],
+  // Schemas the migrations build besides public (this project's job library installs pgboss).
+  schemas: ['public', 'pgboss'],
   migrationsDir: 'migrations',
   dataSurvival: [
     {

@@ -1,7 +1,8 @@
 // This project's migrations through the migration test kit, applied the way production applies them: by
 // MigrationService (checksums, history checks and all), each check on an empty database of its own.
-import { CHECKSUMS_TABLE, MIGRATIONS_TABLE } from '../../../src/database/orm-options.js';
 import { expect } from '@jest/globals';
+import { CHECKSUMS_TABLE, MIGRATIONS_TABLE } from '../../../src/database/orm-options.js';
+import { PGBOSS_SCHEMA } from '../../../src/jobs/pgboss-schema.js';
 import type { MigrationKitOptions, OpenedRunner, RunnerContext } from '../../kit/kit-options.js';
 import { describeMigration, describeMigrationKit } from '../../kit/migration-test-kit.js';
 import { serviceRunner } from '../../support/migrations.js';
@@ -33,6 +34,8 @@ const options: MigrationKitOptions = {
   createDatabase: () => createTestDatabase({ empty: true }),
   openRunner,
   bookkeepingTables: [MIGRATIONS_TABLE, CHECKSUMS_TABLE],
+  // The job library's schema is built by a migration too: its up/down/up is compared like public's.
+  schemas: ['public', PGBOSS_SCHEMA],
   migrationsDir: 'migrations',
   dataSurvival: SURVIVAL_FIXTURES,
   entitiesMatch,

@@ -3,8 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PgBoss } from 'pg-boss';
+import { loadConfig } from '../../../src/config/app.config.js';
+import { bossOptions } from '../../../src/jobs/boss-options.js';
 import { scramVerifier } from '../../../src/roles/scram.js';
 import { freePort } from '../../support/disposable-postgres.js';
+import { eventually } from '../../support/eventually.js';
 import { COMMITTED_MIGRATIONS } from '../../support/migrations.js';
 import { runTs, startServer } from '../../support/spawn.js';
 import { createTestDatabase, sql, urlFor, withAdmin, type TestDatabase } from '../../support/test-database.js';
@@ -122,6 +126,7 @@ describe('least-privilege database roles', () => {
     expect(again.output).toContain('  pipeline_execution_events: INSERT, SELECT\n');
     expect(again.output).toContain('  lineage_events: INSERT, SELECT\n');
     expect(again.output).toContain('  idempotency_keys: DELETE, INSERT, SELECT, UPDATE\n');
+    expect(again.output).toContain(`schema pgboss (the job library): USAGE and SELECT, INSERT, UPDATE, DELETE on its tables (also future ones) to ${APP.name}; no CREATE`);
     expect(again.code).toBe(0);
     const drift = await runTs('src/cli.ts', ['migrate', 'drift'], { DATABASE_URL: appUrl, MIGRATIONS_DATABASE_URL: ownerUrl }, 60_000);
     expect(drift.output).toContain('no drift');
@@ -142,6 +147,14 @@ describe('least-privilege database roles', () => {
       'update data_quality_metrics set metric_value = 0': '42501',
       'delete from pipeline_execution_events': '42501',
       'delete from lineage_events': '42501',
+      // The job library's schema: its rows, never its shape.
+      'create table pgboss.lp_probe (id int)': '42501',
+      'alter table pgboss.job add column x int': '42501',
+      'drop table pgboss.queue': '42501',
+      'truncate pgboss.job': '42501',
+      'create index lp_probe_idx on pgboss.queue (name)': '42501',
+      'create or replace function pgboss.job_now() returns timestamptz as $$ select now() $$ language sql': '42501',
+      'delete from pgboss.job where false': 'ok',
       'select count(*) from migration_checksums': 'ok',
       'delete from idempotency_keys where false': 'ok',
     };
@@ -153,7 +166,8 @@ describe('least-privilege database roles', () => {
   it('the service runs as the runtime role: ready (reads the migrations), records, transitions and reads back over HTTP', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pl-roles-'));
     const port = await freePort();
-    const server = startServer(['--import', 'tsx', 'src/main.ts'], port, { DATABASE_URL: appUrl, MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir });
+    const jobs = { JOBS_HEARTBEAT_INTERVAL_MS: '1000', JOBS_POLL_INTERVAL_MS: '500' };
+    const server = startServer(['--import', 'tsx', 'src/main.ts'], port, { DATABASE_URL: appUrl, MIGRATIONS_ON_BOOT: 'check', DATA_DIR: dataDir, ...jobs });
     try {
       expect(await server.waitReady(30_000)).toBe(200);
       // API keys may guard /v1: the service writes its first admin key to DATA_DIR when it does.
@@ -176,8 +190,33 @@ describe('least-privilege database roles', () => {
       expect((await call('GET', `/v1/metrics?execution_id=${id}`)).body).toMatchObject({ data: [{ metric_type: 'row_count', metric_value: 1 }] });
       const lineage = { eventType: 'COMPLETE', eventTime: new Date().toISOString(), producer: 'https://example.com/p', run: { runId: randomUUID() }, job: { namespace: 'airflow', name: 'least_privilege' } };
       expect((await call('POST', '/api/v1/lineage', lineage)).body).toMatchObject({ effect: 'applied' });
+      // The job library runs under the same role: its heartbeat ticks complete.
+      expect(await eventually(async () => (await sql(db.url, 'select 1 from job_ticks where completed_at is not null')).length > 0)).toBe(true);
     } finally {
-      await server.stop();
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('pg-boss as the runtime role: creates a queue, sends, works, retries a failure and runs its maintenance pass, without an error', async () => {
+    const boss = new PgBoss({ ...bossOptions(loadConfig({ DATABASE_URL: appUrl })), supervise: false });
+    const errors: string[] = [];
+    boss.on('error', (error) => errors.push(error.message));
+    await boss.start();
+    try {
+      await boss.createQueue('lp.probe', { retryLimit: 1, retryDelay: 0 });
+      const attempts: number[] = [];
+      await boss.work<object>('lp.probe', { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        attempts.push(job.retryCount);
+        if (job.retryCount === 0) throw new Error('first attempt fails');
+      });
+      const id = (await boss.send('lp.probe', { n: 1 })) as string;
+      expect(await eventually(async () => (await boss.findJobs('lp.probe', { id }))[0]?.state === 'completed')).toBe(true);
+      expect(attempts).toEqual([0, 1]);
+      await boss.supervise();
+      expect(errors).toEqual([]);
+    } finally {
+      await boss.stop({ graceful: true, timeout: 5_000 });
     }
   });
 });
+

@@ -2,6 +2,7 @@ import type { EntityManager, MigrateOptions, MigrationInfo, MikroORM } from '@mi
 import { Migrator } from '@mikro-orm/migrations';
 import { SqlSchemaGenerator, type MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
 import { sslOptions } from '../database/orm-options.js';
+import { PGBOSS_SCHEMA } from '../jobs/pgboss-schema.js';
 import { DestructiveGuard, type GuardSettings } from './destructive-guard.js';
 import type { LockTarget } from './migration-lock.js';
 import { MigrationService } from './migration.service.js';
@@ -29,7 +30,10 @@ function guardedSchemaGenerator(orm: PostgresOrm, guard: GuardSettings) {
   return class GuardedSchemaGenerator extends SqlSchemaGenerator {
     override async drop(options?: DropOptions): Promise<void> {
       await new DestructiveGuard(orm, guard).confirm('dropping every table (mikro-orm migration:fresh, schema:drop or schema:fresh)');
-      return super.drop(options);
+      await super.drop(options);
+      // The job library's schema is installed by a migration, not by the entities: a fresh start that
+      // reapplies every migration needs it gone too (it holds only jobs, no history of ours).
+      if (options?.dropMigrationsTable) await orm.em.getConnection().execute(`drop schema if exists ${PGBOSS_SCHEMA} cascade`);
     }
   };
 }

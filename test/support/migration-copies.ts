@@ -45,7 +45,9 @@ export function useMigratedCopies(fixtures: string, name: string): MigratedCopy 
     get db() {
       return now().db;
     },
-    env: (extra = {}) => ({ DATABASE_URL: now().db.url, MIGRATIONS_DIR: now().dir, ...extra }),
+    // A fixture history has none of the app's migrations, the job library's schema included: a service
+    // booted on it runs without jobs (JOBS_ENABLED=false), as it would refuse to start them.
+    env: (extra = {}) => ({ DATABASE_URL: now().db.url, MIGRATIONS_DIR: now().dir, JOBS_ENABLED: 'false', ...extra }),
     migrate: (args, extra = {}) => runTs('src/cli.ts', ['migrate', ...args], copy.env(extra)),
   };
 

@@ -1,0 +1,35 @@
+/**
+ * What a monitor tells the incidents module, for one subject at one evaluation: the condition holds
+ * (`firing`) or it was observed healthy. The incidents module turns signals into incident changes
+ * (open, re-fire, auto-resolve, reopen, flapping) by its transition table, and writes the outbox rows in
+ * the caller's transaction. Monitors never write incidents themselves.
+ */
+export const MONITOR_KINDS = ['run_failed', 'freshness', 'duration', 'stalled'] as const;
+export type MonitorKind = (typeof MONITOR_KINDS)[number];
+
+export const SEVERITIES = ['warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface IncidentSignal {
+  /** The monitor that evaluated; null for the built-in default run_failed monitor. */
+  monitorId: string | null;
+  kind: MonitorKind;
+  severity: Severity;
+  /** The pipeline the incident belongs to (for run_failed: the top-level run's pipeline). */
+  pipelineName: string;
+  /**
+   * What the problem is about within its monitor; with the monitor it makes the dedupe key, so one open
+   * incident per (monitor, subject). run_failed and freshness: the pipeline name (one ongoing problem per
+   * pipeline); duration and stalled: the execution id (one per run).
+   */
+  subject: string;
+  /** true: the condition holds now; false: a healthy observation (counts towards auto-resolve). */
+  firing: boolean;
+  /** Why, as a user reads it: the run and its error, the deadline missed, the children that failed. */
+  evidence: Record<string, unknown>;
+}
+
+/** The dedupe key of a signal: the unique partial index on open incidents is on this. */
+export function dedupeKey(signal: Pick<IncidentSignal, 'monitorId' | 'kind' | 'subject'>): string {
+  return `${signal.monitorId ?? `default:${signal.kind}`}:${signal.subject}`;
+}

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { formatIsoDuration, parseIsoDuration } from './iso-duration.js';
 
 describe('ISO 8601 durations', () => {

@@ -40,5 +40,6 @@ export function formatIsoDuration(ms: number): string {
   const minutes = Math.floor(rest / 60_000);
   const seconds = (rest - minutes * 60_000) / 1000;
   const time = `${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
-  return `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}` || 'PT0S';
+  if (!days && !time) return 'PT0S';
+  return `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}`;
 }

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { isTimeZone, parseCronSchedule } from './schedule.js';
 import { InvalidRequestError } from './invalid-request.error.js';
 

@@ -6,6 +6,7 @@ import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { LineageEvent } from '../lineage/lineage-event.entity.js';
 import { JobTick } from '../jobs/job-tick.entity.js';
+import { Monitor } from '../monitors/monitor.entity.js';
 
 /** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor];

@@ -3,6 +3,7 @@ import type { ApiKeyScope } from '../auth/api-key.entity.js';
 import type { ExecutionStatus } from '../audit/execution-status.js';
 import type { EventType } from '../audit/pipeline-execution-event.entity.js';
 import type { EventKind, OpenLineageEventType } from '../lineage/lineage-event.entity.js';
+import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 
 /**
  * The tables the typed queries read and write, as Kysely sees them: one interface per table, the column
@@ -113,6 +114,23 @@ export interface JobTicksTable {
   completed_at: NullableTimestamp;
 }
 
+export interface MonitorsTable {
+  id: string;
+  name: string | null;
+  pipeline_name: string;
+  kind: MonitorKind;
+  severity: Severity;
+  params: Json<Record<string, unknown>>;
+  resolve_after: ColumnType<number, number | undefined, number>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  disabled_at: NullableTimestamp;
+  created_by_key: string | null;
+  deadline_occurrence: NullableTimestamp;
+  next_deadline_at: NullableTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -122,6 +140,7 @@ export interface Database {
   data_quality_metric_hours: DataQualityMetricHoursTable;
   lineage_events: LineageEventsTable;
   job_ticks: JobTicksTable;
+  monitors: MonitorsTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -141,6 +160,10 @@ export const TABLE_COLUMNS = {
     'id', 'event_hash', 'received_at', 'event_time', 'kind', 'event_type', 'run_id', 'job_namespace', 'job_name', 'producer', 'payload',
   ],
   job_ticks: ['task', 'slot', 'started_at', 'completed_at'],
+  monitors: [
+    'id', 'name', 'pipeline_name', 'kind', 'severity', 'params', 'resolve_after', 'enabled', 'created_at', 'updated_at',
+    'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
+  ],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 
 // Both ways: a column in an interface but missing from TABLE_COLUMNS does not compile either.

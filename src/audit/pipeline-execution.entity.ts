@@ -12,6 +12,7 @@ import { ExecutionStatus } from './execution-status.js';
 @Check({ name: 'pipeline_executions_pipeline_name_not_blank', expression: `btrim(pipeline_name) <> ''` })
 @Check({ name: 'pipeline_executions_row_counts_is_object', expression: `jsonb_typeof(row_counts) = 'object'` })
 @Check({ name: 'pipeline_executions_attempt_positive', expression: 'attempt >= 1' })
+@Check({ name: 'pipeline_executions_max_attempts_positive', expression: 'max_attempts >= 1' })
 // Listing a pipeline's runs newest first; execution_id breaks ties so keyset pages are stable.
 @Index({ name: 'pipeline_executions_pipeline_started_idx', properties: ['pipelineName', 'startedAt', 'id'] })
 // Listing all runs, or a time range, in started_at order (keyset pages on started_at, execution_id).
@@ -33,6 +34,11 @@ import { ExecutionStatus } from './execution-status.js';
   name: 'pipeline_executions_parent_started_idx',
   properties: ['parentExecutionId', 'startedAt', 'id'],
   where: 'parent_execution_id is not null',
+})
+// Freshness: a pipeline's newest successful run by the period it covers (nominal time, else its start).
+@Index({
+  name: 'pipeline_executions_succeeded_covered_idx',
+  expression: `create index "pipeline_executions_succeeded_covered_idx" on "pipeline_executions" ("pipeline_name", (coalesce("nominal_time", "started_at")) desc) where status = 'succeeded'`,
 })
 // Kept by the database so that bulk updates through the query builder cannot forget it.
 @Trigger({
@@ -77,6 +83,17 @@ export class PipelineExecution {
    */
   @Property({ type: 'uuid', nullable: true })
   parentExecutionId: string | null = null;
+
+  /**
+   * How many attempts the producer will make (Airflow's max tries, a retry policy): a failed attempt below
+   * it will be retried, so it opens no run_failed incident. Null: unknown, taken as this being the last.
+   */
+  @Property({ type: 'smallint', nullable: true })
+  maxAttempts: number | null = null;
+
+  /** The period this run covers (OpenLineage nominalTime's start), when it is not its start time: backfills, late runs. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  nominalTime: Date | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -55,6 +55,8 @@ export interface PipelineExecutionsTable {
   error_details: string | null;
   attempt: Generated<number>;
   parent_execution_id: string | null;
+  max_attempts: number | null;
+  nominal_time: NullableTimestamp;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -149,7 +151,7 @@ export const TABLE_COLUMNS = {
   idempotency_keys: ['api_key_id', 'scope', 'key', 'request_hash', 'response_status', 'response_body', 'created_at'],
   pipeline_executions: [
     'execution_id', 'pipeline_name', 'status', 'started_at', 'completed_at', 'input_file', 'row_counts',
-    'error_details', 'attempt', 'parent_execution_id', 'created_at', 'updated_at',
+    'error_details', 'attempt', 'parent_execution_id', 'max_attempts', 'nominal_time', 'created_at', 'updated_at',
   ],
   pipeline_execution_events: ['event_id', 'execution_id', 'type', 'occurred_at', 'payload'],
   data_quality_metrics: ['metric_id', 'pipeline_name', 'metric_type', 'metric_value', 'recorded_at', 'metadata', 'execution_id', 'created_at'],

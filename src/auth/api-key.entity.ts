@@ -1,6 +1,10 @@
 import { Check, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 
-export const API_KEY_SCOPES = ['ingest', 'read', 'admin'] as const;
+/**
+ * ingest: report runs, metrics and lineage. read: read everything but keys. manage: configure pipelines and
+ * monitors, and act on incidents (acknowledge, snooze, resolve, reopen). admin: manage API keys.
+ */
+export const API_KEY_SCOPES = ['ingest', 'read', 'manage', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /**
@@ -11,7 +15,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 @Entity({ tableName: 'api_keys' })
 @Unique({ name: 'api_keys_prefix_unique', properties: ['prefix'] })
 @Check({ name: 'api_keys_name_not_blank', expression: `btrim(name) <> ''` })
-@Check({ name: 'api_keys_scopes_known', expression: `cardinality(scopes) > 0 and scopes <@ array['ingest', 'read', 'admin']::text[]` })
+@Check({ name: 'api_keys_scopes_known', expression: `cardinality(scopes) > 0 and scopes <@ array['ingest', 'read', 'manage', 'admin']::text[]` })
 export class ApiKey {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

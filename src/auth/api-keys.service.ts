@@ -74,7 +74,7 @@ export class ApiKeysService {
       await LOCK_KEYS.run(tx, {});
       const [{ any }] = await ANY_KEY.run(tx, {});
       if (any) return false;
-      deliver((await this.create('first admin key (created on first start)', ['admin', 'ingest', 'read'], tx)).key);
+      deliver((await this.create('first admin key (created on first start)', ['admin', 'manage', 'ingest', 'read'], tx)).key);
       return true;
     });
   }

@@ -35,7 +35,7 @@ export class FirstKeyBootstrap implements OnApplicationBootstrap {
       shown = key;
     });
     if (!created || shown === undefined) return;
-    this.logger.warn(`no API key existed: created one with the scopes admin, ingest and read; it is in ${file} (mode 0600)`);
+    this.logger.warn(`no API key existed: created one with the scopes admin, manage, ingest and read; it is in ${file} (mode 0600)`);
     if (process.stdout.isTTY) process.stdout.write(`\n  Your first API key (shown once, also in ${file}):\n\n    ${shown}\n\n`);
   }
 }

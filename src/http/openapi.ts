@@ -46,7 +46,7 @@ export async function registerOpenApi(app: NestFastifyApplication, version: stri
       ],
       components: {
         securitySchemes: {
-          // Each operation's requirement names the key scope it needs (admin, ingest or read).
+          // Each operation's requirement names the key scope it needs (admin, manage, ingest or read).
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key, `Authorization: Bearer pl_<prefix>_<secret>`; never in the URL.' },
         },
       },

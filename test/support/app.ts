@@ -48,7 +48,7 @@ export async function bootApp(databaseUrl: string, env: Record<string, string> =
   await app.getHttpAdapter().getInstance().ready();
   let key = '';
   if (config.migrations.onBoot !== 'off') {
-    key = (await app.get(ApiKeysService).create('e2e suite', ['admin', 'ingest', 'read'])).key;
+    key = (await app.get(ApiKeysService).create('e2e suite', ['admin', 'manage', 'ingest', 'read'])).key;
     keys.set(app, key);
   }
   return {

@@ -6,7 +6,7 @@ const Scopes = Type.Array(StringEnum(API_KEY_SCOPES), {
   minItems: 1,
   maxItems: API_KEY_SCOPES.length,
   uniqueItems: true,
-  description: 'ingest: the POST routes; read: the GET routes; admin: key management.',
+  description: 'ingest: report runs, metrics and lineage; read: the GET routes; manage: pipeline metadata, monitors and acting on incidents; admin: key management.',
 });
 
 export const CreateApiKeyDto = Type.Object(

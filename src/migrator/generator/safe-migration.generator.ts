@@ -16,6 +16,9 @@ const ONLINE_NOTE =
 
 const NOT_TRANSACTIONAL = `  override isTransactional(): boolean {\n    return false; // each step commits before the next; CREATE INDEX CONCURRENTLY cannot run in a transaction\n  }\n\n`;
 
+const NOTHING_TO_UNDO =
+  '  override down(): void | Promise<void> {\n    // nothing to undo here: validating a constraint changes no schema; the first part\'s down() drops it\n  }\n\n';
+
 interface MigrationFileName {
   className: string;
   /** The name without extension: the migration's name in the tracking table. */
@@ -63,6 +66,9 @@ export class SafeMigrationGenerator extends TSMigrationGenerator {
     const { fs } = await import('@mikro-orm/core/fs-utils');
     let code = (await this.generateMigrationFile(file.className, sql)).replace(/^(import [^\n]*\n\n)/, `$1${note}`);
     if (online) code = code.replace(`  override name = '${file.className}';\n\n`, (line) => `${line}${NOT_TRANSACTIONAL}`);
+    // MikroORM leaves down() out when it has no statement, and a migration without one cannot be reverted
+    // (nor linted): an online part that only validates has nothing of its own to undo.
+    if (online && sql.down.length === 0) code = code.replace(/\n}\n$/, `\n${NOTHING_TO_UNDO}}\n`);
     await fs.writeFile(`${dir}/${file.fileName}`, code, { flush: true });
     return [code, file.fileName];
   }

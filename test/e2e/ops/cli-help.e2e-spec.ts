@@ -54,7 +54,7 @@ describe('the command line (src/cli.program.ts)', () => {
   // The arguments are checked before anything connects: against a database that does not answer, a usage
   // error still exits 2 at once instead of waiting DB_CONNECT_TIMEOUT_MS for it.
   it.each([
-    [['api-keys', 'create', '--name', 'x', '--scopes', 'read,root'], '--scopes must be a comma list of ingest, read, admin (unknown: root)'],
+    [['api-keys', 'create', '--name', 'x', '--scopes', 'read,root'], '--scopes must be a comma list of ingest, read, manage, admin (unknown: root)'],
     [['api-keys', 'create', '--name', ' ', '--scopes', 'read'], 'create needs --name NAME'],
     [['api-keys', 'revoke', 'not-a-key'], 'revoke needs the ID of a key'],
   ])('%j exits 2 saying %s, without waiting for the database', async (argv, message) => {

@@ -3,6 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { ExecutionResponse } from './dto/execution.response.js';
 import { ParentRootBusyError } from './audit.errors.js';
 import { isTerminal, TRANSITIONS, type TransitionType } from './execution-state-machine.js';
+import type { ExecutionStatus } from './execution-status.js';
+import { RunOutcomes } from './run-outcomes.js';
 import {
   DELETE_EXECUTIONS,
   INSERT_REPORTED,
@@ -48,7 +50,10 @@ const PARENT_ROOT_ATTEMPTS = 10;
 /** Executions as other systems report them. Exported by AuditModule for the OpenLineage ingestion. */
 @Injectable()
 export class RunReportsService {
-  constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(RunOutcomes) private readonly outcomes: RunOutcomes,
+  ) {}
 
   /**
    * Applies one report, or refuses it before writing anything. Must run in a transaction (`em`'s): the
@@ -75,6 +80,7 @@ export class RunReportsService {
       if (locked) {
         const open = !isTerminal(locked.status);
         const [execution] = await MERGE_REPORT.run(em, { ...run, ...entry, type: open ? report.transition : 'late', at: report.at });
+        if (open) await this.announce(em, execution);
         return { execution, applied: open };
       }
       const [created] = await INSERT_REPORTED.run(em, {
@@ -84,9 +90,18 @@ export class RunReportsService {
         pipelineName: report.pipelineName,
         startedAt: report.at,
       });
-      if (created) return { execution: created, applied: true };
+      if (created) {
+        await this.announce(em, created);
+        return { execution: created, applied: true };
+      }
       // A concurrent report created the run first (and has committed): lock it and merge into it.
     }
+  }
+
+  /** Tells the subscribers (RunOutcomes) about a run this report finished, in the report's transaction. */
+  private async announce(em: EntityManager, execution: ExecutionResponse): Promise<void> {
+    if (!this.outcomes.watched || !isTerminal(execution.status as ExecutionStatus)) return;
+    await this.outcomes.finished(em, { executionId: execution.execution_id, pipelineName: execution.pipeline_name, status: execution.status as ExecutionStatus });
   }
 
   /**

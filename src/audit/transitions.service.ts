@@ -11,6 +11,7 @@ import type { ExecutionEventResponse, ExecutionResponse } from './dto/execution.
 import type { ListEventsQuery } from './dto/execution-params.js';
 import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
+import { RunOutcomes } from './run-outcomes.js';
 import { APPLY_TRANSITION, listEvents, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.sql.js';
 
 export interface TransitionResult {
@@ -29,6 +30,7 @@ export class TransitionsService {
   constructor(
     @Inject(EntityManager) private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RunOutcomes) private readonly outcomes: RunOutcomes,
   ) {}
 
   /**
@@ -37,12 +39,26 @@ export class TransitionsService {
    * applies, it tries again.
    */
   async apply(id: string, event: ExecutionEventDto): Promise<TransitionResult> {
+    const rule = TRANSITIONS[event.type];
+    // A run that finishes is announced in the same transaction (an incident and its outbox row commit with it).
+    if (!isTerminal(rule.to) || !this.outcomes.watched) return this.applyIn(this.em, id, event);
+    return this.em.transactional(async (em) => {
+      const result = await this.applyIn(em, id, event);
+      if (result.applied) {
+        const { execution_id: executionId, pipeline_name: pipelineName, status } = result.execution;
+        await this.outcomes.finished(em, { executionId, pipelineName, status: status as ExecutionStatus });
+      }
+      return result;
+    });
+  }
+
+  private async applyIn(em: EntityManager, id: string, event: ExecutionEventDto): Promise<TransitionResult> {
     const { type, ...payload } = event;
     const rule = TRANSITIONS[type];
     assertReportedTimes({ '/completed_at': event.completed_at }, Date.now(), this.config.metrics.maxFutureSkewMs);
     const completedAt = event.completed_at ?? null;
     for (let attempt = 1; ; attempt++) {
-      const rows = await APPLY_TRANSITION.run(this.em, {
+      const rows = await APPLY_TRANSITION.run(em, {
         id,
         to: rule.to,
         from: rule.from,
@@ -55,7 +71,7 @@ export class TransitionsService {
         payload: JSON.stringify(payload),
       });
       if (rows.length === 1) return { execution: rows[0], applied: true };
-      const [row] = await SELECT_EXECUTION_WITH_TERMINAL_EVENT.run(this.em, { id, completedAt });
+      const [row] = await SELECT_EXECUTION_WITH_TERMINAL_EVENT.run(em, { id, completedAt });
       if (!row) throw new ExecutionNotFoundError(id);
       const { terminal_event: terminal, completes_before_start: tooEarly, ...execution } = row;
       const status = execution.status as ExecutionStatus;

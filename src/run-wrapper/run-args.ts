@@ -21,7 +21,9 @@ Environment: PIPELINE_LEDGER_URL (the service), PIPELINE_LEDGER_API_KEY (a key w
 PIPELINE_LEDGER_TIMEOUT_MS (each request, default 5000).
 
 Example (crontab):
-  15 2 * * *  npx --no pipeline-ledger run --pipeline nightly_orders -- /opt/etl/load-orders.sh --full
+  15 2 * * *  pipeline-ledger run --pipeline nightly_orders -- /opt/etl/load-orders.sh --full
+
+More: docs/run-wrapper.md
 `;
 
 const MAX_ATTEMPT = 1000;

@@ -19,9 +19,9 @@ export default tseslint.config(
     },
   },
   {
-    // The config loaders themselves (the service's, db:roles'), and test/tooling code that sets up environments
+    // The config loaders themselves (the service's, db:roles', the run wrapper's), and test/tooling code that sets up environments
     // for child processes.
-    files: ['src/config/app.config.ts', 'src/config/roles.config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.js'],
+    files: ['src/config/app.config.ts', 'src/config/roles.config.ts', 'src/config/client.config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

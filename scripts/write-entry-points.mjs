@@ -6,9 +6,15 @@
 // of the parsing and compiling of Nest, Fastify and MikroORM (docs/benchmarks.md, cold-start). The import
 // is dynamic because static ones would load before the cache is on. NODE_DISABLE_COMPILE_CACHE=1 turns
 // it off; an unwritable folder only leaves it off.
-import { writeFileSync } from 'node:fs';
+//
+// dist/cli.js is also the package's executable (`bin` in package.json: `npx pipeline-ledger run …`), so it
+// starts with a shebang and is executable.
+import { chmodSync, writeFileSync } from 'node:fs';
 
 for (const name of ['main', 'cli']) {
-  const entry = `import { enableCompileCache } from 'node:module';\n\nenableCompileCache?.();\nawait import('./src/${name}.js');\n`;
-  writeFileSync(new URL(`../dist/${name}.js`, import.meta.url), entry);
+  const shebang = name === 'cli' ? '#!/usr/bin/env node\n' : '';
+  const entry = `${shebang}import { enableCompileCache } from 'node:module';\n\nenableCompileCache?.();\nawait import('./src/${name}.js');\n`;
+  const file = new URL(`../dist/${name}.js`, import.meta.url);
+  writeFileSync(file, entry);
+  if (shebang) chmodSync(file, 0o755);
 }

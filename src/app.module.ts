@@ -10,6 +10,8 @@ import { QualityModule } from './quality/quality.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
@@ -18,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

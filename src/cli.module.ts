@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ApiKeysModule } from './auth/api-keys.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /**
  * What the `api-keys` and `lineage` commands get from Nest: the config, the connection, the API keys
@@ -17,7 +18,7 @@ import { LineageModule } from './lineage/lineage.module.js';
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, ApiKeysModule, LineageModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, ApiKeysModule, LineageModule] };
   }
 }
 

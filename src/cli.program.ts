@@ -8,6 +8,7 @@ import { checkApiKeysArgs, runApiKeysCommand, type ApiKeysArgs } from './auth/ap
 import { MIGRATE_EXIT_HELP, runLintCommand, type MigrateArgs } from './migrator/migrate.command.js';
 import { loadRolesConfig } from './config/roles.config.js';
 import { ROLES_HELP, runRolesCommand } from './roles/roles.command.js';
+import { checkRunArgs, RUN_HELP } from './run-wrapper/run-args.js';
 
 // Each command imports what it runs when it runs (`await import`): a `migrate` command loads the ORM and the
 // migrator, never Nest's application or the service's feature modules, which only `api-keys` and `lineage`
@@ -110,6 +111,25 @@ function otherCommands(program: Command, run: (work: () => Promise<number>) => P
     .action((o: { reassign?: boolean; createdb: boolean }) => run(() => runRolesCommand({ reassign: o.reassign === true, createdb: o.createdb }, () => loadRolesConfig(), print)));
 }
 
+/** `run --pipeline NAME -- COMMAND [ARGS...]`: everything after the first operand (or `--`) is the command's. */
+function runCommand(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  program.command('run')
+    .description('run a command (a cron job, a script) and report it to the service as a run of --pipeline: its start, then success or failure with the exit status, the duration and the end of stderr')
+    .requiredOption('--pipeline <name>', 'the pipeline the run belongs to')
+    .option('--attempt <n>', 'which attempt of the run this is (1 to 1000; default 1)')
+    .option('--input-file <path>', 'what the run reads, recorded with it')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .passThroughOptions()
+    .addHelpText('after', RUN_HELP)
+    .action((command: string[], o: { pipeline: string; attempt?: string; inputFile?: string }) =>
+      run(async () => {
+        const args = checkRunArgs(o, command);
+        const { runWrapped } = await import('./run-wrapper/run.command.js');
+        return runWrapped(args);
+      }),
+    );
+}
+
 /** The exit status of an error out of a command: usage 2, a domain error its code's status (error-codes.ts), else 1. */
 function exitStatusOf(error: unknown, command: Command): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed it
@@ -130,7 +150,8 @@ function exitStatusOf(error: unknown, command: Command): number {
 export async function runCli(argv: string[], name = 'node dist/cli.js'): Promise<number> {
   let status: number = EXIT.ok;
   let current: Command | undefined;
-  const program = new Command(name).description('Pipeline Ledger command line').exitOverride().showHelpAfterError();
+  // Positional options: `run`'s command keeps its own options (`run --pipeline x -- ls -l`).
+  const program = new Command(name).description('Pipeline Ledger command line').exitOverride().showHelpAfterError().enablePositionalOptions();
   program.hook('preAction', (_root, action) => {
     current = action;
   });
@@ -140,6 +161,7 @@ export async function runCli(argv: string[], name = 'node dist/cli.js'): Promise
   migrateCommands(program, run);
   apiKeyCommands(program, run);
   otherCommands(program, run);
+  runCommand(program, run);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return status;

@@ -13,6 +13,7 @@ import { sameJson } from '../common/json.js';
 import type { ExecutionStatus } from './execution-status.js';
 import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.sql.js';
 import { canonicalUuid } from '../common/uuid.js';
+import { OpsMetrics } from '../metrics/ops-metrics.service.js';
 
 export interface CreateResult {
   execution: ExecutionResponse;
@@ -29,6 +30,7 @@ export class ExecutionsService {
   constructor(
     @Inject(EntityManager) private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OpsMetrics) private readonly ops: OpsMetrics,
   ) {}
 
   /**
@@ -51,7 +53,10 @@ export class ExecutionsService {
       entryId: uuidV7(),
       payload: JSON.stringify(body),
     });
-    if (rows.length === 1) return { execution: rows[0], created: true };
+    if (rows.length === 1) {
+      this.ops.executionCreated();
+      return { execution: rows[0], created: true };
+    }
     const [existing] = await SELECT_EXECUTION_WITH_CREATE.run(this.em, { id });
     if (!existing) throw new ExecutionIdConflictError(id); // deleted between the two statements
     const { create_payload: original, ...execution } = existing;

@@ -61,9 +61,18 @@ export interface JobsConfig {
   heartbeatIntervalMs: number;
 }
 
+/** The Prometheus endpoint: `/metrics` on a listener of its own, never on the API's port. */
+export interface MetricsEndpointConfig {
+  /** undefined: no listener (the default); 0: any free port (tests read the bound one from MetricsServer). */
+  port: number | undefined;
+  /** Loopback by default: the metrics name routes and volumes, which need not leave the machine. */
+  host: string;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
+  metricsEndpoint: MetricsEndpointConfig;
   security: SecurityConfig;
   /** How long SIGTERM waits for requests in flight before closing anyway. */
   shutdownGraceMs: number;
@@ -110,6 +119,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, 0, 65535),
+    metricsEndpoint: {
+      port: read.raw('METRICS_PORT') === undefined ? undefined : read.int('METRICS_PORT', 0, 0, 65535),
+      host: read.string('METRICS_HOST', '127.0.0.1'),
+    },
     security: {
       rateLimit: { max: read.int('RATE_LIMIT_MAX', 6000, 0, 1_000_000), windowMs: read.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000) },
       authFailures: { limit: read.int('AUTH_FAILURE_LIMIT', 20, 0, 1_000_000), windowMs: read.int('AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 3_600_000) },

@@ -5,11 +5,13 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app.config.js';
 import { ConfigError, type Env } from './env-parsers.js';
 import { loadRolesConfig } from './roles.config.js';
+import { loadClientConfig } from './client.config.js';
 
 // docs/configuration.md against the loaders: the variables they read, their defaults, ranges and values.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
 const SERVICE_HEADING = 'Service and `db:roles`';
+const CLIENT_HEADING = 'The `run` wrapper (client side)';
 const TESTS_HEADING = 'Tests, benchmarks and CI only';
 /** Passed through to child processes by the test harness; not the project's variables. */
 const SYSTEM = new Set(['PATH', 'HOME']);
@@ -19,6 +21,7 @@ const ADMIN_URL = 'postgres://admin@db.internal:5432/ledger';
 const LOADERS: Record<string, { load: Loader; base: Record<string, string> }> = {
   loadConfig: { load: loadConfig, base: {} },
   loadRolesConfig: { load: loadRolesConfig, base: { DATABASE_ADMIN_URL: ADMIN_URL } },
+  loadClientConfig: { load: loadClientConfig, base: { PIPELINE_LEDGER_URL: 'https://ledger.internal:3000', PIPELINE_LEDGER_API_KEY: `pl_0123abcd_${'k'.repeat(43)}` } },
 };
 
 // Every branch a loader takes on a variable: unset, set to something valid, set to something no parser takes
@@ -69,6 +72,7 @@ function table(heading: string): Row[] {
 }
 
 const SERVICE = table(SERVICE_HEADING);
+const CLIENT = table(CLIENT_HEADING);
 const TESTS = table(TESTS_HEADING);
 const documented = (rows: Row[]) => new Set(rows.flatMap((r) => r.names));
 const sorted = (names: Iterable<string>) => [...names].sort();
@@ -77,21 +81,27 @@ const refused = (variable: string, value: string) => problemsWith(variable, valu
 
 // What a row states in a form the spec can check: a default of one literal (not words, not another
 // variable's name), an integer range, a list of values. The rest of a row is prose, checked by review.
-const LITERAL_DEFAULTS = SERVICE.flatMap(({ names, cells }) => {
+const CHECKED = [...SERVICE, ...CLIENT];
+const LITERAL_DEFAULTS = CHECKED.flatMap(({ names, cells }) => {
   const literal = /^`([^`]+)`( \(.*\))?$/.exec(cells[1])?.[1];
   return literal === undefined || documented(SERVICE).has(literal) ? [] : [[names[0], literal] as const];
 });
-const RANGES = SERVICE.flatMap(({ names, cells }) => {
+const RANGES = CHECKED.flatMap(({ names, cells }) => {
   const range = /^integer `(-?\d+)` to `(\d+)`$/.exec(cells[2]);
   return range ? [[names[0], Number(range[1]), Number(range[2])] as const] : [];
 });
-const VALUE_LISTS = SERVICE.flatMap(({ names, cells }) =>
+const VALUE_LISTS = CHECKED.flatMap(({ names, cells }) =>
   /^`[^`]+`(, `[^`]+`)+$/.test(cells[2]) ? [[names[0], [...cells[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]).join(', ')] as const] : [],
 );
 
 describe('docs/configuration.md', () => {
-  it('lists one variable per row of the service table', () => {
-    expect(SERVICE.filter((r) => r.names.length !== 1 || r.cells[0] !== `\`${r.names[0]}\``).map((r) => r.cells[0])).toEqual([]);
+  it('lists one variable per row of the service and wrapper tables', () => {
+    expect(CHECKED.filter((r) => r.names.length !== 1 || r.cells[0] !== `\`${r.names[0]}\``).map((r) => r.cells[0])).toEqual([]);
+  });
+
+  it('documents in the wrapper\'s table exactly the variables the run wrapper reads, none the service reads', () => {
+    expect(sorted(documented(CLIENT))).toEqual(sorted(READ.loadClientConfig));
+    expect(sorted(READ.loadClientConfig).filter((name) => READ.loadConfig.has(name) || READ.loadRolesConfig.has(name))).toEqual([]);
   });
 
   it('documents every variable the loaders read, and nothing they do not read', () => {
@@ -138,7 +148,7 @@ describe('docs/configuration.md, tests, benchmarks and CI', () => {
 
   it('documents every variable the test and bench code reads from process.env', () => {
     const used = new Set(code.flatMap((text) => [...text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1])));
-    const doc = new Set([...documented(SERVICE), ...documented(TESTS), ...SYSTEM]);
+    const doc = new Set([...documented(SERVICE), ...documented(CLIENT), ...documented(TESTS), ...SYSTEM]);
     expect(minus(used, doc)).toEqual([]);
   });
 

@@ -25,6 +25,8 @@ import { ApiKeysService } from '../auth/api-keys.service.js';
 import { requestDeadlineMs } from '../database/request-deadline.js';
 import { registerDatabaseDeadline } from './database-deadline.js';
 import { CLOCK } from '../jobs/clock.js';
+import { OpsMetrics } from '../metrics/ops-metrics.service.js';
+import { registerRequestMetrics } from '../metrics/request-metrics.js';
 
 /** Our package.json: two levels up from src/http/, three from dist/src/http/. */
 function packageVersion(): string {
@@ -100,6 +102,8 @@ export async function createApp(config: AppConfig, log: RootLogger = createRootL
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+  // Only when something serves the metrics: otherwise nothing would read the timings.
+  if (config.metricsEndpoint.port !== undefined) registerRequestMetrics(fastify, app.get(OpsMetrics));
   // A client that does not read its answer: the same bound as one that does not send its request.
   boundStalledAnswers(fastify, config.http.requestTimeoutMs);
   await registerHttpSecurity(app, config.security.corsOrigins);

@@ -6,6 +6,7 @@ import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { InvalidParam } from '../common/problem.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import { DerivedMetricsService } from '../quality/derived-metrics.service.js';
+import { OpsMetrics } from '../metrics/ops-metrics.service.js';
 import type { Effect, LineageBatchResponse, LineageEventResponse } from './dto/lineage.dto.js';
 import { LineageReader, type ParsedEvent } from './lineage-reader.js';
 import { EventConflictError, ParentCycleError, RunOfOtherPipelineError } from './lineage.errors.js';
@@ -38,6 +39,7 @@ export class LineageService {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(RunReportsService) private readonly runs: RunReportsService,
     @Inject(DerivedMetricsService) private readonly metrics: DerivedMetricsService,
+    @Inject(OpsMetrics) private readonly ops: OpsMetrics,
   ) {
     const validator = new OpenLineageValidator();
     this.reader = new LineageReader(validator, config.metrics.maxFutureSkewMs);
@@ -102,8 +104,9 @@ export class LineageService {
     };
   }
 
-  private record(event: ParsedEvent): Promise<LineageEventResponse> {
-    return this.runs.transactional(async (tx) => {
+  /** One event in its own transaction; counted once it has committed. */
+  private async record(event: ParsedEvent): Promise<LineageEventResponse> {
+    const recorded = await this.runs.transactional(async (tx): Promise<LineageEventResponse> => {
       const payload = JSON.stringify(event.payload);
       const [row] = await INSERT_LINEAGE_EVENT.run(tx, {
         id: uuidV7(),
@@ -123,6 +126,8 @@ export class LineageService {
       const effect = event.run ? await this.apply(event, row, tx) : 'stored';
       return { ...row, effect };
     });
+    this.ops.lineageEventAccepted(recorded.effect);
+    return recorded;
   }
 
   /**

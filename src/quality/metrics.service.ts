@@ -7,6 +7,7 @@ import type { InvalidParam } from '../common/problem.js';
 import { runQuery } from '../database/typed-sql.js';
 import type { IdempotencyScope } from '../idempotency/idempotency-scope.decorator.js';
 import { IdempotencyService, type StoredResponse } from '../idempotency/idempotency.service.js';
+import { OpsMetrics } from '../metrics/ops-metrics.service.js';
 import type { ListMetricsQuery } from './dto/list-metrics.query.js';
 import type { BatchResponse, MetricResponse } from './dto/metric.response.js';
 import type { RecordMetricDto } from './dto/record-metric.dto.js';
@@ -26,12 +27,13 @@ export class MetricsService {
     @Inject(EntityManager) private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
+    @Inject(OpsMetrics) private readonly ops: OpsMetrics,
   ) {}
 
   /** Records one metric; with an Idempotency-Key, at most once per API key, route, key and body. */
   async record(metric: RecordMetricDto, idempotency?: IdempotencyScope): Promise<StoredResponse<MetricResponse>> {
     const rows = this.prepare([metric], (i) => (i === 0 ? '' : `/${i}`));
-    return this.once(idempotency, metric, async (em) => {
+    return this.once(idempotency, metric, rows.length, async (em) => {
       await this.assertExecutionsExist(em, rows, () => '/execution_id');
       const [created] = await INSERT_METRICS_RETURNING.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: created };
@@ -41,7 +43,7 @@ export class MetricsService {
   /** Records up to 5,000 metrics in one statement: all of them or, if anything is wrong, none. */
   async recordBatch(metrics: RecordMetricDto[], idempotency?: IdempotencyScope): Promise<StoredResponse<BatchResponse>> {
     const rows = this.prepare(metrics, (i) => `/metrics/${i}`);
-    return this.once(idempotency, { metrics }, async (em) => {
+    return this.once(idempotency, { metrics }, rows.length, async (em) => {
       await this.assertExecutionsExist(em, rows, (i) => `/metrics/${i}/execution_id`);
       await INSERT_METRICS.run(em, { rows: JSON.stringify(rows) });
       return { status: 201, body: { count: rows.length, metric_ids: rows.map((r) => r.metric_id) } };
@@ -55,9 +57,11 @@ export class MetricsService {
     return metrics.map((m) => toRow(m, now));
   }
 
-  private async once<T>(idempotency: IdempotencyScope | undefined, body: unknown, work: (em: EntityManager) => Promise<{ status: number; body: T }>) {
-    if (idempotency === undefined) return { ...(await work(this.em)), replayed: false };
-    return this.idempotency.run(idempotency, body, work);
+  /** Runs the write (once per Idempotency-Key when given); `points` are counted when written now, after the commit. */
+  private async once<T>(idempotency: IdempotencyScope | undefined, body: unknown, points: number, work: (em: EntityManager) => Promise<{ status: number; body: T }>) {
+    const result = idempotency === undefined ? { ...(await work(this.em)), replayed: false } : await this.idempotency.run(idempotency, body, work);
+    if (!result.replayed) this.ops.metricPointsIngested(points);
+    return result;
   }
 
   private async assertExecutionsExist(em: EntityManager, rows: MetricRow[], pointer: (index: number) => string): Promise<void> {

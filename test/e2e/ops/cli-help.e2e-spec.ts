@@ -9,6 +9,7 @@ const COMMANDS = [
   ['api-keys'], ['api-keys', 'create'], ['api-keys', 'list'], ['api-keys', 'revoke'],
   ['lineage'], ['lineage', 'replay'],
   ['db'], ['db', 'roles'],
+  ['run'],
 ];
 
 describe('the command line (src/cli.program.ts)', () => {
@@ -45,6 +46,9 @@ describe('the command line (src/cli.program.ts)', () => {
     [['api-keys', 'create', '--name', 'x'], "required option '--scopes <list>' not specified"],
     [['api-keys', 'revoke'], "missing required argument 'id'"],
     [['migrate', 'status', 'extra'], 'too many arguments'],
+    [['run', '--pipeline', 'nightly'], "missing required argument 'command'"],
+    [['run', '--', 'true'], "required option '--pipeline <name>' not specified"],
+    [['run', '--pipeline', 'nightly', '--attempt', '0', '--', 'true'], '--attempt must be an integer from 1 to 1000'],
   ])('%j exits 2 saying %s, with the usage', async (argv, message) => {
     expect(await runCli(argv)).toBe(2);
     expect(out).toContain(message);

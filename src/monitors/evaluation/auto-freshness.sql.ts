@@ -22,8 +22,8 @@ export interface AutoRow {
   pipeline_name: string;
   severity: Severity;
   learned: LearnedSlot[];
-  expected_slot: Date;
-  covered: Date | null;
+  expected_slot: string;
+  covered: string | null;
   covered_by: string | null;
   firing: boolean;
 }

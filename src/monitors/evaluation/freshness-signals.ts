@@ -4,9 +4,10 @@ import { AUTO_FRESHNESS, AUTO_MIN_WEEKS, AUTO_WEEKS_BACK } from './auto-freshnes
 import { planDeadline, type DeadlinePlan } from './deadlines.js';
 import { COVERAGE_OF, CRON_FRESHNESS_CANDIDATES, MAX_AGE_FRESHNESS, WRITE_DEADLINES, type CronCandidateRow } from './freshness.sql.js';
 
-const iso = (at: Date | null) => (at ? new Date(at).toISOString() : null);
+const iso = (at: Date | string | null) => (at ? new Date(at).toISOString() : null);
+const date = (at: string | null) => (at ? new Date(at) : null);
 
-function lastCovered(covered: Date | null, coveredBy: string | null) {
+function lastCovered(covered: Date | string | null, coveredBy: string | null) {
   return { last_covered_period: iso(covered), last_covered_by: coveredBy };
 }
 
@@ -32,7 +33,7 @@ export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: 
   const candidates = await CRON_FRESHNESS_CANDIDATES.run(em, { now, open: [...openMonitorIds] });
   const plans = candidates.map((c) => ({
     row: c,
-    plan: planDeadline(c.params, { occurrence: c.deadline_occurrence, deadline: c.next_deadline_at }, now, openMonitorIds.has(c.monitor_id)),
+    plan: planDeadline(c.params, { occurrence: date(c.deadline_occurrence), deadline: date(c.next_deadline_at) }, now, openMonitorIds.has(c.monitor_id)),
   }));
   const checked = plans.filter((p) => p.plan.checked);
   const coverage = new Map(
@@ -49,7 +50,7 @@ export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: 
   return checked.map(({ row, plan }) => cronSignal(row, plan, coverage.get(row.monitor_id)));
 }
 
-function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { covered: Date | null; covered_by: string | null } | undefined): IncidentSignal {
+function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { covered: string | null; covered_by: string | null } | undefined): IncidentSignal {
   const covered = coverage?.covered ? new Date(coverage.covered) : null;
   const occurrence = plan.checked as Date;
   return {

@@ -8,10 +8,10 @@ export interface MaxAgeRow {
   pipeline_name: string;
   severity: Severity;
   max_age: string;
-  covered: Date | null;
+  covered: string | null;
   covered_by: string | null;
   /** When the pipeline became late: covered + max_age, or the monitor's creation + max_age when nothing is covered yet. */
-  late_since: Date;
+  late_since: string;
   firing: boolean;
 }
 
@@ -36,8 +36,8 @@ export interface CronCandidateRow {
   pipeline_name: string;
   severity: Severity;
   params: { cron: string; timezone: string; grace?: string };
-  deadline_occurrence: Date | null;
-  next_deadline_at: Date | null;
+  deadline_occurrence: string | null;
+  next_deadline_at: string | null;
 }
 
 /**
@@ -54,7 +54,7 @@ export const CRON_FRESHNESS_CANDIDATES = prepared((_db, p: { now: Date; open: st
 
 export interface CoverageRow {
   monitor_id: string;
-  covered: Date | null;
+  covered: string | null;
   covered_by: string | null;
 }
 

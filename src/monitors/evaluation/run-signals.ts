@@ -3,7 +3,7 @@ import type { IncidentSignal } from '../../incidents/incident-signal.js';
 import { DURATION_OVER, RUN_STATES, STALLED } from './runs.sql.js';
 import type { OpenSubject } from './signal-sink.js';
 
-const iso = (at: Date | null) => (at ? new Date(at).toISOString() : null);
+const iso = (at: string | null) => (at ? new Date(at).toISOString() : null);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Running runs over their duration limit (subject: the execution id). */

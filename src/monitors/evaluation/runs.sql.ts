@@ -10,7 +10,7 @@ export interface DurationRow {
   severity: Severity;
   execution_id: string;
   pipeline_name: string;
-  started_at: Date;
+  started_at: string;
   elapsed_ms: number;
   limit_ms: number;
   max_duration: string | null;
@@ -58,10 +58,10 @@ export interface StalledRow {
   severity: Severity;
   execution_id: string;
   pipeline_name: string;
-  started_at: Date;
+  started_at: string;
   stall_after: string;
-  last_activity: Date;
-  last_event_at: Date | null;
+  last_activity: string;
+  last_event_at: string | null;
 }
 
 /**
@@ -83,7 +83,7 @@ export const STALLED = prepared((_db, p: { now: Date }) =>
 export interface RunStateRow {
   execution_id: string;
   status: string;
-  completed_at: Date | null;
+  completed_at: string | null;
 }
 
 /** Where the runs of open duration/stalled incidents are now (primary key lookups). */

@@ -28,8 +28,8 @@ export function monitorFixtures(orm: () => MikroORM) {
       await exec(`insert into pipeline_executions (execution_id, pipeline_name, status, started_at) values (?, ?, 'running', ?)`, [id, pipeline, started]);
       return id;
     },
-    async finish(id: string, at: string): Promise<void> {
-      await exec(`update pipeline_executions set status = 'succeeded', completed_at = ? where execution_id = ?`, [at, id]);
+    async finish(id: string, at: string, status: 'succeeded' | 'failed' = 'succeeded'): Promise<void> {
+      await exec(`update pipeline_executions set status = ?, completed_at = ? where execution_id = ?`, [status, at, id]);
     },
     async progress(id: string, at: string): Promise<void> {
       await exec(`insert into pipeline_execution_events (event_id, execution_id, type, occurred_at) values (?, ?, 'progress', ?)`, [randomUUID(), id, at]);

@@ -43,6 +43,7 @@ export class MonitorsTickTask implements OnModuleInit {
   /** When the last slot of the tick completed (readiness, metrics: the dead-man's switch); null before the first. */
   async lastCompletedAt(em: EntityManager): Promise<Date | null> {
     const [row] = await LAST_COMPLETED.run(em, { task: MONITORS_TICK_TASK });
-    return row?.completed_at ?? null;
+    // Raw rows carry timestamps as text, whatever the typed row says.
+    return row?.completed_at ? new Date(row.completed_at) : null;
   }
 }

@@ -44,13 +44,17 @@ export interface CronCandidateRow {
  * Cron freshness monitors to look at this tick: those whose deadline has passed or was never set (served by
  * monitors_kind_deadline_idx), and those with an open incident (`open`), to see them recover.
  */
-export const CRON_FRESHNESS_CANDIDATES = prepared((_db, p: { now: Date; open: string[] }) =>
-  rawStatement(sql<CronCandidateRow>`
-    select m.id as monitor_id, m.pipeline_name, m.severity, m.params, m.deadline_occurrence, m.next_deadline_at
-    from monitors m
-    where m.enabled and m.kind = 'freshness' and m.params ? 'cron'
-      and (m.next_deadline_at <= ${p.now}::timestamptz or m.next_deadline_at is null or m.id = any(${p.open}::uuid[]))`),
-);
+export const CRON_FRESHNESS_CANDIDATES = prepared((_db, p: { now: Date; open: string[] }) => {
+  const columns = sql`id as monitor_id, pipeline_name, severity, params, deadline_occurrence, next_deadline_at`;
+  const cron = sql`enabled and kind = 'freshness' and params ? 'cron'`;
+  // Three disjoint, index-friendly parts rather than one OR, which would read every monitor.
+  return rawStatement(sql<CronCandidateRow>`
+    select ${columns} from monitors where ${cron} and next_deadline_at <= ${p.now}::timestamptz
+    union all
+    select ${columns} from monitors where ${cron} and next_deadline_at is null
+    union all
+    select ${columns} from monitors where ${cron} and id = any(${p.open}::uuid[]) and next_deadline_at > ${p.now}::timestamptz`);
+});
 
 export interface CoverageRow {
   monitor_id: string;

@@ -44,12 +44,13 @@ export const AUTO_FRESHNESS = prepared((_db, p: { now: Date }) =>
       where enabled and kind = 'freshness' and params ? 'auto'
     ),
     history as (
-      select n.pipeline_name, h.weekday, h.hour, count(distinct h.week)::int as weeks
+      select n.pipeline_name, h.slot / 24 + 1 as weekday, h.slot % 24 as hour, count(distinct h.week)::int as weeks
       from (select distinct pipeline_name from m) n
       cross join lateral (
-        select extract(isodow from r.covered at time zone 'UTC')::int as weekday,
-               extract(hour from r.covered at time zone 'UTC')::int as hour,
-               floor(extract(epoch from ${p.now}::timestamptz - r.covered) / 604800)::int as week
+        -- The hour of the week from Monday 00:00 UTC, by arithmetic on the epoch (1970-01-01 was a Thursday):
+        -- in double precision (date_part), cheaper than extract(isodow/hour … at time zone) on every run.
+        select ((floor(date_part('epoch', r.covered) / 3600))::bigint + 72) % 168 as slot,
+               floor(date_part('epoch', ${p.now}::timestamptz - r.covered) / 604800)::int as week
         from (
           select coalesce(e.nominal_time, e.started_at) as covered from pipeline_executions e
           where e.pipeline_name = n.pipeline_name and e.status = 'succeeded'
@@ -57,7 +58,7 @@ export const AUTO_FRESHNESS = prepared((_db, p: { now: Date }) =>
             and coalesce(e.nominal_time, e.started_at) <= ${p.now}::timestamptz
         ) r
       ) h
-      group by 1, 2, 3
+      group by n.pipeline_name, h.slot
       having count(distinct h.week) >= ${sql.lit(AUTO_MIN_WEEKS)}
     ),
     expected as (

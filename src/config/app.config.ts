@@ -59,6 +59,8 @@ export interface JobsConfig {
   pollIntervalMs: number;
   /** The interval of the built-in `jobs.heartbeat` tick, whose last completed slot readiness can report. */
   heartbeatIntervalMs: number;
+  /** The interval of the `monitors.tick` task: how often freshness, duration and stalled monitors are evaluated. */
+  monitorsIntervalMs: number;
 }
 
 /** The Prometheus endpoint: `/metrics` on a listener of its own, never on the API's port. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // pg-boss polls at most every 500 ms.
       pollIntervalMs: read.int('JOBS_POLL_INTERVAL_MS', 2_000, 500, 600_000),
       heartbeatIntervalMs: read.int('JOBS_HEARTBEAT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+      monitorsIntervalMs: read.int('MONITORS_INTERVAL_MS', 30_000, 1_000, 3_600_000),
     },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {

@@ -19,6 +19,11 @@ import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 @Unique({ name: 'monitors_name_enabled_key', properties: ['name'], where: 'enabled and name is not null' })
 @Index({ name: 'monitors_pipeline_enabled_idx', properties: ['pipelineName'], where: 'enabled' })
 @Index({ name: 'monitors_kind_deadline_idx', properties: ['kind', 'nextDeadlineAt'], where: 'enabled' })
+// Cron freshness monitors the tick has not positioned yet (new, or whose schedule changed): nearly always empty.
+@Index({
+  name: 'monitors_cron_unpositioned_idx',
+  expression: `create index "monitors_cron_unpositioned_idx" on "monitors" ("id") where enabled and kind = 'freshness' and next_deadline_at is null and params ? 'cron'`,
+})
 export class Monitor {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { IncidentSignal } from '../../incidents/incident-signal.js';
+import { autoSignals, cronSignals, maxAgeSignals } from './freshness-signals.js';
+import { durationSignals, recoveredRuns, stalledSignals } from './run-signals.js';
+import type { OpenSubject } from './signal-sink.js';
+
+/**
+ * The time-driven evaluation of every enabled freshness, duration and stalled monitor at `now`: a few
+ * set-based statements per kind over all monitors (never one per monitor), returning signals for the
+ * incidents module (docs/monitors-evaluation.md). Healthy signals go where they can resolve something:
+ * freshness monitors report every subject they checked; duration and stalled report healthy for the
+ * `openSubjects` (the open incidents of these kinds) whose run no longer fires. The only write is the
+ * cron freshness position (deadline_occurrence, next_deadline_at), in `em`'s transaction.
+ */
+@Injectable()
+export class MonitorsTick {
+  async evaluate(em: EntityManager, now: Date, openSubjects: readonly OpenSubject[] = []): Promise<IncidentSignal[]> {
+    const openFreshness = new Set(openSubjects.filter((o) => o.kind === 'freshness').map((o) => o.monitorId));
+    const freshness = [
+      ...(await maxAgeSignals(em, now)),
+      ...(await cronSignals(em, now, openFreshness)),
+      ...(await autoSignals(em, now)),
+    ];
+    const runs = [...(await durationSignals(em, now)), ...(await stalledSignals(em, now))];
+    return [...freshness, ...runs, ...(await recoveredRuns(em, openSubjects, runs))];
+  }
+}

@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { CompiledQuery } from 'kysely';
+import { runCompiled } from '../../../src/database/typed-sql.js';
+import { AUTO_FRESHNESS } from '../../../src/monitors/evaluation/auto-freshness.sql.js';
+import { COVERAGE_OF, CRON_FRESHNESS_CANDIDATES, MAX_AGE_FRESHNESS } from '../../../src/monitors/evaluation/freshness.sql.js';
+import { DURATION_OVER, RUN_STATES, STALLED } from '../../../src/monitors/evaluation/runs.sql.js';
+import { monitorLoadSql } from '../../support/monitor-load.js';
+import { useOrmDatabase } from '../../support/orm.js';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
+/** Either index finds the running runs by status; the planner picks by its statistics. */
+const RUNNING = ['pipeline_executions_active_status_started_idx', 'pipeline_executions_status_started_idx'];
+const NOW = new Date('2026-12-04T12:00:00Z');
+
+/**
+ * Each statement of the tick over 10,000 monitors and 200,000 runs (2,000 pipelines): runs and events are
+ * only ever reached through their indexes; monitors are read whole where every enabled monitor of a kind is
+ * evaluated (max_age, auto), and through monitors_kind_deadline_idx where only due ones are (cron).
+ */
+describe('query plans of the monitors tick', () => {
+  const t = useOrmDatabase();
+
+  async function plan(sql: string, params: readonly unknown[]): Promise<{ seq: string[]; indexes: string[] }> {
+    const [row] = await runCompiled(t.orm.em, CompiledQuery.raw(`explain (format json) ${sql}`, [...params]) as CompiledQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>);
+    const nodes = walk(row['QUERY PLAN'][0].Plan);
+    return {
+      seq: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?'),
+      indexes: [...new Set(nodes.map((n) => n['Index Name']).filter((n): n is string => !!n))],
+    };
+  }
+
+  beforeAll(async () => {
+    for (const statement of monitorLoadSql(NOW.toISOString(), 2_000, 100)) await t.orm.em.getConnection().execute(statement);
+  }, 120_000);
+
+  it('max_age freshness: the newest covered period per monitor from the covered index', async () => {
+    const p = await plan(MAX_AGE_FRESHNESS.sql, MAX_AGE_FRESHNESS.values({ now: NOW }));
+    expect(p.seq.filter((r) => r !== 'monitors')).toEqual([]);
+    expect(p.indexes).toContain('pipeline_executions_succeeded_covered_idx');
+  });
+
+  it('cron freshness: only due monitors, through the deadline index; coverage of those from the covered index', async () => {
+    const candidates = await plan(CRON_FRESHNESS_CANDIDATES.sql, CRON_FRESHNESS_CANDIDATES.values({ now: NOW, open: ['00000000-0000-4000-8000-000000000000'] }));
+    expect(candidates.seq).toEqual([]);
+    expect(candidates.indexes).toContain('monitors_kind_deadline_idx');
+    const coverage = await plan(COVERAGE_OF.sql, COVERAGE_OF.values({ ids: ['00000000-0000-4000-8000-000000000000'], pipelines: ['p_1'] }));
+    expect(coverage.seq).toEqual([]);
+    expect(coverage.indexes).toEqual(['pipeline_executions_succeeded_covered_idx']);
+  });
+
+  it('auto freshness: four weeks of successes per pipeline from the covered index', async () => {
+    const p = await plan(AUTO_FRESHNESS.sql, AUTO_FRESHNESS.values({ now: NOW }));
+    expect(p.seq.filter((r) => r !== 'monitors')).toEqual([]);
+    expect(p.indexes).toContain('pipeline_executions_succeeded_covered_idx');
+  });
+
+  it('duration: running runs from a status index, p95 from the covered index', async () => {
+    const p = await plan(DURATION_OVER.sql, DURATION_OVER.values({ now: NOW }));
+    expect(p.seq.filter((r) => r !== 'monitors')).toEqual([]);
+    expect(p.indexes).toContain('pipeline_executions_succeeded_covered_idx');
+    expect(p.indexes.filter((i) => RUNNING.includes(i))).not.toEqual([]);
+  });
+
+  it('stalled: running runs from a status index, their newest event from the history index', async () => {
+    const p = await plan(STALLED.sql, STALLED.values({ now: NOW }));
+    expect(p.seq.filter((r) => r !== 'monitors')).toEqual([]);
+    expect(p.indexes).toContain('pipeline_execution_events_history_idx');
+    expect(p.indexes.filter((i) => RUNNING.includes(i))).not.toEqual([]);
+  });
+
+  it('open runs are looked up by primary key', async () => {
+    const p = await plan(RUN_STATES.sql, RUN_STATES.values({ ids: ['00000000-0000-4000-8000-000000000000'] }));
+    expect(p.seq).toEqual([]);
+  });
+});

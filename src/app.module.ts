@@ -10,6 +10,7 @@ import { QualityModule } from './quality/quality.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MonitorsModule } from './monitors/monitors.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

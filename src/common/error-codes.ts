@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   'LINEAGE.TOO_MANY_METRICS': { status: HttpStatus.PAYLOAD_TOO_LARGE, exit: EXIT.failed },
   'LINEAGE.RUN_BELONGS_TO_OTHER_PIPELINE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'LINEAGE.PARENT_CYCLE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'MONITORS.NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'MONITORS.NAME_TAKEN': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'AUTH.MISSING_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
   'AUTH.INVALID_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
   'AUTH.INSUFFICIENT_SCOPE': { status: HttpStatus.FORBIDDEN, exit: EXIT.failed },

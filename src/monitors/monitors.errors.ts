@@ -1,0 +1,16 @@
+import { DomainError } from '../common/domain-error.js';
+
+export class MonitorNotFoundError extends DomainError {
+  readonly code = 'MONITORS.NOT_FOUND';
+  constructor(id: string) {
+    super(`no monitor ${id}`);
+  }
+}
+
+export class MonitorNameTakenError extends DomainError {
+  readonly code = 'MONITORS.NAME_TAKEN';
+  override readonly expose = true;
+  constructor(name: string) {
+    super(`an enabled monitor is already named ${JSON.stringify(name)}; names are unique among enabled monitors`);
+  }
+}

@@ -3,6 +3,7 @@ import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/po
 import { decodeCursor, encodeCursor, isUuid } from '../common/cursor.js';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { runQuery, uuid } from '../database/typed-sql.js';
+import { sameJson } from '../common/json.js';
 import { uuidV7 } from '../database/uuid-v7.js';
 import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 import { CLOCK, type Clock } from '../jobs/clock.js';
@@ -50,8 +51,9 @@ export class MonitorsService {
     return this.insert(normaliseMonitor(body), createdByKey);
   }
 
-  async insert(spec: MonitorSpec, createdByKey: string | null, base = ''): Promise<MonitorResponse> {
-    await this.checkStalledAllowed(spec, base);
+  /** Writes a validated monitor; `em` is the caller's transaction (monitors apply) or the request's. */
+  async insert(spec: MonitorSpec, createdByKey: string | null, base = '', em: EntityManager = this.em): Promise<MonitorResponse> {
+    await this.checkStalledAllowed(spec, base, em);
     const now = this.clock.now();
     const deadline = this.deadlineOf(spec.kind, spec.params, now);
     const insert = queries
@@ -67,7 +69,7 @@ export class MonitorsService {
         ...deadline,
       })
       .returning(monitorColumns);
-    const [row] = await this.named(spec.name, () => runQuery(this.em, insert));
+    const [row] = await this.named(spec.name, () => runQuery(em, insert));
     return row;
   }
 
@@ -90,14 +92,15 @@ export class MonitorsService {
    * Changes a monitor. params replace the old ones whole (validated for its kind); a changed schedule, or
    * re-enabling, moves a cron freshness monitor's deadline to the next occurrence after now.
    */
-  async update(id: string, body: UpdateMonitorDto): Promise<MonitorResponse> {
-    const current = await this.get(id);
+  async update(id: string, body: UpdateMonitorDto, em: EntityManager = this.em): Promise<MonitorResponse> {
+    const [current] = await runQuery(em, selectMonitor(id));
+    if (!current) throw new MonitorNotFoundError(id);
     const params = body.params === undefined ? (current.params as MonitorParams) : normaliseParams(current.kind, body.params);
     const severity = body.severity ?? current.severity;
     checkSeverity(current.kind, params, severity);
     const enabled = body.enabled ?? current.enabled;
     const now = this.clock.now();
-    const rescheduled = JSON.stringify(params) !== JSON.stringify(current.params) || (enabled && !current.enabled);
+    const rescheduled = !sameJson(params, current.params) || (enabled && !current.enabled);
     const update = queries
       .updateTable('monitors')
       .set({
@@ -113,15 +116,16 @@ export class MonitorsService {
       .where('monitors.id', '=', uuid(id))
       .returning(monitorColumns);
     const name = body.name === undefined ? current.name : body.name;
-    const [row] = await this.named(enabled ? name : null, () => runQuery(this.em, update));
+    const [row] = await this.named(enabled ? name : null, () => runQuery(em, update));
     if (!row) throw new MonitorNotFoundError(id);
     return row;
   }
 
   /** Disables a monitor (its incidents keep pointing at it); disabling a disabled one changes nothing. */
-  async disable(id: string): Promise<MonitorResponse> {
-    const current = await this.get(id);
-    return current.enabled ? this.update(id, { enabled: false }) : current;
+  async disable(id: string, em: EntityManager = this.em): Promise<MonitorResponse> {
+    const [current] = await runQuery(em, selectMonitor(id));
+    if (!current) throw new MonitorNotFoundError(id);
+    return current.enabled ? this.update(id, { enabled: false }, em) : current;
   }
 
   private deadlineOf(kind: MonitorKind, params: MonitorParams, now: Date): { deadline_occurrence: Date | null; next_deadline_at: Date | null } {
@@ -130,9 +134,9 @@ export class MonitorsService {
   }
 
   /** stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which). */
-  private async checkStalledAllowed(spec: MonitorSpec, base: string): Promise<void> {
+  async checkStalledAllowed(spec: MonitorSpec, base: string, em: EntityManager = this.em): Promise<void> {
     if (spec.kind !== 'stalled') return;
-    const [{ reports }] = await runQuery(this.em, pipelineReportsProgress(spec.pipeline_name));
+    const [{ reports }] = await runQuery(em, pipelineReportsProgress(spec.pipeline_name));
     if (!reports) {
       throw new InvalidRequestError({
         in: 'body',

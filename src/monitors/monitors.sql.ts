@@ -69,3 +69,11 @@ export const pipelineReportsProgress = (pipelineName: string) =>
         )
         .as('reports'),
     );
+
+/** Every enabled monitor, with whether apply owns it (created without an API key), for `monitors apply`. */
+export const enabledMonitorsWithOwner = () =>
+  queries
+    .selectFrom('monitors')
+    .select((eb) => [...monitorColumns(eb), 'monitors.created_by_key'])
+    .where('monitors.enabled', '=', true)
+    .orderBy('monitors.id');

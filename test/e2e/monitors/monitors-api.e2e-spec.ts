@@ -17,7 +17,9 @@ describe('monitors API: create, read, change, disable; validation writes nothing
   beforeAll(() => {
     jest.spyOn(f.t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => clock.now());
   });
-  afterAll(() => jest.restoreAllMocks());
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
 
   const refused: [string, Record<string, unknown>, string][] = [
     ['unknown kind', { pipeline_name: 'p', kind: 'volume' }, '/kind'],

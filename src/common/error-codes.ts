@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   'LINEAGE.RUN_BELONGS_TO_OTHER_PIPELINE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'LINEAGE.PARENT_CYCLE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'MONITORS.NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
+  'MONITORS.DEFAULT_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'MONITORS.NAME_TAKEN': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'AUTH.MISSING_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
   'AUTH.INVALID_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },

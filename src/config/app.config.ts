@@ -73,6 +73,8 @@ export interface AppConfig {
   http: HttpServerConfig;
   metrics: MetricsConfig;
   jobs: JobsConfig;
+  /** The built-in run_failed monitor on top-level pipelines (docs/monitors.md): on unless switched off here. */
+  monitorDefaults: { runFailed: boolean };
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: {
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollIntervalMs: read.int('JOBS_POLL_INTERVAL_MS', 2_000, 500, 600_000),
       heartbeatIntervalMs: read.int('JOBS_HEARTBEAT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
     },
+    monitorDefaults: { runFailed: read.oneOf('MONITORS_DEFAULT_RUN_FAILED', BOOLEAN, 'true') === 'true' },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
       url,

@@ -14,3 +14,10 @@ export class MonitorNameTakenError extends DomainError {
     super(`an enabled monitor is already named ${JSON.stringify(name)}; names are unique among enabled monitors`);
   }
 }
+
+export class MonitorDefaultNotFoundError extends DomainError {
+  readonly code = 'MONITORS.DEFAULT_NOT_FOUND';
+  constructor(scope: string, name: string) {
+    super(`no ${scope} switch for ${JSON.stringify(name)}`);
+  }
+}

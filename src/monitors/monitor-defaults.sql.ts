@@ -2,6 +2,14 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import { isoText, queries } from '../database/typed-sql.js';
 
 /**
+ * Every namespace a pipeline name can belong to: each prefix before a `/` ('a/b/c' → {a, a/b}), so that
+ * the lookup is an index probe on monitor_defaults' primary key rather than a scan testing each namespace.
+ */
+const namespacesOf = (pipeline: Expression<string>) =>
+  sql<string[]>`array(select array_to_string((string_to_array(${pipeline}, '/'))[1:i], '/')
+    from generate_series(1, cardinality(string_to_array(${pipeline}, '/')) - 1) i)`;
+
+/**
  * Whether the built-in run_failed monitor applies to the pipeline named `pipeline` (an expression: a bound
  * name, or a column in the evaluation's set-based query), for the caller to apply to top-level runs only:
  * 1. not when the pipeline has an enabled run_failed monitor of its own (that one fires instead);
@@ -17,7 +25,7 @@ export function defaultRunFailedApplies(pipeline: Expression<string>, globalDefa
     and coalesce(
       (select d.run_failed_enabled from monitor_defaults d where d.scope = 'pipeline' and d.name = ${pipeline}),
       (select d.run_failed_enabled from monitor_defaults d
-        where d.scope = 'namespace' and starts_with(${pipeline}, d.name || '/')
+        where d.scope = 'namespace' and d.name = any(${namespacesOf(pipeline)})
         order by length(d.name) desc limit 1),
       ${sql.lit(globalDefault)}
     ))`;
@@ -29,7 +37,7 @@ export const effectiveDefault = (pipelineName: string, globalDefault: boolean) =
     defaultRunFailedApplies(sql.val(pipelineName), globalDefault).as('applies'),
     sql<string | null>`(select m.id::text from monitors m where m.enabled and m.pipeline_name = ${pipelineName} and m.kind = 'run_failed' order by m.id limit 1)`.as('own_monitor_id'),
     sql<boolean | null>`(select d.run_failed_enabled from monitor_defaults d where d.scope = 'pipeline' and d.name = ${pipelineName})`.as('pipeline_switch'),
-    sql<string | null>`(select d.name from monitor_defaults d where d.scope = 'namespace' and starts_with(${pipelineName}, d.name || '/') order by length(d.name) desc limit 1)`.as('namespace'),
+    sql<string | null>`(select d.name from monitor_defaults d where d.scope = 'namespace' and d.name = any(${namespacesOf(sql.val(pipelineName))}) order by length(d.name) desc limit 1)`.as('namespace'),
   ]);
 
 export const listDefaults = () =>

@@ -73,7 +73,7 @@ monitors:
 
   it('a changed item is updated, a removed one disabled; a monitor made through the API with a key is left alone', async () => {
     await sql(db.url, `insert into monitors (id, pipeline_name, kind, severity, params, created_by_key) values (gen_random_uuid(), 'hand_made', 'run_failed', 'critical', '{}', gen_random_uuid())`);
-    const changed = FILE.replace('grace: PT15M', 'grace: PT30M').replace(/  - pipeline_name: nightly_orders\n    kind: run_failed\n/, '');
+    const changed = FILE.replace('grace: PT15M', 'grace: PT30M').replace('  - pipeline_name: nightly_orders\n    kind: run_failed\n', '');
     const dry = await apply(changed, '--dry-run');
     expect(dry.code).toBe(2);
     expect(dry.stdout).toMatch(/^~ update .*params → .*PT30M/m);

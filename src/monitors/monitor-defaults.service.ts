@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { isoText, queries, runQuery } from '../database/typed-sql.js';
+import { queries, runQuery } from '../database/typed-sql.js';
 import { CLOCK, type Clock } from '../jobs/clock.js';
 import type { EffectiveDefaultResponse, MonitorDefaultKey, MonitorDefaultResponse, SetMonitorDefaultDto } from './dto/monitor-default.dto.js';
-import { defaultRunFailedApplies, effectiveDefault, listDefaults } from './monitor-defaults.sql.js';
+import { defaultColumns, defaultRunFailedApplies, effectiveDefault, listDefaults } from './monitor-defaults.sql.js';
 
 /** The switches of the built-in run_failed monitor (docs/monitors.md "The default run_failed monitor"). */
 @Injectable()
@@ -22,7 +22,7 @@ export class MonitorDefaultsService {
       .insertInto('monitor_defaults')
       .values(values)
       .onConflict((oc) => oc.columns(['scope', 'name']).doUpdateSet({ run_failed_enabled: values.run_failed_enabled, updated_at: values.updated_at, updated_by_key: byKey }))
-      .returning((eb) => ['scope', 'name', 'run_failed_enabled as run_failed', isoText(eb.ref('updated_at')).as('updated_at')]);
+      .returning(defaultColumns);
     const [row] = await runQuery(this.em, upsert);
     return row;
   }

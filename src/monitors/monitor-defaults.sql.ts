@@ -1,4 +1,5 @@
-import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import type { Database } from '../database/schema.js';
 import { isoText, queries } from '../database/typed-sql.js';
 
 /**
@@ -8,6 +9,12 @@ import { isoText, queries } from '../database/typed-sql.js';
 const namespacesOf = (pipeline: Expression<string>) =>
   sql<string[]>`array(select array_to_string((string_to_array(${pipeline}, '/'))[1:i], '/')
     from generate_series(1, cardinality(string_to_array(${pipeline}, '/')) - 1) i)`;
+
+/** A column of the switch of the longest namespace the pipeline is in (null when none is set). */
+const namespaceSwitch = <T>(pipeline: Expression<string>, column: 'name' | 'run_failed_enabled') =>
+  sql<T>`(select ${sql.ref(`d.${column}`)} from monitor_defaults d
+    where d.scope = 'namespace' and d.name = any(${namespacesOf(pipeline)})
+    order by length(d.name) desc limit 1)`;
 
 /**
  * Whether the built-in run_failed monitor applies to the pipeline named `pipeline` (an expression: a bound
@@ -24,9 +31,7 @@ export function defaultRunFailedApplies(pipeline: Expression<string>, globalDefa
     not exists (select 1 from monitors m where m.enabled and m.pipeline_name = ${pipeline} and m.kind = 'run_failed')
     and coalesce(
       (select d.run_failed_enabled from monitor_defaults d where d.scope = 'pipeline' and d.name = ${pipeline}),
-      (select d.run_failed_enabled from monitor_defaults d
-        where d.scope = 'namespace' and d.name = any(${namespacesOf(pipeline)})
-        order by length(d.name) desc limit 1),
+      ${namespaceSwitch(pipeline, 'run_failed_enabled')},
       ${sql.lit(globalDefault)}
     ))`;
 }
@@ -37,12 +42,20 @@ export const effectiveDefault = (pipelineName: string, globalDefault: boolean) =
     defaultRunFailedApplies(sql.val(pipelineName), globalDefault).as('applies'),
     sql<string | null>`(select m.id::text from monitors m where m.enabled and m.pipeline_name = ${pipelineName} and m.kind = 'run_failed' order by m.id limit 1)`.as('own_monitor_id'),
     sql<boolean | null>`(select d.run_failed_enabled from monitor_defaults d where d.scope = 'pipeline' and d.name = ${pipelineName})`.as('pipeline_switch'),
-    sql<string | null>`(select d.name from monitor_defaults d where d.scope = 'namespace' and d.name = any(${namespacesOf(sql.val(pipelineName))}) order by length(d.name) desc limit 1)`.as('namespace'),
+    namespaceSwitch<string | null>(sql.val(pipelineName), 'name').as('namespace'),
   ]);
+
+/** A switch as the API shows it. */
+export const defaultColumns = (eb: ExpressionBuilder<Database, 'monitor_defaults'>) => [
+  'monitor_defaults.scope' as const,
+  'monitor_defaults.name' as const,
+  'monitor_defaults.run_failed_enabled as run_failed' as const,
+  isoText(eb.ref('monitor_defaults.updated_at')).as('updated_at'),
+];
 
 export const listDefaults = () =>
   queries
     .selectFrom('monitor_defaults')
-    .select((eb) => ['scope', 'name', 'run_failed_enabled as run_failed', isoText(eb.ref('updated_at')).as('updated_at')])
+    .select(defaultColumns)
     .orderBy('scope')
     .orderBy('name');

@@ -12,6 +12,7 @@ import { LineageModule } from './lineage/lineage.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module.js';
+import { MonitorsModule } from './monitors/monitors.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

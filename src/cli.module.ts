@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { resolveDatabaseUrl } from './database/embedded/embedded-credentials.js';
@@ -9,16 +9,23 @@ import { DatabaseModule } from './database/database.module.js';
 import { ApiKeysModule } from './auth/api-keys.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MonitorsModule } from './monitors/monitors.module.js';
+import { CLOCK, systemClock } from './jobs/clock.js';
+
+/** The clock without the job library: the commands start no jobs. */
+@Global()
+@Module({ providers: [{ provide: CLOCK, useValue: systemClock }], exports: [CLOCK] })
+class CliClockModule {}
 
 /**
- * What the `api-keys` and `lineage` commands get from Nest: the config, the connection, the API keys
- * service and the OpenLineage replay. No HTTP server, no start-up hooks (no boot migrations, no first key).
+ * What the `api-keys`, `lineage` and `monitors` commands get from Nest: the config, the connection, the API
+ * keys service, the OpenLineage replay and the monitors service. No HTTP server, no start-up hooks (no boot migrations, no first key).
  * The `migrate` commands need none of it: they build their ORM and runner directly (migration-cli.ts).
  */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, ApiKeysModule, LineageModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, CliClockModule, MetricsModule, ApiKeysModule, LineageModule, MonitorsModule] };
   }
 }
 

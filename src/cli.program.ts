@@ -102,6 +102,23 @@ function otherCommands(program: Command, run: (work: () => Promise<number>) => P
         return inCliContext(forMigrations(loadConfig()), (ctx) => runLineageReplay(ctx.get(LineageReplayService), print));
       }),
     );
+  group(program, 'monitors', 'monitors as code')
+    .command('apply')
+    .description('make the service\'s monitors match a file (`monitors:`, a list of the objects POST /v1/monitors takes); see docs/monitors.md')
+    .requiredOption('-f, --file <path>', 'the monitors file (YAML or JSON)')
+    .option('--dry-run', 'print the difference and change nothing; exit 2 when there is one, 0 when none')
+    .action((o: { file: string; dryRun?: boolean }) =>
+      run(async () => {
+        const [{ loadConfig }, { inCliContext }, { runMonitorsApply }, { MonitorsService }, { MikroORM }] = await Promise.all([
+          import('./config/app.config.js'),
+          import('./cli.module.js'),
+          import('./monitors/monitors-apply.command.js'),
+          import('./monitors/monitors.service.js'),
+          import('@mikro-orm/postgresql'),
+        ]);
+        return inCliContext(loadConfig(), (ctx) => runMonitorsApply({ file: o.file, dryRun: o.dryRun === true }, ctx.get(MonitorsService), ctx.get(MikroORM).em, print));
+      }),
+    );
   group(program, 'db', 'database administration')
     .command('roles')
     .description('create or update the owner and runtime roles (npm run db:roles)')

@@ -84,6 +84,8 @@ export interface AppConfig {
   http: HttpServerConfig;
   metrics: MetricsConfig;
   jobs: JobsConfig;
+  /** The built-in run_failed monitor on top-level pipelines (docs/monitors.md): on unless switched off here. */
+  monitorDefaults: { runFailed: boolean };
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: {
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       heartbeatIntervalMs: read.int('JOBS_HEARTBEAT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
       monitorsIntervalMs: read.int('MONITORS_INTERVAL_MS', 30_000, 1_000, 3_600_000),
     },
+    monitorDefaults: { runFailed: read.oneOf('MONITORS_DEFAULT_RUN_FAILED', BOOLEAN, 'true') === 'true' },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
       url,

@@ -7,6 +7,7 @@ import { ApiKey } from '../auth/api-key.entity.js';
 import { LineageEvent } from '../lineage/lineage-event.entity.js';
 import { JobTick } from '../jobs/job-tick.entity.js';
 import { Monitor } from '../monitors/monitor.entity.js';
+import { MonitorDefault } from '../monitors/monitor-default.entity.js';
 
 /** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, MonitorDefault];

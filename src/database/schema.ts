@@ -4,6 +4,7 @@ import type { ExecutionStatus } from '../audit/execution-status.js';
 import type { EventType } from '../audit/pipeline-execution-event.entity.js';
 import type { EventKind, OpenLineageEventType } from '../lineage/lineage-event.entity.js';
 import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
+import type { DefaultScope } from '../monitors/monitor-default.entity.js';
 
 /**
  * The tables the typed queries read and write, as Kysely sees them: one interface per table, the column
@@ -133,6 +134,14 @@ export interface MonitorsTable {
   next_deadline_at: NullableTimestamp;
 }
 
+export interface MonitorDefaultsTable {
+  scope: DefaultScope;
+  name: string;
+  run_failed_enabled: boolean;
+  updated_at: DefaultedTimestamp;
+  updated_by_key: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -143,6 +152,7 @@ export interface Database {
   lineage_events: LineageEventsTable;
   job_ticks: JobTicksTable;
   monitors: MonitorsTable;
+  monitor_defaults: MonitorDefaultsTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -166,6 +176,7 @@ export const TABLE_COLUMNS = {
     'id', 'name', 'pipeline_name', 'kind', 'severity', 'params', 'resolve_after', 'enabled', 'created_at', 'updated_at',
     'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
   ],
+  monitor_defaults: ['scope', 'name', 'run_failed_enabled', 'updated_at', 'updated_by_key'],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 
 // Both ways: a column in an interface but missing from TABLE_COLUMNS does not compile either.

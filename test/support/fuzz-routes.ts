@@ -6,6 +6,7 @@ import { idNearMiss, pathParam, urnUuid, type Fixtures } from './fuzz-params.js'
 import type { RouteSpec } from './fuzz-requests.js';
 import { auditRoutes } from './fuzz-routes-audit.js';
 import { lineageRoutes } from './fuzz-routes-lineage.js';
+import { monitorRoutes } from './fuzz-routes-monitors.js';
 import { qualityRoutes } from './fuzz-routes-quality.js';
 import { anyJson, anyString, uuid } from './fuzz-values.js';
 
@@ -48,5 +49,5 @@ const healthRoutes = (): RouteSpec[] => [
 ];
 
 export function routeSpecs(fx: Fixtures): RouteSpec[] {
-  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...keyRoutes(), ...healthRoutes()];
+  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...monitorRoutes(), ...keyRoutes(), ...healthRoutes()];
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { checkSeverity, nextDeadline, normaliseParams } from './monitor-params.js';
+
+const pointerOf = (work: () => unknown): string | undefined => {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof InvalidRequestError) return (error.extensions.errors as { pointer: string }[])[0].pointer;
+    throw error;
+  }
+  return undefined;
+};
+
+describe('monitor params: validated and stored canonical', () => {
+  it.each([
+    ['run_failed', undefined, {}],
+    ['freshness', { max_age: 'PT1560M' }, { max_age: 'P1DT2H' }],
+    ['freshness', { timezone: 'UTC', cron: ' 0  6 * * 1-5 ' }, { cron: '0 6 * * 1-5', timezone: 'UTC', grace: 'PT0S' }],
+    ['freshness', { cron: '0 6 * * *', timezone: 'Europe/Berlin', grace: 'PT900S' }, { cron: '0 6 * * *', timezone: 'Europe/Berlin', grace: 'PT15M' }],
+    ['freshness', { auto: true }, { auto: true }],
+    ['duration', { factor: 2.5 }, { factor: 2.5, runs: 20 }],
+    ['duration', { max_duration: 'PT90M' }, { max_duration: 'PT1H30M' }],
+    ['stalled', { stall_after: 'PT0.5S' }, { stall_after: 'PT0.5S' }],
+  ] as const)('%s %j → %j', (kind, raw, expected) => {
+    expect(normaliseParams(kind, raw)).toEqual(expected);
+  });
+
+  it('names the field, prefixed for an item of a monitors file', () => {
+    expect(pointerOf(() => normaliseParams('freshness', { max_age: 'PT0S' }, '/monitors/4'))).toBe('/monitors/4/params/max_age');
+    expect(pointerOf(() => normaliseParams('duration', { factor: 2, runs: 3.5 }))).toBe('/params/runs');
+    expect(pointerOf(() => normaliseParams('stalled', { stall_after: 'PT1M', extra: 1 }))).toBe('/params/extra');
+    expect(pointerOf(() => checkSeverity('freshness', { auto: true }, 'critical'))).toBe('/severity');
+    expect(pointerOf(() => checkSeverity('freshness', { auto: true }, 'warning'))).toBeUndefined();
+  });
+
+  it('the next deadline is read in the time zone, across the autumn DST change in New York', () => {
+    // 2026-11-01: New York falls back from EDT (UTC-4) to EST (UTC-5) at 02:00.
+    const params = { cron: '30 6 * * *', timezone: 'America/New_York', grace: 'PT10M' };
+    expect(nextDeadline(params, new Date('2026-10-31T12:00:00Z'))).toEqual({ occurrence: new Date('2026-11-01T11:30:00Z'), deadline: new Date('2026-11-01T11:40:00Z') });
+    expect(nextDeadline(params, new Date('2026-10-30T12:00:00Z'))?.occurrence).toEqual(new Date('2026-10-31T10:30:00Z'));
+  });
+});

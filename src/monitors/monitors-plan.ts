@@ -1,0 +1,62 @@
+import { sameJson } from '../common/json.js';
+import type { MonitorResponse } from './dto/monitor.dto.js';
+import type { MonitorSpec } from './monitors.service.js';
+
+/** One change `monitors apply` makes to bring the service's monitors to a file's. */
+export type PlannedChange =
+  | { op: 'create'; spec: MonitorSpec; index: number }
+  | { op: 'update'; id: string; spec: MonitorSpec; index: number; fields: (typeof CHANGEABLE)[number][] }
+  | { op: 'disable'; monitor: MonitorResponse };
+
+/** What a monitor is, for matching, comparing and printing: the API's response and a file's item alike. */
+type Shape = Pick<MonitorSpec, 'name' | 'pipeline_name' | 'kind' | 'severity' | 'resolve_after'> & { params: object };
+
+const sameIdentity = (a: Shape, b: Shape) => a.pipeline_name === b.pipeline_name && a.kind === b.kind && sameJson(a.params, b.params);
+const CHANGEABLE = ['severity', 'resolve_after', 'params', 'name'] as const;
+
+/**
+ * The changes that make `current` (the enabled monitors) match `desired` (a file's, validated and canonical).
+ * A file item is the monitor with its `name` when it has one, else an enabled unnamed monitor with the same
+ * (pipeline_name, kind, params). A named item whose pipeline or kind differs replaces its monitor (disable +
+ * create), since kind and pipeline cannot change in place. Monitors no item matched are disabled only when
+ * apply owns them: created without an API key (by apply or the seeder). Monitors made through the API with
+ * a key are never disabled by apply, though a file item may match and update them.
+ */
+export function planApply(current: readonly MonitorResponse[], desired: readonly MonitorSpec[], ownedIds: ReadonlySet<string>): PlannedChange[] {
+  const unmatched = new Map(current.map((m) => [m.id, m]));
+  const changes: PlannedChange[] = [];
+  desired.forEach((spec, index) => {
+    const match = spec.name !== null
+      ? [...unmatched.values()].find((m) => m.name === spec.name)
+      : [...unmatched.values()].find((m) => m.name === null && sameIdentity(m, spec));
+    if (match) unmatched.delete(match.id);
+    if (match && (match.pipeline_name !== spec.pipeline_name || match.kind !== spec.kind)) {
+      changes.push({ op: 'disable', monitor: match }, { op: 'create', spec, index });
+      return;
+    }
+    if (!match) {
+      changes.push({ op: 'create', spec, index });
+      return;
+    }
+    const fields = CHANGEABLE.filter((f) => !sameJson(match[f], spec[f]));
+    if (fields.length > 0) changes.push({ op: 'update', id: match.id, spec, index, fields });
+  });
+  for (const m of unmatched.values()) if (ownedIds.has(m.id)) changes.push({ op: 'disable', monitor: m });
+  // Disables first, so a name a file moves to a new monitor is free when that monitor is created.
+  return [...changes.filter((c) => c.op === 'disable'), ...changes.filter((c) => c.op !== 'disable')];
+}
+
+const describe = (m: Shape) =>
+  `${m.name === null ? '' : `${JSON.stringify(m.name)} `}${m.kind} on ${JSON.stringify(m.pipeline_name)} ${JSON.stringify(m.params)} ${m.severity}`;
+
+/** The change as `apply` prints it: + created, ~ updated (which fields), - disabled. */
+export function describeChange(change: PlannedChange): string {
+  switch (change.op) {
+    case 'create':
+      return `+ create monitors[${change.index}]: ${describe(change.spec)}`;
+    case 'update':
+      return `~ update ${change.id} (monitors[${change.index}]): ${change.fields.map((f) => `${f} → ${JSON.stringify(change.spec[f])}`).join(', ')}`;
+    case 'disable':
+      return `- disable ${change.monitor.id}: ${describe(change.monitor)}`;
+  }
+}

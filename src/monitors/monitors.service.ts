@@ -1,0 +1,158 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { decodeCursor, encodeCursor, isUuid } from '../common/cursor.js';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { runQuery, uuid } from '../database/typed-sql.js';
+import { sameJson } from '../common/json.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
+import { CLOCK, type Clock } from '../jobs/clock.js';
+import type { CreateMonitorDto, ListMonitorsQuery, MonitorResponse, UpdateMonitorDto } from './dto/monitor.dto.js';
+import { checkSeverity, DEFAULT_SEVERITY, isCronFreshness, nextDeadline, normaliseParams, type MonitorParams } from './monitor-params.js';
+import { MonitorNameTakenError, MonitorNotFoundError } from './monitors.errors.js';
+import { listMonitors, monitorColumns, pipelineReportsProgress, selectMonitor } from './monitors.sql.js';
+import { queries } from '../database/typed-sql.js';
+
+export interface MonitorPage {
+  data: MonitorResponse[];
+  next_cursor: string | null;
+}
+
+/** A monitor as validated and normalised, before it is written (the API and `monitors apply` share it). */
+export interface MonitorSpec {
+  name: string | null;
+  pipeline_name: string;
+  kind: MonitorKind;
+  severity: Severity;
+  params: MonitorParams;
+  resolve_after: number;
+}
+
+/**
+ * Validates a monitor as the API and a monitors file give it; `base` prefixes the error pointers (an item of
+ * a file: `/monitors/3`). Throws InvalidRequestError naming the field.
+ */
+export function normaliseMonitor(body: CreateMonitorDto, base = ''): MonitorSpec {
+  const params = normaliseParams(body.kind, body.params, base);
+  const severity = body.severity ?? ('auto' in params ? 'warning' : DEFAULT_SEVERITY[body.kind]);
+  checkSeverity(body.kind, params, severity, base);
+  return { name: body.name ?? null, pipeline_name: body.pipeline_name, kind: body.kind, severity, params, resolve_after: body.resolve_after ?? 1 };
+}
+
+/** Monitors: create, read, change and disable (docs/monitors.md). Evaluation lives elsewhere. */
+@Injectable()
+export class MonitorsService {
+  constructor(
+    @Inject(EntityManager) private readonly em: EntityManager,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(body: CreateMonitorDto, createdByKey: string | null): Promise<MonitorResponse> {
+    return this.insert(normaliseMonitor(body), createdByKey);
+  }
+
+  /** Writes a validated monitor; `em` is the caller's transaction (monitors apply) or the request's. */
+  async insert(spec: MonitorSpec, createdByKey: string | null, base = '', em: EntityManager = this.em): Promise<MonitorResponse> {
+    await this.checkStalledAllowed(spec, base, em);
+    const now = this.clock.now();
+    const deadline = this.deadlineOf(spec.kind, spec.params, now);
+    const insert = queries
+      .insertInto('monitors')
+      .values({
+        id: uuidV7(),
+        ...spec,
+        params: JSON.stringify(spec.params),
+        enabled: true,
+        created_at: now,
+        updated_at: now,
+        created_by_key: createdByKey,
+        ...deadline,
+      })
+      .returning(monitorColumns);
+    const [row] = await this.named(spec.name, () => runQuery(em, insert));
+    return row;
+  }
+
+  async list(query: ListMonitorsQuery): Promise<MonitorPage> {
+    const limit = query.limit ?? 100;
+    const afterId = query.cursor ? decodeCursor(query.cursor, { i: isUuid }).i : undefined;
+    const filters = { pipelineName: query.pipeline_name, kind: query.kind, enabled: query.enabled ?? true, afterId };
+    const rows = await runQuery(this.em, listMonitors(filters, limit + 1));
+    const data = rows.slice(0, limit);
+    return { data, next_cursor: rows.length > limit ? encodeCursor({ i: data[data.length - 1].id }) : null };
+  }
+
+  async get(id: string): Promise<MonitorResponse> {
+    const [row] = await runQuery(this.em, selectMonitor(id));
+    if (!row) throw new MonitorNotFoundError(id);
+    return row;
+  }
+
+  /**
+   * Changes a monitor. params replace the old ones whole (validated for its kind); a changed schedule, or
+   * re-enabling, moves a cron freshness monitor's deadline to the next occurrence after now.
+   */
+  async update(id: string, body: UpdateMonitorDto, em: EntityManager = this.em): Promise<MonitorResponse> {
+    const [current] = await runQuery(em, selectMonitor(id));
+    if (!current) throw new MonitorNotFoundError(id);
+    const params = body.params === undefined ? (current.params as MonitorParams) : normaliseParams(current.kind, body.params);
+    const severity = body.severity ?? current.severity;
+    checkSeverity(current.kind, params, severity);
+    const enabled = body.enabled ?? current.enabled;
+    const now = this.clock.now();
+    const rescheduled = !sameJson(params, current.params) || (enabled && !current.enabled);
+    const update = queries
+      .updateTable('monitors')
+      .set({
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        severity,
+        params: JSON.stringify(params),
+        ...(body.resolve_after !== undefined ? { resolve_after: body.resolve_after } : {}),
+        enabled,
+        disabled_at: enabled ? null : current.enabled ? now : new Date(current.disabled_at ?? now),
+        updated_at: now,
+        ...(rescheduled ? this.deadlineOf(current.kind, params, now) : {}),
+      })
+      .where('monitors.id', '=', uuid(id))
+      .returning(monitorColumns);
+    const name = body.name === undefined ? current.name : body.name;
+    const [row] = await this.named(enabled ? name : null, () => runQuery(em, update));
+    if (!row) throw new MonitorNotFoundError(id);
+    return row;
+  }
+
+  /** Disables a monitor (its incidents keep pointing at it); disabling a disabled one changes nothing. */
+  async disable(id: string, em: EntityManager = this.em): Promise<MonitorResponse> {
+    const [current] = await runQuery(em, selectMonitor(id));
+    if (!current) throw new MonitorNotFoundError(id);
+    return current.enabled ? this.update(id, { enabled: false }, em) : current;
+  }
+
+  private deadlineOf(kind: MonitorKind, params: MonitorParams, now: Date): { deadline_occurrence: Date | null; next_deadline_at: Date | null } {
+    const next = isCronFreshness(kind, params) ? nextDeadline(params, now) : null;
+    return { deadline_occurrence: next?.occurrence ?? null, next_deadline_at: next?.deadline ?? null };
+  }
+
+  /** stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which). */
+  async checkStalledAllowed(spec: MonitorSpec, base: string, em: EntityManager = this.em): Promise<void> {
+    if (spec.kind !== 'stalled') return;
+    const [{ reports }] = await runQuery(em, pipelineReportsProgress(spec.pipeline_name));
+    if (!reports) {
+      throw new InvalidRequestError({
+        in: 'body',
+        pointer: `${base}/kind`,
+        detail: `stalled needs a pipeline that reports progress (REST progress events or OpenLineage RUNNING); none of the latest 100 runs of ${JSON.stringify(spec.pipeline_name)} did`,
+      });
+    }
+  }
+
+  /** Runs a write, answering a taken name as MonitorNameTakenError. */
+  private async named<T>(name: string | null, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (name !== null && error instanceof UniqueConstraintViolationException) throw new MonitorNameTakenError(name);
+      throw error;
+    }
+  }
+}

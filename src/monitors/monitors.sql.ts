@@ -1,0 +1,79 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../database/schema.js';
+import { isoText, queries, uuid } from '../database/typed-sql.js';
+import type { MonitorKind } from '../incidents/incident-signal.js';
+
+/** A monitor as the API shows it: timestamps as RFC 3339 text in UTC. */
+export const monitorColumns = (eb: ExpressionBuilder<Database, 'monitors'>) => [
+  'monitors.id' as const,
+  'monitors.name' as const,
+  'monitors.pipeline_name' as const,
+  'monitors.kind' as const,
+  'monitors.severity' as const,
+  'monitors.params' as const,
+  'monitors.resolve_after' as const,
+  'monitors.enabled' as const,
+  isoText(eb.ref('monitors.created_at')).as('created_at'),
+  isoText(eb.ref('monitors.updated_at')).as('updated_at'),
+  isoText<null>(eb.ref('monitors.disabled_at')).as('disabled_at'),
+  isoText<null>(eb.ref('monitors.next_deadline_at')).as('next_deadline_at'),
+  isoText<null>(eb.ref('monitors.deadline_occurrence')).as('deadline_occurrence'),
+];
+
+export interface MonitorFilters {
+  pipelineName?: string;
+  kind?: MonitorKind;
+  enabled: boolean;
+  /** The id of the last monitor of the previous page (ids are UUIDv7: creation order). */
+  afterId?: string;
+}
+
+/**
+ * One page of monitors in id (creation) order. Enabled ones are served by the partial indexes on enabled
+ * monitors (by pipeline, by kind) or the primary key; the EXPLAIN test in test/e2e/monitors proves it.
+ */
+export const listMonitors = (f: MonitorFilters, fetch: number) => {
+  let q = queries.selectFrom('monitors').select(monitorColumns).where('monitors.enabled', '=', f.enabled);
+  if (f.pipelineName !== undefined) q = q.where('monitors.pipeline_name', '=', f.pipelineName);
+  if (f.kind !== undefined) q = q.where('monitors.kind', '=', f.kind);
+  if (f.afterId !== undefined) q = q.where('monitors.id', '>', uuid(f.afterId));
+  return q.orderBy('monitors.id').limit(fetch);
+};
+
+export const selectMonitor = (id: string) => queries.selectFrom('monitors').select(monitorColumns).where('monitors.id', '=', uuid(id));
+
+/**
+ * Whether the pipeline reports progress, so that a stalled monitor can tell "no news" from "quiet by design":
+ * one of its 100 latest runs has a `progress` event in its history (a REST progress event, or an OpenLineage
+ * RUNNING event, which the ledger records as progress). Bounded: the 100 latest runs by the pipeline's
+ * (pipeline_name, started_at) index, each probed by the history index.
+ */
+export const pipelineReportsProgress = (pipelineName: string) =>
+  queries
+    .selectNoFrom((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom(
+              queries
+                .selectFrom('pipeline_executions')
+                .select('pipeline_executions.execution_id')
+                .where('pipeline_executions.pipeline_name', '=', pipelineName)
+                .orderBy('pipeline_executions.started_at', 'desc')
+                .limit(100)
+                .as('r'),
+            )
+            .innerJoin('pipeline_execution_events as v', 'v.execution_id', 'r.execution_id')
+            .where('v.type', '=', 'progress')
+            .select(sql.lit(1).as('one')),
+        )
+        .as('reports'),
+    );
+
+/** Every enabled monitor, with whether apply owns it (created without an API key), for `monitors apply`. */
+export const enabledMonitorsWithOwner = () =>
+  queries
+    .selectFrom('monitors')
+    .select((eb) => [...monitorColumns(eb), 'monitors.created_by_key'])
+    .where('monitors.enabled', '=', true)
+    .orderBy('monitors.id');

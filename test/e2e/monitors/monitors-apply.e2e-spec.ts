@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnNode } from '../../support/spawn.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
+
+// The built command line (`npm run build` first), as a deploy pipeline runs it.
+describe('monitors apply: the service\'s monitors match a file', () => {
+  let db: TestDatabase;
+  let dir: string;
+
+  const apply = async (yaml: string, ...flags: string[]) => {
+    const file = join(dir, 'monitors.yaml');
+    writeFileSync(file, yaml);
+    const run = spawnNode(['dist/cli.js', 'monitors', 'apply', '-f', file, ...flags], { DATABASE_URL: db.url });
+    const { code } = await run.exited;
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  };
+  const enabled = () =>
+    sql<{ name: string | null; pipeline_name: string; kind: string; severity: string; params: object }>(
+      db.url,
+      'select name, pipeline_name, kind, severity, params from monitors where enabled order by pipeline_name, kind, name',
+    );
+  const counts = async () => (await sql<{ n: number; updated: string }>(db.url, 'select count(*)::int as n, max(updated_at)::text as updated from monitors'))[0];
+
+  beforeAll(async () => {
+    if (!existsSync('dist/cli.js')) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    db = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'pl-monitors-apply-'));
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const FILE = `
+monitors:
+  - name: orders fresh
+    pipeline_name: nightly_orders
+    kind: freshness
+    params: { cron: "0 6 * * 1-5", timezone: Europe/Berlin, grace: PT15M }
+  - pipeline_name: nightly_orders
+    kind: run_failed
+  - pipeline_name: nightly_orders
+    kind: duration
+    params: { max_duration: PT120M }
+`;
+
+  it('dry run on an empty service: prints the three creations, exits 2, writes nothing', async () => {
+    const run = await apply(FILE, '--dry-run');
+    expect(run.code).toBe(2);
+    expect(run.stdout.match(/^\+ create/gm)).toHaveLength(3);
+    expect((await counts()).n).toBe(0);
+  });
+
+  it('apply creates them canonical; applying again changes nothing and a dry run then exits 0', async () => {
+    const first = await apply(FILE);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('3 change(s) applied');
+    expect(await enabled()).toEqual([
+      { name: null, pipeline_name: 'nightly_orders', kind: 'duration', severity: 'warning', params: { max_duration: 'PT2H' } },
+      { name: 'orders fresh', pipeline_name: 'nightly_orders', kind: 'freshness', severity: 'critical', params: { cron: '0 6 * * 1-5', timezone: 'Europe/Berlin', grace: 'PT15M' } },
+      { name: null, pipeline_name: 'nightly_orders', kind: 'run_failed', severity: 'critical', params: {} },
+    ]);
+    const before = await counts();
+    const second = await apply(FILE);
+    expect(second.code).toBe(0);
+    expect(second.stdout.trim()).toBe('no changes');
+    expect(await counts()).toEqual(before);
+    expect((await apply(FILE, '--dry-run')).code).toBe(0);
+  });
+
+  it('a changed item is updated, a removed one disabled; a monitor made through the API with a key is left alone', async () => {
+    await sql(db.url, `insert into monitors (id, pipeline_name, kind, severity, params, created_by_key) values (gen_random_uuid(), 'hand_made', 'run_failed', 'critical', '{}', gen_random_uuid())`);
+    const changed = FILE.replace('grace: PT15M', 'grace: PT30M').replace('  - pipeline_name: nightly_orders\n    kind: run_failed\n', '');
+    const dry = await apply(changed, '--dry-run');
+    expect(dry.code).toBe(2);
+    expect(dry.stdout).toMatch(/^~ update .*params → .*PT30M/m);
+    expect(dry.stdout).toMatch(/^- disable .*run_failed on "nightly_orders"/m);
+    expect(dry.stdout).not.toContain('hand_made');
+    expect((await apply(changed)).code).toBe(0);
+    expect((await enabled()).map((m) => [m.pipeline_name, m.kind, m.params])).toEqual([
+      ['hand_made', 'run_failed', {}],
+      ['nightly_orders', 'duration', { max_duration: 'PT2H' }],
+      ['nightly_orders', 'freshness', { cron: '0 6 * * 1-5', timezone: 'Europe/Berlin', grace: 'PT30M' }],
+    ]);
+    expect((await sql<{ n: number }>(db.url, 'select count(*)::int as n from monitors where not enabled'))[0].n).toBe(1);
+  });
+
+  it('an invalid file: exit 1 with a message naming each item and field; nothing written', async () => {
+    const before = await counts();
+    const run = await apply(`
+monitors:
+  - pipeline_name: a
+    kind: freshness
+    params: { max_age: PT0S }
+  - pipeline_name: b
+    kind: freshness
+    params: { cron: "0 6 * * *", timezone: Mars/Olympus }
+  - pipeline_name: c
+    kind: volume
+  - pipeline_name: d
+    kind: run_failed
+    colour: red
+`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('monitors[0].params.max_age: must be longer than zero');
+    expect(run.stderr).toMatch(/monitors\[1\]\.params\.timezone: is not an IANA time zone/);
+    expect(run.stderr).toMatch(/monitors\[2\]\.kind: /);
+    expect(run.stderr).toMatch(/monitors\[3\]\.colour: is not a field of a monitor/);
+    expect(await counts()).toEqual(before);
+    const notList = await apply('monitor: []\n');
+    expect(notList.code).toBe(1);
+    expect(notList.stderr).toMatch(/monitors: must be a list/);
+  });
+
+  it('stalled for a pipeline that never reported progress: refused naming the item, nothing written', async () => {
+    const before = await counts();
+    const run = await apply('monitors:\n  - { pipeline_name: silent, kind: stalled, params: { stall_after: PT10M } }\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/monitors\[0\]\.kind: stalled needs a pipeline that reports progress/);
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -73,6 +73,10 @@ export interface AppConfig {
   http: HttpServerConfig;
   metrics: MetricsConfig;
   jobs: JobsConfig;
+  incidents: {
+    /** A re-fire this soon after an incident resolved reopens it instead of opening a new one (docs/incidents.md). */
+    reopenWindowMs: number;
+  };
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: {
@@ -130,6 +134,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollIntervalMs: read.int('JOBS_POLL_INTERVAL_MS', 2_000, 500, 600_000),
       heartbeatIntervalMs: read.int('JOBS_HEARTBEAT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
     },
+    incidents: { reopenWindowMs: read.int('INCIDENTS_REOPEN_WINDOW_MS', 3_600_000, 0, 86_400_000) },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
       url,

@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { runQuery } from '../database/typed-sql.js';
+import { uuidV7 } from '../database/uuid-v7.js';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import type { OutboxEntry } from '../outbox/outbox-payloads.js';
+import { dedupeKey, type IncidentSignal } from './incident-signal.js';
+import { incidentOutbox } from './incident-outbox.js';
+import { FLAPPING_WINDOW_MS } from './incident-transitions.js';
+import { EXPIRE_SNOOZES, OBSERVE_HEALTHY, REOPEN, UPSERT_FIRING } from './incidents-record.sql.js';
+import { countUnresolvedByPipeline } from './incidents.sql.js';
+
+interface Keyed extends IncidentSignal {
+  key: string;
+}
+
+/**
+ * What monitors hand their evaluations to. Everything runs on the caller's transaction (`em`): the tick's
+ * claim, the incident changes and their outbox rows commit or roll back together.
+ */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    @Inject(OutboxService) private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Applies a batch of signals at `now` (the injected clock's time) by the transition table, in at most four
+   * statements whatever the batch size: reopen, open or re-fire, healthy observations, outbox. A key that
+   * appears twice counts once (the last signal wins). Returns the outbox rows written.
+   */
+  async record(em: EntityManager, signals: readonly IncidentSignal[], now: Date): Promise<OutboxEntry[]> {
+    const byKey = new Map<string, Keyed>();
+    for (const signal of signals) byKey.set(dedupeKey(signal), { ...signal, key: dedupeKey(signal) });
+    const all = [...byKey.values()];
+    const firing = all.filter((s) => s.firing);
+    const healthy = all.filter((s) => !s.firing);
+    const at = now.toISOString();
+    const entries: OutboxEntry[] = [];
+    const reopenedKeys = new Set<string>();
+    if (firing.length > 0) {
+      const reopened = await REOPEN.run(em, {
+        now: at,
+        keys: firing.map((s) => s.key),
+        severities: firing.map((s) => s.severity),
+        evidence: firing.map((s) => JSON.stringify(s.evidence)),
+        resolveAfter: firing.map(resolveAfterOf),
+        windowMs: this.config.incidents.reopenWindowMs,
+        flapWindowMs: FLAPPING_WINDOW_MS,
+      });
+      for (const { became_flapping, ...row } of reopened) {
+        reopenedKeys.add(row.dedupe_key);
+        entries.push(incidentOutbox('incident.reopened', row, now));
+        if (became_flapping) entries.push(incidentOutbox('incident.flapping', row, now));
+      }
+      const rest = firing.filter((s) => !reopenedKeys.has(s.key));
+      if (rest.length > 0) {
+        const changed = await UPSERT_FIRING.run(em, {
+          now: at,
+          ids: rest.map(() => uuidV7()),
+          keys: rest.map((s) => s.key),
+          monitorIds: rest.map((s) => s.monitorId),
+          pipelines: rest.map((s) => s.pipelineName),
+          kinds: rest.map((s) => s.kind),
+          severities: rest.map((s) => s.severity),
+          evidence: rest.map((s) => JSON.stringify(s.evidence)),
+          resolveAfter: rest.map(resolveAfterOf),
+        });
+        for (const { inserted, raised, ...row } of changed) {
+          if (inserted) entries.push(incidentOutbox('incident.opened', row, now));
+          if (raised) entries.push(incidentOutbox('incident.severity_raised', row, now));
+        }
+      }
+    }
+    if (healthy.length > 0) {
+      const resolved = await OBSERVE_HEALTHY.run(em, { now: at, keys: healthy.map((s) => s.key), resolveAfter: healthy.map(resolveAfterOf) });
+      for (const row of resolved) entries.push(incidentOutbox('incident.resolved', row, now));
+    }
+    await this.outbox.append(em, entries);
+    return entries;
+  }
+
+  /** Snoozes that ran out by `now`: open again if the condition still held, else resolved. For the tick. */
+  async expireSnoozes(em: EntityManager, now: Date): Promise<OutboxEntry[]> {
+    const rows = await EXPIRE_SNOOZES.run(em, { now: now.toISOString() });
+    const entries = rows.map((row) => incidentOutbox(row.status === 'open' ? 'incident.snooze_expired' : 'incident.resolved', row, now));
+    await this.outbox.append(em, entries);
+    return entries;
+  }
+
+  /** Unresolved incidents per pipeline, for the named pipelines (the pipelines list's open incident count). */
+  async countOpenByPipeline(em: EntityManager, pipelineNames: readonly string[]): Promise<Map<string, number>> {
+    if (pipelineNames.length === 0) return new Map();
+    const rows = await runQuery(em, countUnresolvedByPipeline([...pipelineNames]));
+    return new Map(rows.map((row) => [row.pipeline_name, Number(row.count)]));
+  }
+}
+
+const resolveAfterOf = (signal: IncidentSignal) => Math.min(100, Math.max(1, Math.trunc(signal.resolveAfter ?? 1)));

@@ -8,7 +8,7 @@ import type { OutboxEntry } from '../outbox/outbox-payloads.js';
 import { dedupeKey, type IncidentSignal } from './incident-signal.js';
 import { incidentOutbox } from './incident-outbox.js';
 import { FLAPPING_WINDOW_MS } from './incident-transitions.js';
-import { EXPIRE_SNOOZES, OBSERVE_HEALTHY, REOPEN, UPSERT_FIRING } from './incidents-record.sql.js';
+import { EXPIRE_SNOOZES, OBSERVE_HEALTHY, RAISE_SEVERITY, REOPEN, UPSERT_FIRING, type SignalRecord } from './incidents-record.sql.js';
 import { countUnresolvedByPipeline } from './incidents.sql.js';
 
 interface Keyed extends IncidentSignal {
@@ -27,8 +27,8 @@ export class IncidentsService {
   ) {}
 
   /**
-   * Applies a batch of signals at `now` (the injected clock's time) by the transition table, in at most four
-   * statements whatever the batch size: reopen, open or re-fire, healthy observations, outbox. A key that
+   * Applies a batch of signals at `now` (the injected clock's time) by the transition table, in at most five
+   * statements whatever the batch size: reopen, raise severity, open or re-fire, healthy observations, outbox. A key that
    * appears twice counts once (the last signal wins). Returns the outbox rows written.
    */
   async record(em: EntityManager, signals: readonly IncidentSignal[], now: Date): Promise<OutboxEntry[]> {
@@ -43,10 +43,7 @@ export class IncidentsService {
     if (firing.length > 0) {
       const reopened = await REOPEN.run(em, {
         now: at,
-        keys: firing.map((s) => s.key),
-        severities: firing.map((s) => s.severity),
-        evidence: firing.map((s) => JSON.stringify(s.evidence)),
-        resolveAfter: firing.map(resolveAfterOf),
+        signals: recordsOf(firing),
         windowMs: this.config.incidents.reopenWindowMs,
         flapWindowMs: FLAPPING_WINDOW_MS,
       });
@@ -57,25 +54,15 @@ export class IncidentsService {
       }
       const rest = firing.filter((s) => !reopenedKeys.has(s.key));
       if (rest.length > 0) {
-        const changed = await UPSERT_FIRING.run(em, {
-          now: at,
-          ids: rest.map(() => uuidV7()),
-          keys: rest.map((s) => s.key),
-          monitorIds: rest.map((s) => s.monitorId),
-          pipelines: rest.map((s) => s.pipelineName),
-          kinds: rest.map((s) => s.kind),
-          severities: rest.map((s) => s.severity),
-          evidence: rest.map((s) => JSON.stringify(s.evidence)),
-          resolveAfter: rest.map(resolveAfterOf),
-        });
-        for (const { inserted, raised, ...row } of changed) {
-          if (inserted) entries.push(incidentOutbox('incident.opened', row, now));
-          if (raised) entries.push(incidentOutbox('incident.severity_raised', row, now));
-        }
+        const signals = recordsOf(rest);
+        const critical = rest.filter((s) => s.severity === 'critical');
+        const raised = critical.length > 0 ? await RAISE_SEVERITY.run(em, { now: at, signals: recordsOf(critical) }) : [];
+        for (const row of raised) entries.push(incidentOutbox('incident.severity_raised', row, now));
+        for (const row of await UPSERT_FIRING.run(em, { now: at, signals })) entries.push(incidentOutbox('incident.opened', row, now));
       }
     }
     if (healthy.length > 0) {
-      const resolved = await OBSERVE_HEALTHY.run(em, { now: at, keys: healthy.map((s) => s.key), resolveAfter: healthy.map(resolveAfterOf) });
+      const resolved = await OBSERVE_HEALTHY.run(em, { now: at, signals: recordsOf(healthy) });
       for (const row of resolved) entries.push(incidentOutbox('incident.resolved', row, now));
     }
     await this.outbox.append(em, entries);
@@ -99,3 +86,18 @@ export class IncidentsService {
 }
 
 const resolveAfterOf = (signal: IncidentSignal) => Math.min(100, Math.max(1, Math.trunc(signal.resolveAfter ?? 1)));
+
+/** The batch as the statements read it; each gets a UUIDv7 in case it opens an incident. */
+function recordsOf(signals: readonly Keyed[]): string {
+  const records: SignalRecord[] = signals.map((s) => ({
+    incident_id: uuidV7(),
+    dedupe_key: s.key,
+    monitor_id: s.monitorId,
+    pipeline_name: s.pipelineName,
+    kind: s.kind,
+    severity: s.severity,
+    evidence: s.evidence,
+    resolve_after: resolveAfterOf(s),
+  }));
+  return JSON.stringify(records);
+}

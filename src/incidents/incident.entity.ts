@@ -15,6 +15,8 @@ import type { IncidentStatus } from './incident-transitions.js';
 @Check({ name: 'incidents_snoozed_until_iff_snoozed', expression: `(snoozed_until is not null) = (status = 'snoozed')` })
 @Check({ name: 'incidents_resolved_at_iff_resolved', expression: `(resolved_at is not null) = (status = 'resolved')` })
 @Unique({ name: 'incidents_open_dedupe', properties: ['dedupeKey'], where: `status <> 'resolved'` })
+// The default list (unresolved, newest first) stays small however many resolved incidents pile up.
+@Index({ name: 'incidents_unresolved_list_idx', properties: ['id'], where: `status <> 'resolved'` })
 @Index({ name: 'incidents_status_list_idx', properties: ['status', 'id'] })
 @Index({ name: 'incidents_pipeline_status_idx', properties: ['pipelineName', 'status', 'id'] })
 @Index({ name: 'incidents_snoozed_until_idx', properties: ['snoozedUntil'], where: `status = 'snoozed'` })

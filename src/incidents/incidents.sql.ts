@@ -16,13 +16,16 @@ export interface IncidentFilter {
 
 /**
  * A page of incidents, newest first (incident_id is a UUIDv7, so its order is the order they opened, and
- * never changes as incidents re-fire). Served by (status, incident_id) or (pipeline_name, status, incident_id).
+ * never changes as incidents re-fire). Served by incidents_unresolved_list_idx (the default), the primary key or
+ * (status, incident_id), or (pipeline_name, status, incident_id).
  */
 export function listIncidents(f: IncidentFilter) {
   let q = queries
     .selectFrom('incidents as i')
-    .select(incidentObject('i').as('row'))
-    .where('i.status', 'in', [...f.statuses]);
+    .select(incidentObject('i').as('row'));
+  // All the unresolved statuses: the partial index's own predicate, so the default list uses it.
+  const unresolved = UNRESOLVED.every((s) => f.statuses.includes(s)) && !f.statuses.includes('resolved');
+  q = unresolved ? q.where('i.status', '<>', 'resolved') : q.where('i.status', 'in', [...f.statuses]);
   if (f.pipelineName !== undefined) q = q.where('i.pipeline_name', '=', f.pipelineName);
   if (f.severity !== undefined) q = q.where('i.severity', '=', f.severity);
   if (f.kind !== undefined) q = q.where('i.kind', '=', f.kind);

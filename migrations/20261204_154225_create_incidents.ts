@@ -3,9 +3,9 @@ import { Migration } from '@mikro-orm/migrations';
 // Incidents and their timeline (src/incidents/, docs/incidents.md); new, empty tables. monitor_id has no
 // foreign key: default monitors have no row, and monitors are disabled, never deleted.
 
-export class Migration20261204152454_create_incidents extends Migration {
+export class Migration20261204154225_create_incidents extends Migration {
 
-  override name = 'Migration20261204152454_create_incidents';
+  override name = 'Migration20261204154225_create_incidents';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "incidents" ("incident_id" uuid not null, "dedupe_key" text not null, "monitor_id" uuid null, "pipeline_name" text not null, "kind" text not null, "severity" text not null, "status" text not null, "flapping" boolean not null default false, "snoozed_until" timestamptz null, "first_seen_at" timestamptz not null, "last_seen_at" timestamptz not null, "occurrences" int not null default 1, "healthy_streak" int not null default 0, "resolve_after" smallint not null default 1, "reopen_count" int not null default 0, "resolved_at" timestamptz null, "acknowledged_by" uuid null, "acknowledged_at" timestamptz null, "evidence" jsonb not null, primary key ("incident_id"));`);
@@ -13,6 +13,7 @@ export class Migration20261204152454_create_incidents extends Migration {
     this.addSql(`create index "incidents_snoozed_until_idx" on "incidents" ("snoozed_until") where status = 'snoozed';`);
     this.addSql(`create index "incidents_pipeline_status_idx" on "incidents" ("pipeline_name", "status", "incident_id");`);
     this.addSql(`create index "incidents_status_list_idx" on "incidents" ("status", "incident_id");`);
+    this.addSql(`create index "incidents_unresolved_list_idx" on "incidents" ("incident_id") where status <> 'resolved';`);
     this.addSql(`create unique index "incidents_open_dedupe" on "incidents" ("dedupe_key") where status <> 'resolved';`);
 
     this.addSql(`create table "incident_events" ("id" bigserial primary key, "incident_id" uuid not null, "at" timestamptz not null, "type" text not null, "actor_api_key_id" uuid null, "actor_user_id" uuid null, "details" jsonb not null default '{}');`);

@@ -2,9 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 
 // The transactional outbox (src/outbox/outbox-event.entity.ts, docs/outbox.md); a new, empty table.
 
-export class Migration20261204152452_create_outbox_events extends Migration {
+export class Migration20261204154218_create_outbox_events extends Migration {
 
-  override name = 'Migration20261204152452_create_outbox_events';
+  override name = 'Migration20261204154218_create_outbox_events';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "outbox_events" ("id" uuid not null, "aggregate_type" text not null, "aggregate_id" uuid not null, "event_type" text not null, "payload" jsonb not null, "created_at" timestamptz not null, "published_at" timestamptz null, primary key ("id"));`);

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { isoText, queries } from '../database/typed-sql.js';
 import type { MonitorKind, Severity } from './incident-signal.js';
-import { incidentObject, type IncidentRow } from './incident-columns.js';
+import { incidentObject } from './incident-columns.js';
 import { UNRESOLVED, type IncidentStatus, type TimelineType } from './incident-transitions.js';
 
 export interface IncidentFilter {

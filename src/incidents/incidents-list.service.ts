@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, encodeCursor, isUuid } from '../common/cursor.js';
+import { decodeCursor, encodeCursor, equals, isUuid } from '../common/cursor.js';
 import { runQuery } from '../database/typed-sql.js';
 import type { IncidentResponse, ListIncidentsQuery } from './dto/incident.dto.js';
 import { UNRESOLVED } from './incident-transitions.js';
@@ -11,14 +11,17 @@ export interface IncidentPage {
   next_cursor: string | null;
 }
 
-/** GET /v1/incidents: newest first, keyset pages; by default the unresolved incidents only. */
+/**
+ * GET /v1/incidents: newest first, keyset pages; by default the unresolved incidents only. The cursor names
+ * its listing (`l`), so another listing's cursor is a 400, not a silently wrong page.
+ */
 @Injectable()
 export class IncidentsListService {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   async list(query: ListIncidentsQuery): Promise<IncidentPage> {
     const limit = query.limit ?? 50;
-    const before = query.cursor ? decodeCursor(query.cursor, { i: isUuid }).i : undefined;
+    const before = query.cursor ? decodeCursor(query.cursor, { l: equals('incidents'), i: isUuid }).i : undefined;
     const rows = await runQuery(
       this.em,
       listIncidents({
@@ -31,7 +34,7 @@ export class IncidentsListService {
       }),
     );
     const data = rows.slice(0, limit).map((r) => r.row);
-    const next = rows.length > limit ? encodeCursor({ i: data[data.length - 1].incident_id }) : null;
+    const next = rows.length > limit ? encodeCursor({ l: 'incidents', i: data[data.length - 1].incident_id }) : null;
     return { data, next_cursor: next };
   }
 }

@@ -7,6 +7,7 @@ import type { RouteSpec } from './fuzz-requests.js';
 import { auditRoutes } from './fuzz-routes-audit.js';
 import { lineageRoutes } from './fuzz-routes-lineage.js';
 import { qualityRoutes } from './fuzz-routes-quality.js';
+import { incidentRoutes } from './fuzz-routes-incidents.js';
 import { anyJson, anyString, uuid } from './fuzz-values.js';
 
 // One RouteSpec per route of the OpenAPI document; the suite fails for a documented route missing here.
@@ -48,5 +49,5 @@ const healthRoutes = (): RouteSpec[] => [
 ];
 
 export function routeSpecs(fx: Fixtures): RouteSpec[] {
-  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...keyRoutes(), ...healthRoutes()];
+  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...incidentRoutes(), ...keyRoutes(), ...healthRoutes()];
 }

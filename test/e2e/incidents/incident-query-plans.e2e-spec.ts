@@ -25,7 +25,7 @@ const NOW = '2026-12-04T12:00:00Z';
 describe('query plans of incidents', () => {
   const t = useOrmDatabase();
   const explain = async (compiled: CompiledQuery) =>
-    nodes((await runCompiled<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(t.orm.em, CompiledQuery.raw(`explain (format json) ${compiled.sql}`, compiled.parameters)))[0]['QUERY PLAN'][0].Plan);
+    nodes((await runCompiled<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(t.orm.em, CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters])))[0]['QUERY PLAN'][0].Plan);
   const ofQuery = (q: Compilable<unknown>) => explain(q.compile());
   const ofStatement = <P>(s: { sql: string; values: (p: P) => unknown[] }, p: P) => explain(CompiledQuery.raw(s.sql, s.values(p)));
   const scans = (all: PlanNode[]) => all.filter((n) => n['Node Type'] === 'Seq Scan' && ['incidents', 'incident_events', 'outbox_events'].includes(n['Relation Name'] ?? '')).map((n) => n['Relation Name']);

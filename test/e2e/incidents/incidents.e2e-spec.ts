@@ -19,6 +19,17 @@ describe('incidents through the API', () => {
   const byPipeline = async (pipeline: string, query = '') =>
     (await http(f.t.app).get(`/v1/incidents?pipeline_name=${pipeline}${query}`).expect(200)).body.data as { incident_id: string; status: string }[];
 
+  it('answers as the OpenAPI document says: the list, one incident, an action, a refusal and a bad snooze', async () => {
+    const [{ aggregateId: id }] = await t.record(signal());
+    f.contract.check('GET', '/v1/incidents', await http(f.t.app).get('/v1/incidents?limit=2').expect(200));
+    f.contract.check('GET', '/v1/incidents/{incident_id}', await http(f.t.app).get(`/v1/incidents/${id}`).expect(200));
+    f.contract.check('POST', '/v1/incidents/{incident_id}/snooze', await act(id, 'snooze', { for: 'PT1H' }).expect(200));
+    f.contract.check('POST', '/v1/incidents/{incident_id}/snooze', await act(id, 'snooze', { for: 'P1M' }).expect(400));
+    f.contract.check('POST', '/v1/incidents/{incident_id}/resolve', await act(id, 'resolve').expect(200));
+    f.contract.check('POST', '/v1/incidents/{incident_id}/acknowledge', await act(id, 'acknowledge').expect(409));
+    f.contract.check('GET', '/v1/incidents/{incident_id}', await http(f.t.app).get('/v1/incidents/0190a4b2-0000-7000-8000-000000000000').expect(404));
+  });
+
   it('a firing signal opens an incident, listed and shown with its timeline, announced by one versioned outbox row', async () => {
     const s = signal({ evidence: { execution_id: 'x', error: 'disk full' } });
     const [opened] = await t.record(s);

@@ -7,6 +7,7 @@ import { MigratorModule } from './migrator/migrator.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { QualityModule } from './quality/quality.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LineageModule } from './lineage/lineage.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule, IncidentsModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -86,6 +86,10 @@ export interface AppConfig {
   jobs: JobsConfig;
   /** The built-in run_failed monitor on top-level pipelines (docs/monitors.md): on unless switched off here. */
   monitorDefaults: { runFailed: boolean };
+  incidents: {
+    /** A re-fire this soon after an incident resolved reopens it instead of opening a new one (docs/incidents.md). */
+    reopenWindowMs: number;
+  };
   logLevel: LogLevel;
   database: DatabaseConfig;
   migrations: {
@@ -149,6 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       monitorsIntervalMs: read.int('MONITORS_INTERVAL_MS', 30_000, 1_000, 3_600_000),
     },
     monitorDefaults: { runFailed: read.oneOf('MONITORS_DEFAULT_RUN_FAILED', BOOLEAN, 'true') === 'true' },
+    incidents: { reopenWindowMs: read.int('INCIDENTS_REOPEN_WINDOW_MS', 3_600_000, 0, 86_400_000) },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
       url,

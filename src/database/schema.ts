@@ -5,6 +5,7 @@ import type { EventType } from '../audit/pipeline-execution-event.entity.js';
 import type { EventKind, OpenLineageEventType } from '../lineage/lineage-event.entity.js';
 import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 import type { DefaultScope } from '../monitors/monitor-default.entity.js';
+import type { IncidentStatus, TimelineType } from '../incidents/incident-transitions.js';
 
 /**
  * The tables the typed queries read and write, as Kysely sees them: one interface per table, the column
@@ -142,6 +143,49 @@ export interface MonitorDefaultsTable {
   updated_by_key: string | null;
 }
 
+export interface IncidentsTable {
+  incident_id: string;
+  dedupe_key: string;
+  monitor_id: string | null;
+  pipeline_name: string;
+  kind: MonitorKind;
+  severity: Severity;
+  status: IncidentStatus;
+  flapping: ColumnType<boolean, boolean | undefined, boolean>;
+  snoozed_until: NullableTimestamp;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  occurrences: ColumnType<number, number | undefined, number>;
+  healthy_streak: ColumnType<number, number | undefined, number>;
+  resolve_after: ColumnType<number, number | undefined, number>;
+  reopen_count: ColumnType<number, number | undefined, number>;
+  resolved_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  acknowledged_at: NullableTimestamp;
+  evidence: Json<Record<string, unknown>>;
+}
+
+export interface IncidentEventsTable {
+  /** bigint identity: pg reads it as a string. */
+  id: Generated<string>;
+  incident_id: string;
+  at: Timestamp;
+  type: TimelineType;
+  actor_api_key_id: string | null;
+  actor_user_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface OutboxEventsTable {
+  id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  published_at: NullableTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -153,6 +197,9 @@ export interface Database {
   job_ticks: JobTicksTable;
   monitors: MonitorsTable;
   monitor_defaults: MonitorDefaultsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  outbox_events: OutboxEventsTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -177,6 +224,13 @@ export const TABLE_COLUMNS = {
     'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
   ],
   monitor_defaults: ['scope', 'name', 'run_failed_enabled', 'updated_at', 'updated_by_key'],
+  incidents: [
+    'incident_id', 'dedupe_key', 'monitor_id', 'pipeline_name', 'kind', 'severity', 'status', 'flapping', 'snoozed_until',
+    'first_seen_at', 'last_seen_at', 'occurrences', 'healthy_streak', 'resolve_after', 'reopen_count', 'resolved_at',
+    'acknowledged_by', 'acknowledged_at', 'evidence',
+  ],
+  incident_events: ['id', 'incident_id', 'at', 'type', 'actor_api_key_id', 'actor_user_id', 'details'],
+  outbox_events: ['id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'created_at', 'published_at'],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 
 // Both ways: a column in an interface but missing from TABLE_COLUMNS does not compile either.

@@ -27,6 +27,11 @@ export interface IncidentSignal {
   firing: boolean;
   /** Why, as a user reads it: the run and its error, the deadline missed, the children that failed. */
   evidence: Record<string, unknown>;
+  /**
+   * Consecutive healthy observations that resolve the incident (the monitor's resolve_after); default 1.
+   * Copied onto the incident at every signal, so a changed monitor applies from its next evaluation.
+   */
+  resolveAfter?: number;
 }
 
 /** The dedupe key of a signal: the unique partial index on open incidents is on this. */

@@ -30,6 +30,11 @@ export const NARROWED_TABLES: Readonly<Record<string, string>> = {
   data_quality_metric_hours: 'SELECT, INSERT, UPDATE',
   // The raw OpenLineage events everything else is derived from; only `lineage replay` (the owner) deletes.
   lineage_events: 'SELECT, INSERT',
+  // An incident's timeline is append-only; incidents themselves change state but are never deleted.
+  incident_events: 'SELECT, INSERT',
+  incidents: 'SELECT, INSERT, UPDATE',
+  // The relay marks rows published (UPDATE); deleting published rows is a retention job's, as the owner.
+  outbox_events: 'SELECT, INSERT, UPDATE',
 };
 
 export interface RolesOptions {

@@ -8,6 +8,7 @@ import { auditRoutes } from './fuzz-routes-audit.js';
 import { lineageRoutes } from './fuzz-routes-lineage.js';
 import { monitorRoutes } from './fuzz-routes-monitors.js';
 import { qualityRoutes } from './fuzz-routes-quality.js';
+import { incidentRoutes } from './fuzz-routes-incidents.js';
 import { anyJson, anyString, uuid } from './fuzz-values.js';
 
 // One RouteSpec per route of the OpenAPI document; the suite fails for a documented route missing here.
@@ -49,5 +50,5 @@ const healthRoutes = (): RouteSpec[] => [
 ];
 
 export function routeSpecs(fx: Fixtures): RouteSpec[] {
-  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...monitorRoutes(), ...keyRoutes(), ...healthRoutes()];
+  return [...auditRoutes(fx), ...qualityRoutes(fx), ...lineageRoutes(), ...monitorRoutes(), ...incidentRoutes(), ...keyRoutes(), ...healthRoutes()];
 }

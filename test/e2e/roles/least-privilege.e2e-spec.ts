@@ -125,6 +125,9 @@ describe('least-privilege database roles', () => {
     expect(again.output).toContain('  mikro_orm_migrations: SELECT\n');
     expect(again.output).toContain('  pipeline_execution_events: INSERT, SELECT\n');
     expect(again.output).toContain('  lineage_events: INSERT, SELECT\n');
+    expect(again.output).toContain('  incident_events: INSERT, SELECT\n');
+    expect(again.output).toContain('  incidents: INSERT, SELECT, UPDATE\n');
+    expect(again.output).toContain('  outbox_events: INSERT, SELECT, UPDATE\n');
     expect(again.output).toContain('  idempotency_keys: DELETE, INSERT, SELECT, UPDATE\n');
     expect(again.output).toContain(`schema pgboss (the job library): USAGE and SELECT, INSERT, UPDATE, DELETE on its tables (also future ones) to ${APP.name}; no CREATE`);
     expect(again.code).toBe(0);
@@ -147,6 +150,12 @@ describe('least-privilege database roles', () => {
       'update data_quality_metrics set metric_value = 0': '42501',
       'delete from pipeline_execution_events': '42501',
       'delete from lineage_events': '42501',
+      // An incident's timeline is append-only; incidents and outbox rows change but are never deleted.
+      'delete from incident_events': '42501',
+      'update incident_events set details = details': '42501',
+      'delete from incidents': '42501',
+      'delete from outbox_events': '42501',
+      'update outbox_events set published_at = published_at where false': 'ok',
       // The job library's schema: its rows, never its shape.
       'create table pgboss.lp_probe (id int)': '42501',
       'alter table pgboss.job add column x int': '42501',

@@ -14,6 +14,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module.js';
 import { MonitorsModule } from './monitors/monitors.module.js';
+import { MonitorsEvaluationModule } from './monitors/evaluation/monitors-evaluation.module.js';
+import { IncidentsService } from './incidents/incidents.service.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
 @Module({})
@@ -22,7 +24,9 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule, IncidentsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MigratorModule, JobsModule, MetricsModule, MetricsEndpointModule, HealthModule, AuthModule, AuditModule, QualityModule, LineageModule, MonitorsModule, IncidentsModule,
+        MonitorsEvaluationModule.register({ imports: [IncidentsModule], sink: IncidentsService }),
+      ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -4,6 +4,7 @@ import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult 
 import { Type } from '@sinclair/typebox';
 import { Public } from '../auth/access.decorator.js';
 import { problemResponse } from '../http/schemas.js';
+import { AlertingHealthIndicator } from './alerting.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { NotReadyError } from './health.errors.js';
 import { ShutdownService } from './shutdown.service.js';
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(DatabaseHealthIndicator) private readonly database: DatabaseHealthIndicator,
+    @Inject(AlertingHealthIndicator) private readonly alerting: AlertingHealthIndicator,
     @Inject(ShutdownService) private readonly shutdown: ShutdownService,
   ) {}
 
@@ -28,7 +30,7 @@ export class HealthController {
 
   /**
    * Ready for traffic: not shutting down, PostgreSQL answers through the pool and no migration is pending;
-   * 503 problem otherwise.
+   * 503 problem otherwise. `alerting` details the last monitor evaluation and the outbox backlog, and never fails.
    */
   @Get('ready')
   @RouteSchema({
@@ -46,6 +48,7 @@ export class HealthController {
       return await this.health.check([
         () => this.database.ping('database'),
         () => this.database.migrations('migrations'),
+        () => this.alerting.state('alerting'),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -9,7 +9,16 @@ import { dedupeKey, type IncidentSignal } from './incident-signal.js';
 import { incidentOutbox } from './incident-outbox.js';
 import { FLAPPING_WINDOW_MS } from './incident-transitions.js';
 import { EXPIRE_SNOOZES, OBSERVE_HEALTHY, RAISE_SEVERITY, REOPEN, UPSERT_FIRING, type SignalRecord } from './incidents-record.sql.js';
-import { countUnresolvedByPipeline } from './incidents.sql.js';
+import { countUnresolvedByPipeline, unresolvedTimeDriven } from './incidents.sql.js';
+
+/** An unresolved incident of a time-driven monitor, as the tick needs it (the evaluation's OpenSubject). */
+export interface OpenSubjectRow {
+  monitorId: string;
+  kind: 'freshness' | 'duration' | 'stalled';
+  subject: string;
+  pipelineName: string;
+  severity: IncidentSignal['severity'];
+}
 
 interface Keyed extends IncidentSignal {
   key: string;
@@ -75,6 +84,12 @@ export class IncidentsService {
     const entries = rows.map((row) => incidentOutbox(row.status === 'open' ? 'incident.snooze_expired' : 'incident.resolved', row, now));
     await this.outbox.append(em, entries);
     return entries;
+  }
+
+  /** The unresolved incidents of time-driven monitors (SignalSink.openSubjects): the tick observes their subjects again. */
+  async openSubjects(em: EntityManager): Promise<OpenSubjectRow[]> {
+    const rows = await runQuery(em, unresolvedTimeDriven());
+    return rows.map((r) => ({ monitorId: r.monitor_id as string, kind: r.kind as OpenSubjectRow['kind'], subject: r.subject, pipelineName: r.pipeline_name, severity: r.severity }));
   }
 
   /** Unresolved incidents per pipeline, for the named pipelines (the pipelines list's open incident count). */

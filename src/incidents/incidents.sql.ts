@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { isoText, queries } from '../database/typed-sql.js';
 import type { MonitorKind, Severity } from './incident-signal.js';
 import { incidentObject } from './incident-columns.js';
@@ -74,4 +75,23 @@ export function countUnresolvedByPipeline(pipelineNames: string[]) {
     .where('pipeline_name', 'in', pipelineNames)
     .where('status', 'in', [...UNRESOLVED])
     .groupBy('pipeline_name');
+}
+
+/**
+ * Unresolved incidents of the time-driven kinds, with their subject (the dedupe key after the monitor id):
+ * what the tick re-observes so that they can auto-resolve. Served by the unresolved partial index.
+ */
+export function unresolvedTimeDriven() {
+  return queries
+    .selectFrom('incidents')
+    .select([
+      'monitor_id',
+      'kind',
+      sql<string>`substr(dedupe_key, strpos(dedupe_key, ':') + 1)`.as('subject'),
+      'pipeline_name',
+      'severity',
+    ])
+    .where('status', 'in', [...UNRESOLVED])
+    .where('monitor_id', 'is not', null)
+    .where('kind', 'in', ['freshness', 'duration', 'stalled']);
 }

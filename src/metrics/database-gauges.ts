@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { CLOCK, type Clock } from '../jobs/clock.js';
 import { HEARTBEAT_TASK } from '../jobs/heartbeat.task.js';
 import { LAST_COMPLETED } from '../jobs/job-ticks.sql.js';
+import { ALERTING_STATE } from '../health/alerting.sql.js';
+import { MONITORS_TICK_TASK } from '../monitors/evaluation/monitors-tick.task.js';
 import { OpsMetrics } from './ops-metrics.service.js';
 
 /**
@@ -43,20 +45,36 @@ export class DatabaseGauges implements OnModuleInit {
       help: 'Requests for a connection waiting for one to be free (the pool is at DB_POOL_MAX).',
       read: async () => [{ value: (await this.nativePool()).waitingCount }],
     });
-    if (this.config.jobs.enabled) this.addTickAge(HEARTBEAT_TASK);
+    if (this.config.jobs.enabled) this.addTickAge([HEARTBEAT_TASK, MONITORS_TICK_TASK]);
+    this.metrics.addScrapeGauge({
+      name: 'outbox_oldest_unpublished_age_seconds',
+      help: 'Seconds since the oldest outbox row nobody has published was written (0: none waits): the delivery backlog.',
+      read: async () => {
+        const [row] = await ALERTING_STATE.run(this.orm.em.fork(), { task: MONITORS_TICK_TASK });
+        const age = row.oldest_unpublished_at === null ? 0 : this.clock.now().getTime() - new Date(row.oldest_unpublished_at).getTime();
+        return [{ value: Math.max(0, age) / 1000 }];
+      },
+    });
   }
 
-  /** Seconds since the task's newest completed slot, by the injected clock; no sample before the first one. */
-  private addTickAge(task: string): void {
+  /**
+   * Seconds since each task's newest completed slot, by the injected clock; no sample before its first.
+   * task="monitors.tick" is the monitor evaluation's lag: the dead man's switch of the alerting.
+   */
+  private addTickAge(tasks: string[]): void {
     this.metrics.addScrapeGauge({
       name: 'job_tick_age_seconds',
       help: 'Seconds since the newest completed slot of the periodic task (job_ticks.completed_at); no sample before its first.',
       labelNames: ['task'],
       read: async () => {
-        const [row] = await LAST_COMPLETED.run(this.orm.em.fork(), { task });
-        if (!row?.completed_at) return [];
-        const ageMs = this.clock.now().getTime() - new Date(row.completed_at).getTime();
-        return [{ labels: { task }, value: ageMs / 1000 }];
+        const samples = [];
+        for (const task of tasks) {
+          const [row] = await LAST_COMPLETED.run(this.orm.em.fork(), { task });
+          if (!row?.completed_at) continue;
+          const ageMs = this.clock.now().getTime() - new Date(row.completed_at).getTime();
+          samples.push({ labels: { task }, value: ageMs / 1000 });
+        }
+        return samples;
       },
     });
   }

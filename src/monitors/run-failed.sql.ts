@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { prepared, rawStatement } from '../database/typed-sql.js';
 
 /** How far up and down a run tree the run_failed monitor looks (Airflow: DAG → task; dbt: project → model). */
@@ -62,4 +62,37 @@ export const FAILED_RUN_CONTEXT = prepared((_db, p: { id: string }) =>
 /** Whether run `id` is top-level (no parent recorded or named): only those count as healthy observations. */
 export const IS_TOP_LEVEL = prepared((db, p: { id: string }) =>
   db.selectFrom('pipeline_executions').select(sql<boolean>`parent_execution_id is null`.as('top_level')).where('execution_id', '=', sql<string>`${p.id}::uuid`),
+);
+
+export interface RunFailedMonitor {
+  /** null: the built-in default monitor. */
+  id: string | null;
+  severity: 'warning' | 'critical';
+  resolve_after: number;
+}
+
+/**
+ * The run_failed monitors that watch `pipeline`: its own enabled ones, else the built-in default where
+ * the switches leave it on (defaultRunFailedApplies). Served by monitors_pipeline_enabled_idx.
+ */
+export const runFailedMonitors = (pipeline: string, defaultApplies: RawBuilder<boolean>) =>
+  rawStatement<RunFailedMonitor>(sql`
+    select m.id::text as id, m.severity, m.resolve_after from monitors m
+     where m.enabled and m.pipeline_name = ${pipeline} and m.kind = 'run_failed'
+    union all
+    select null, 'critical', 1 where ${defaultApplies}`);
+
+/** The unresolved run_failed incidents of `pipeline`: what a successful top-level run observes as healthy. */
+export const OPEN_RUN_FAILED = prepared((db, p: { pipeline: string }) =>
+  db
+    .selectFrom('incidents')
+    .select(['monitor_id', 'severity', 'resolve_after'])
+    .where('pipeline_name', '=', p.pipeline)
+    .where('kind', '=', 'run_failed')
+    .where('status', '<>', 'resolved'),
+);
+
+/** A row when `pipeline` is archived in the registry: archived pipelines fire nothing. */
+export const ARCHIVED = prepared((db, p: { pipeline: string }) =>
+  db.selectFrom('pipelines').select('name').where('name', '=', p.pipeline).where('archived_at', 'is not', null),
 );

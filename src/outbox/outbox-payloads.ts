@@ -6,7 +6,8 @@ export type OutboxPayload = { schema_version: typeof OUTBOX_SCHEMA_VERSION } & R
 
 /** One row to announce, in the transaction of the change it announces. */
 export interface OutboxEntry {
-  aggregateType: 'incident';
+  /** incident, or execution for run.failed. */
+  aggregateType: 'incident' | 'execution';
   aggregateId: string;
   eventType: string;
   payload: OutboxPayload;

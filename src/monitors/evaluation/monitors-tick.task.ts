@@ -30,11 +30,12 @@ export class MonitorsTickTask implements OnModuleInit {
     await this.jobs.every(MONITORS_TICK_TASK, this.config.jobs.monitorsIntervalMs, async (tick) => void (await this.run(tick)));
   }
 
-  /** One slot: evaluate at the tick's time, record the signals. */
+  /** One slot: evaluate at the tick's time, record the signals, then end the snoozes that ran out. */
   async run({ em, now }: Pick<Tick, 'em' | 'now'>): Promise<number> {
     const open = (await this.sink.openSubjects?.(em)) ?? [];
     const signals = await this.tick.evaluate(em, now, open);
     await this.sink.record(em, signals, now);
+    await this.sink.expireSnoozes?.(em, now);
     const firing = signals.filter((s) => s.firing).length;
     if (firing > 0) this.logger.debug(`${firing} firing of ${signals.length} signals`);
     return signals.length;

@@ -14,6 +14,8 @@ export interface SignalSink {
    * incident can auto-resolve. Optional: without it only the subjects evaluated anyway get healthy signals.
    */
   openSubjects?(em: EntityManager): Promise<readonly OpenSubject[]>;
+  /** Ends the snoozes that ran out by `now` (back to open, or resolved), in the tick's transaction. */
+  expireSnoozes?(em: EntityManager, now: Date): Promise<unknown>;
 }
 
 export const SIGNAL_SINK = Symbol('SIGNAL_SINK');

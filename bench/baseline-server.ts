@@ -39,6 +39,9 @@ const createExecution: Handler = async (_params, body) => {
     inputFile: (body.input_file as string | undefined) ?? null,
     attempt: (body.attempt as number | undefined) ?? 1,
     rowCounts: JSON.stringify(body.row_counts ?? {}),
+    parentId: (body.parent_execution_id as string | undefined) ?? null,
+    maxAttempts: (body.max_attempts as number | undefined) ?? null,
+    nominalTime: (body.nominal_time as string | undefined) ?? null,
     entryId: uuidV7(),
     payload: JSON.stringify(body),
   });

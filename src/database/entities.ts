@@ -1,4 +1,5 @@
 import { PipelineExecution } from '../audit/pipeline-execution.entity.js';
+import { Pipeline } from '../audit/pipeline.entity.js';
 import { PipelineExecutionEvent } from '../audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from '../quality/data-quality-metric.entity.js';
 import { DataQualityMetricHour } from '../quality/data-quality-metric-hour.entity.js';
@@ -9,4 +10,4 @@ import { JobTick } from '../jobs/job-tick.entity.js';
 import { Monitor } from '../monitors/monitor.entity.js';
 
 /** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, Pipeline];

@@ -133,6 +133,23 @@ export interface MonitorsTable {
   next_deadline_at: NullableTimestamp;
 }
 
+export interface PipelinesTable {
+  name: string;
+  description: string | null;
+  owner: string | null;
+  team: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  links: ColumnType<unknown[], string | undefined, string>;
+  schedule_cron: string | null;
+  schedule_timezone: string | null;
+  /** interval: written as text ('3600000 milliseconds'), read as milliseconds by the queries. */
+  schedule_every: ColumnType<unknown, string | null | undefined, string | null>;
+  archived_at: NullableTimestamp;
+  first_seen_at: NullableTimestamp;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -143,6 +160,7 @@ export interface Database {
   lineage_events: LineageEventsTable;
   job_ticks: JobTicksTable;
   monitors: MonitorsTable;
+  pipelines: PipelinesTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -165,6 +183,10 @@ export const TABLE_COLUMNS = {
   monitors: [
     'id', 'name', 'pipeline_name', 'kind', 'severity', 'params', 'resolve_after', 'enabled', 'created_at', 'updated_at',
     'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
+  ],
+  pipelines: [
+    'name', 'description', 'owner', 'team', 'tags', 'links', 'schedule_cron', 'schedule_timezone', 'schedule_every',
+    'archived_at', 'first_seen_at', 'created_at', 'updated_at',
   ],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 

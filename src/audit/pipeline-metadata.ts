@@ -6,7 +6,7 @@ import type { PipelineMetadata } from './pipeline-registry.sql.js';
 
 /** Only links a browser opens safely: http and https. */
 function assertHttpUrl(url: string, pointer: string): void {
-  let parsed: URL | null = null;
+  let parsed: URL | null;
   try {
     parsed = new URL(url);
   } catch {

@@ -46,7 +46,9 @@ describe('the pipelines registry: PUT metadata, health, filters and keyset pages
     await end(nightly.execution_id, 'succeed', now - 1000);
   });
 
-  afterAll(() => jest.restoreAllMocks());
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
 
   it('a first run creates the pipeline row, with first_seen_at and no metadata', async () => {
     const res = await http(f.t.app).get('/v1/pipelines/running_job').expect(200);

@@ -64,14 +64,16 @@ export interface EntryParams {
 }
 
 /**
- * The pipeline's registry row, inserted by the statement that records one of its runs unless it exists: a
- * pipeline exists from its first run. `do nothing` takes no lock on an existing row, so runs of one pipeline
- * never wait for each other here; first_seen_at is the transaction's time, the run's created_at.
+ * The registry row of the pipeline of the run the CTE `e` inserted (none when it inserted none: a retry, a
+ * conflict), in the statement that records the run: a pipeline exists from its first run. `do nothing`
+ * takes no lock on an existing row, so runs of one pipeline never wait for each other here; first_seen_at
+ * is the transaction's time, the run's created_at.
  */
-export const registerPipeline = (db: QueryCreator<Database>, name: string) =>
+export const registerPipeline = (db: QueryCreator<Database & { e: { pipeline_name: string } }>) =>
   db
     .insertInto('pipelines')
-    .values({ name, first_seen_at: sql<Date>`now()` })
+    .columns(['name', 'first_seen_at'])
+    .expression((eb) => eb.selectFrom('e').select(['e.pipeline_name', sql<Date>`now()`.as('first_seen_at')]))
     .onConflict((oc) => oc.column('name').doNothing());
 
 /**
@@ -115,7 +117,7 @@ export const INSERT_EXECUTION = prepared(
           .onConflict((oc) => oc.column('execution_id').doNothing())
           .returning(execution),
       )
-      .with('p', (db) => registerPipeline(db, p.pipelineName))
+      .with('p', (db) => registerPipeline(db))
       .with('ev', (db) => historyEntry(db, { id: p.entryId, type: sql.lit('create'), at: sql<Date>`now()`, payload: p.payload }))
       .selectFrom('e')
       .selectAll(),

@@ -119,7 +119,7 @@ export const INSERT_REPORTED = prepared((db, p: ReportedRun & ReportEntry & { pi
         .onConflict((oc) => oc.column('execution_id').doNothing())
         .returning(execution),
     )
-    .with('p', (db) => registerPipeline(db, p.pipelineName))
+    .with('p', (db) => registerPipeline(db))
     .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: timestamptz<Date>(p.occurredAt), payload: p.payload }))
     .selectFrom('e')
     .selectAll(),

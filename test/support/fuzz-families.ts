@@ -10,7 +10,7 @@ export interface FuzzContext {
   /** The suite's key with every scope. */
   key: string;
   /** Keys with one scope each, for the 403 a route gives a key without its scope. */
-  scoped: Record<'read' | 'ingest' | 'admin', string>;
+  scoped: Record<'read' | 'ingest' | 'manage' | 'admin', string>;
   revokedKey: string;
   /** The methods the OpenAPI document lists per path (lower case). */
   methods: Record<string, string[]>;

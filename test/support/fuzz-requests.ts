@@ -57,7 +57,7 @@ export interface Parts {
 export interface RouteSpec {
   /** As in the OpenAPI document: 'POST /v1/executions/{execution_id}/events'. */
   route: string;
-  scope: 'read' | 'ingest' | 'admin' | 'public';
+  scope: 'read' | 'ingest' | 'manage' | 'admin' | 'public';
   /** Per path parameter: valid values, and values the route refuses (already encoded). */
   path?: Record<string, { valid: fc.Arbitrary<string>; invalid: fc.Arbitrary<string> }>;
   /** The querystring schema, valid queries, and per parameter candidates for bad values (filtered by the schema). */

@@ -44,12 +44,12 @@ describe('fuzzing: generated malformed requests to every route never get a 5xx, 
     await http(app).post('/v1/executions').send({ execution_id: FX.succeeded, pipeline_name: FX.pipeline }).expect(201);
     await http(app).post(`/v1/executions/${FX.succeeded}/events`).send({ type: 'succeed' }).expect(201);
     const keys = app.get(ApiKeysService);
-    const scoped = async (scope: 'read' | 'ingest' | 'admin') => (await keys.create(`fuzz ${scope}`, [scope])).key;
+    const scoped = async (scope: 'read' | 'ingest' | 'manage' | 'admin') => (await keys.create(`fuzz ${scope}`, [scope])).key;
     const revoked = await keys.create('fuzz revoked', ['admin', 'ingest', 'read']);
     await keys.revoke(revoked.info.id);
     const doc = (await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, object> }>();
     const methods = Object.fromEntries(Object.entries(doc.paths).map(([path, ops]) => [path, Object.keys(ops)]));
-    ctx = { key: f.t.key, scoped: { read: await scoped('read'), ingest: await scoped('ingest'), admin: await scoped('admin') }, revokedKey: revoked.key, methods };
+    ctx = { key: f.t.key, scoped: { read: await scoped('read'), ingest: await scoped('ingest'), manage: await scoped('manage'), admin: await scoped('admin') }, revokedKey: revoked.key, methods };
     baseline = await rowCounts(f.db.url);
   });
 

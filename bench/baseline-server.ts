@@ -11,6 +11,7 @@ type ExecQueries = typeof import('../src/audit/executions.sql.js');
 type TrendQueries = typeof import('../src/quality/trends.sql.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
+type PipelineQueries = typeof import('../src/audit/pipelines.sql.js');
 type StateMachine = typeof import('../src/audit/execution-state-machine.js');
 type ExecutionStatus = import('../src/audit/execution-status.js').ExecutionStatus;
 
@@ -20,6 +21,7 @@ const q = await load<ExecQueries>('src/audit/executions.sql.js');
 const trends = await load<TrendQueries>('src/quality/trends.sql.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
 const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
+const { pipelineListing } = await load<PipelineQueries>('src/audit/pipelines.sql.js');
 const { TRANSITIONS, isTerminal } = await load<StateMachine>('src/audit/execution-state-machine.js');
 
 // The app's pool: DB_POOL_MAX's default, statement timeout and UTC sessions (mikro-orm.config.ts).
@@ -39,6 +41,9 @@ const createExecution: Handler = async (_params, body) => {
     inputFile: (body.input_file as string | undefined) ?? null,
     attempt: (body.attempt as number | undefined) ?? 1,
     rowCounts: JSON.stringify(body.row_counts ?? {}),
+    parentId: (body.parent_execution_id as string | undefined) ?? null,
+    maxAttempts: (body.max_attempts as number | undefined) ?? null,
+    nominalTime: (body.nominal_time as string | undefined) ?? null,
     entryId: uuidV7(),
     payload: JSON.stringify(body),
   });
@@ -80,6 +85,29 @@ const listExecutions: Handler = async (params) => {
   return [200, { data, next_cursor: next }];
 };
 
+/** The pipelines list's statement with the request's filters; rows as they come (no health or schedule in JS). */
+const listPipelines: Handler = async (params) => {
+  const limit = Number(params.get('limit') ?? 50);
+  const cursor = params.get('cursor');
+  const get = (name: string) => params.get(name) ?? '';
+  const shape = {
+    one: false,
+    owner: params.has('owner'),
+    team: params.has('team'),
+    tag: params.has('tag'),
+    q: params.has('q'),
+    archived: 'false' as const,
+    health: (params.get('health') as 'failing' | null) ?? null,
+    after: cursor !== null,
+  };
+  const after = cursor ? decodeCursor(cursor, { n: () => true }).n : '';
+  const values = { name: '', owner: get('owner'), team: get('team'), tag: get('tag'), pattern: `${get('q')}%`, after, fetch: limit + 1, window: '7 days', now: new Date().toISOString() };
+  const rows = await statement(pipelineListing(shape), values);
+  const data = rows.slice(0, limit);
+  const next = rows.length > limit ? Buffer.from(JSON.stringify({ n: data[data.length - 1].name })).toString('base64url') : null;
+  return [200, { data, next_cursor: next }];
+};
+
 const latest: Handler = async (params) => {
   const pipeline = params.get('pipeline_name') as string;
   const { LATEST_ALL_TYPES } = trends;
@@ -100,6 +128,7 @@ const series: Handler = async (params) => {
 function route(method: string, path: string): { handler: Handler; id: string } | undefined {
   if (method === 'POST' && path === '/v1/executions') return { handler: createExecution, id: '' };
   if (method === 'GET' && path === '/v1/executions') return { handler: listExecutions, id: '' };
+  if (method === 'GET' && path === '/v1/pipelines') return { handler: listPipelines, id: '' };
   if (method === 'GET' && path === '/v1/metrics/latest') return { handler: latest, id: '' };
   if (method === 'GET' && path === '/v1/metrics/series') return { handler: series, id: '' };
   const events = /^\/v1\/executions\/([0-9a-f-]{36})\/events$/i.exec(path);

@@ -17,6 +17,7 @@ import { load } from './load.js';
 import { scenarios as metrics } from './metrics.js';
 import { scenarios as migrations } from './migrations.js';
 import { scenarios as monitors } from './monitors.js';
+import { scenarios as pipelines } from './pipelines.js';
 import { scenarios as processes } from './process.js';
 import { printTable } from './report.js';
 import type { BenchContext, Row, Scenario } from './scenario.js';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const smoke = args.includes('--smoke');
   const [first, rest] = [processes.filter((s) => s.name === 'cold-start'), processes.filter((s) => s.name !== 'cold-start')];
   // Cold start first (least disturbed by earlier load); lineage after create, whose rate it is compared with.
-  const all = [...first, ...executions, ...metrics, ...(await lineage()), ...rest, ...migrations, ...monitors];
+  const all = [...first, ...executions, ...pipelines, ...metrics, ...(await lineage()), ...rest, ...migrations, ...monitors];
   const names = args.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !all.some((s) => s.name === n));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios: ${all.map((s) => s.name).join(', ')}`);

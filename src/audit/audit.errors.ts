@@ -35,7 +35,7 @@ export class InvalidTransitionInputError extends DomainError {
 export class PipelineNotFoundError extends DomainError {
   readonly code = 'AUDIT.PIPELINE_NOT_FOUND';
   constructor(name: string) {
-    super(`no executions recorded for pipeline ${name}`);
+    super(`no pipeline ${name}: neither declared (PUT) nor run`);
   }
 }
 

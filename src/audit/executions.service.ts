@@ -14,6 +14,7 @@ import type { ExecutionStatus } from './execution-status.js';
 import { INSERT_EXECUTION, listExecutions, SELECT_EXECUTION, SELECT_EXECUTION_WITH_CREATE } from './executions.sql.js';
 import { canonicalUuid } from '../common/uuid.js';
 import { OpsMetrics } from '../metrics/ops-metrics.service.js';
+import { InvalidRequestError } from '../common/invalid-request.error.js';
 
 export interface CreateResult {
   execution: ExecutionResponse;
@@ -23,6 +24,21 @@ export interface CreateResult {
 export interface ExecutionPage {
   data: ExecutionResponse[];
   next_cursor: string | null;
+}
+
+/** UUIDs compare case-insensitively: ids are kept in lower case, in the row and in the stored request. */
+function canonicalIds(request: CreateExecutionDto): CreateExecutionDto {
+  const body = { ...request };
+  if (body.execution_id) body.execution_id = canonicalUuid(body.execution_id);
+  if (body.parent_execution_id) body.parent_execution_id = canonicalUuid(body.parent_execution_id);
+  return body;
+}
+
+/** max_attempts counts every attempt, so it cannot be below the attempt being recorded. */
+function assertAttempts(request: CreateExecutionDto): void {
+  if (request.max_attempts !== undefined && request.max_attempts < (request.attempt ?? 1)) {
+    throw new InvalidRequestError({ in: 'body', pointer: '/max_attempts', detail: `must be at least attempt (${request.attempt ?? 1})` });
+  }
 }
 
 @Injectable()
@@ -38,9 +54,9 @@ export class ExecutionsService {
    * existing execution (created: false); the same id with another body is a conflict.
    */
   async create(request: CreateExecutionDto): Promise<CreateResult> {
-    assertReportedTimes({ '/started_at': request.started_at }, Date.now(), this.config.metrics.maxFutureSkewMs);
-    // UUIDs compare case-insensitively: the id is kept in lower case, in the row and in the stored request.
-    const body = request.execution_id ? { ...request, execution_id: canonicalUuid(request.execution_id) } : request;
+    assertReportedTimes({ '/started_at': request.started_at, '/nominal_time': request.nominal_time }, Date.now(), this.config.metrics.maxFutureSkewMs);
+    assertAttempts(request);
+    const body = canonicalIds(request);
     const id = body.execution_id ?? uuidV7();
     const rows = await INSERT_EXECUTION.run(this.em, {
       id,
@@ -50,6 +66,9 @@ export class ExecutionsService {
       inputFile: body.input_file ?? null,
       attempt: body.attempt ?? 1,
       rowCounts: JSON.stringify(body.row_counts ?? {}),
+      parentId: body.parent_execution_id ?? null,
+      maxAttempts: body.max_attempts ?? null,
+      nominalTime: body.nominal_time ?? null,
       entryId: uuidV7(),
       payload: JSON.stringify(body),
     });

@@ -19,6 +19,8 @@ export const execution = (eb: ExpressionBuilder<Database, 'pipeline_executions'>
   'pipeline_executions.error_details' as const,
   'pipeline_executions.attempt' as const,
   'pipeline_executions.parent_execution_id' as const,
+  'pipeline_executions.max_attempts' as const,
+  isoText<null>(eb.ref('pipeline_executions.nominal_time')).as('nominal_time'),
   isoText(eb.ref('pipeline_executions.created_at')).as('created_at'),
   isoText(eb.ref('pipeline_executions.updated_at')).as('updated_at'),
 ];
@@ -62,6 +64,19 @@ export interface EntryParams {
 }
 
 /**
+ * The registry row of the pipeline of the run the CTE `e` inserted (none when it inserted none: a retry, a
+ * conflict), in the statement that records the run: a pipeline exists from its first run. `do nothing`
+ * takes no lock on an existing row, so runs of one pipeline never wait for each other here; first_seen_at
+ * is the transaction's time, the run's created_at.
+ */
+export const registerPipeline = (db: QueryCreator<Database & { e: { pipeline_name: string } }>) =>
+  db
+    .insertInto('pipelines')
+    .columns(['name', 'first_seen_at'])
+    .expression((eb) => eb.selectFrom('e').select(['e.pipeline_name', sql<Date>`now()`.as('first_seen_at')]))
+    .onConflict((oc) => oc.column('name').doNothing());
+
+/**
  * Inserts the execution and its `create` event in one statement. Returns no row when the id exists:
  * `on conflict do nothing` then waits for a concurrent insert of the same id to commit, so the caller's
  * follow-up read always sees the winner. The event's time is now(), the transaction's time, which is the
@@ -70,7 +85,18 @@ export interface EntryParams {
 export const INSERT_EXECUTION = prepared(
   (
     db,
-    p: { id: string; pipelineName: string; status: ExecutionStatus; startedAt: string; inputFile: string | null; attempt: number; rowCounts: string } & Omit<EntryParams, 'type'>,
+    p: {
+      id: string;
+      pipelineName: string;
+      status: ExecutionStatus;
+      startedAt: string;
+      inputFile: string | null;
+      attempt: number;
+      rowCounts: string;
+      parentId: string | null;
+      maxAttempts: number | null;
+      nominalTime: string | null;
+    } & Omit<EntryParams, 'type'>,
   ) =>
     db
       .with('e', (db) =>
@@ -84,10 +110,14 @@ export const INSERT_EXECUTION = prepared(
             input_file: p.inputFile,
             attempt: p.attempt,
             row_counts: jsonb(p.rowCounts),
+            parent_execution_id: uuid<string | null>(p.parentId),
+            max_attempts: p.maxAttempts,
+            nominal_time: timestamptz<string | null>(p.nominalTime),
           })
           .onConflict((oc) => oc.column('execution_id').doNothing())
           .returning(execution),
       )
+      .with('p', (db) => registerPipeline(db))
       .with('ev', (db) => historyEntry(db, { id: p.entryId, type: sql.lit('create'), at: sql<Date>`now()`, payload: p.payload }))
       .selectFrom('e')
       .selectAll(),

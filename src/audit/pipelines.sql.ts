@@ -1,7 +1,8 @@
-import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, type Db } from '../database/typed-sql.js';
+import { isoText, preparedShapes, timestamptz } from '../database/typed-sql.js';
 import { ExecutionStatus } from './execution-status.js';
+import type { PipelineHealth } from './pipeline-health.js';
 
 type Runs = ExpressionBuilder<Database, 'pipeline_executions'>;
 
@@ -12,20 +13,50 @@ const durationPercentile = (eb: Runs, fraction: number) =>
 
 const countOf = (eb: Runs, status: ExecutionStatus) => sql<number>`(count(*) filter (where ${eb('status', '=', sql.lit(status))}))::int`;
 
+/** Which list a request asks for: flags only (see preparedShapes); the values go through ListValues. */
+export interface PipelineListShape {
+  /** One pipeline by name (GET /v1/pipelines/{name}) instead of a page. */
+  one: boolean;
+  owner: boolean;
+  team: boolean;
+  tag: boolean;
+  q: boolean;
+  archived: 'false' | 'true' | 'all';
+  /** Narrows in SQL to the rows that can have this health; the service decides `late` for cron schedules. */
+  health: PipelineHealth | null;
+  after: boolean;
+}
+
+export interface PipelineListValues {
+  name: string;
+  owner: string;
+  team: string;
+  tag: string;
+  /** A LIKE pattern: the escaped prefix and %. */
+  pattern: string;
+  after: string;
+  fetch: number;
+  window: string;
+  /** The injected clock's time (RFC 3339), for `late`. */
+  now: string;
+}
+
 /**
- * Per pipeline named by `names` (one row per name, column pipeline_name): its latest run, latest success,
- * and counts and durations of the runs within the window. Each lateral part is one probe or one range of
- * the (pipeline_name, started_at, execution_id) index.
+ * Pipelines from the registry in name order (keyset on the primary key, or on the partial index of
+ * unarchived names), each with its latest run, its latest covered period (the newest success's
+ * coalesce(nominal_time, started_at)), its latest success and its runs within the window: each lateral is one
+ * probe or one range of an index on (pipeline_name, …), per row of the page. Filters apply to the pipelines
+ * table (owner, team, tag by GIN, name prefix by text_pattern_ops) or to the probes' results (health).
  */
-function summary(db: Db, names: Expression<{ pipeline_name: string }>, window: string) {
-  return db
-    .selectFrom(sql<{ pipeline_name: string }>`(${names})`.as('n'))
-    .innerJoinLateral(
+export const pipelineListing = preparedShapes((db, p: PipelineListValues, shape: PipelineListShape) => {
+  let query = db
+    .selectFrom('pipelines as p')
+    .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom('pipeline_executions')
-          .select(['execution_id', 'status', 'started_at'])
-          .whereRef('pipeline_name', '=', 'n.pipeline_name')
+          .select(['execution_id', 'status', 'started_at', 'completed_at', 'attempt', 'max_attempts'])
+          .whereRef('pipeline_name', '=', 'p.name')
           .orderBy('started_at', 'desc')
           .orderBy('execution_id', 'desc')
           .limit(1)
@@ -36,8 +67,20 @@ function summary(db: Db, names: Expression<{ pipeline_name: string }>, window: s
       (eb) =>
         eb
           .selectFrom('pipeline_executions')
+          .select(sql<Date>`coalesce(nominal_time, started_at)`.as('covered_at'))
+          .whereRef('pipeline_name', '=', 'p.name')
+          .where('status', '=', sql.lit(ExecutionStatus.Succeeded))
+          .orderBy(sql`coalesce(nominal_time, started_at)`, 'desc')
+          .limit(1)
+          .as('c'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('pipeline_executions')
           .select('completed_at')
-          .whereRef('pipeline_name', '=', 'n.pipeline_name')
+          .whereRef('pipeline_name', '=', 'p.name')
           .where('status', '=', sql.lit(ExecutionStatus.Succeeded))
           .orderBy('started_at', 'desc')
           .orderBy('execution_id', 'desc')
@@ -58,16 +101,35 @@ function summary(db: Db, names: Expression<{ pipeline_name: string }>, window: s
             durationPercentile(eb, 0.5).as('p50_ms'),
             durationPercentile(eb, 0.95).as('p95_ms'),
           ])
-          .whereRef('pipeline_name', '=', 'n.pipeline_name')
-          .where('started_at', '>=', sql<Date>`now() - ${window}::interval`)
+          .whereRef('pipeline_name', '=', 'p.name')
+          .where('started_at', '>=', sql<Date>`now() - ${p.window}::interval`)
           .as('w'),
       (join) => join.onTrue(),
     )
     .select((eb) => [
-      'n.pipeline_name',
+      'p.name',
+      'p.description',
+      'p.owner',
+      'p.team',
+      'p.tags',
+      'p.links',
+      'p.schedule_cron',
+      'p.schedule_timezone',
+      sql<number | null>`(extract(epoch from ${eb.ref('p.schedule_every')}) * 1000)::float8`.as('schedule_every_ms'),
+      isoText<null>(eb.ref('p.archived_at')).as('archived_at'),
+      // Declared before its first run: the first run's start (one probe), until a run records it.
+      isoText<null>(
+        sql`coalesce(${eb.ref('p.first_seen_at')}, (select min(x.started_at) from ${sql.table('pipeline_executions')} x where x.pipeline_name = ${eb.ref('p.name')}))`,
+      ).as('first_seen_at'),
+      isoText(eb.ref('p.created_at')).as('created_at'),
+      isoText(eb.ref('p.updated_at')).as('updated_at'),
       'l.execution_id as last_execution_id',
       'l.status as last_status',
-      isoText(eb.ref('l.started_at')).as('last_started_at'),
+      isoText<null>(eb.ref('l.started_at')).as('last_started_at'),
+      isoText<null>(eb.ref('l.completed_at')).as('last_completed_at'),
+      'l.attempt as last_attempt',
+      'l.max_attempts as last_max_attempts',
+      isoText<null>(eb.ref('c.covered_at')).as('last_covered_at'),
       isoText<null>(eb.ref('s.completed_at')).as('last_success_at'),
       'w.pending',
       'w.running',
@@ -76,27 +138,45 @@ function summary(db: Db, names: Expression<{ pipeline_name: string }>, window: s
       'w.cancelled',
       'w.p50_ms',
       'w.p95_ms',
-    ])
-    .orderBy('n.pipeline_name');
-}
+    ]);
+  if (shape.one) query = query.where('p.name', '=', p.name);
+  if (shape.owner) query = query.where('p.owner', '=', p.owner);
+  if (shape.team) query = query.where('p.team', '=', p.team);
+  if (shape.tag) query = query.where(sql<boolean>`${sql.ref('p.tags')} @> array[${p.tag}]::text[]`);
+  if (shape.q) query = query.where('p.name', 'like', p.pattern);
+  if (shape.archived !== 'all') query = query.where('p.archived_at', shape.archived === 'true' ? 'is not' : 'is', null);
+  if (shape.health) query = query.where(healthNarrowing(shape.health, p.now));
+  if (shape.after) query = query.where('p.name', '>', p.after);
+  return query.orderBy('p.name').limit(p.fetch);
+});
+
+const RUNNING = sql`l.status in ('pending', 'running')`;
+/** The final attempt failed: an attempt below max_attempts will be retried, so it is not failing yet. */
+const FAILING = sql`(l.status = 'failed' and l.attempt >= coalesce(l.max_attempts, 1))`;
+/** When the last covered period (else the pipeline's first sighting) is further back than `every`. */
+const everyOverdue = (now: string) =>
+  sql`(p.schedule_every is not null and coalesce(c.covered_at, p.first_seen_at, p.created_at) + p.schedule_every < ${timestamptz(now)})`;
 
 /**
- * Distinct pipeline names by skipping through the (pipeline_name, started_at, execution_id) index: one
- * index probe per pipeline instead of reading every execution. (A recursive CTE whose first branch has its
- * own ORDER BY and LIMIT: the one part Kysely cannot build, written with its sql template.)
+ * The SQL side of the health filter (docs/pipelines.md defines each state and their precedence). Exact for
+ * unknown, running, failing and for `every` schedules; a cron schedule's next occurrence is computed by the
+ * service, so for late and healthy the rows with a cron schedule pass here and are decided there.
  */
-const ALL_NAMES = sql<{ pipeline_name: string }>`
-  with recursive names(pipeline_name) as (
-    (select pipeline_name from ${sql.table('pipeline_executions')} order by pipeline_name limit 1)
-    union all
-    select (select p.pipeline_name from ${sql.table('pipeline_executions')} p where p.pipeline_name > n.pipeline_name
-            order by p.pipeline_name limit 1)
-    from names n where n.pipeline_name is not null
-  )
-  select pipeline_name from names where pipeline_name is not null`;
+function healthNarrowing(health: PipelineHealth, now: string) {
+  const ran = sql`l.execution_id is not null`;
+  const settled = sql`${ran} and not ${RUNNING} and not ${FAILING}`;
+  switch (health) {
+    case 'unknown':
+      return sql<boolean>`l.execution_id is null`;
+    case 'running':
+      return sql<boolean>`${RUNNING}`;
+    case 'failing':
+      return sql<boolean>`${FAILING}`;
+    case 'late':
+      return sql<boolean>`${settled} and (p.schedule_cron is not null or ${everyOverdue(now)})`;
+    case 'healthy':
+      return sql<boolean>`${settled} and not ${everyOverdue(now)}`;
+  }
+}
 
-export const ALL_PIPELINES_SUMMARY = prepared((db, p: { window: string }) => summary(db, ALL_NAMES, p.window));
-
-export const ONE_PIPELINE_SUMMARY = prepared((db, p: { name: string; window: string }) =>
-  summary(db, sql<{ pipeline_name: string }>`select ${p.name}::text as pipeline_name`, p.window),
-);
+export type PipelineRow = Awaited<ReturnType<ReturnType<typeof pipelineListing>['run']>>[number];

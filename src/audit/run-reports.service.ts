@@ -28,6 +28,11 @@ export interface RunReport {
   rowCounts: Record<string, number>;
   errorDetails: string | null;
   parentExecutionId: string | null;
+  /** Producer facets' attempt (Airflow's try number) and how many it will make (max tries); absent: 1 and unknown. */
+  attempt?: number;
+  maxAttempts?: number | null;
+  /** OpenLineage nominalTime's start (RFC 3339): the period the run covers. */
+  nominalTime?: string | null;
   /** The run's history entry for this event: its id (one entry per reported event), when it arrived, what it says. */
   entry: { id: string; occurredAt: string; payload: Record<string, unknown> & { source: string } };
 }
@@ -71,6 +76,9 @@ export class RunReportsService {
       errorDetails: report.errorDetails,
       rowCounts: JSON.stringify(report.rowCounts),
       parentId: report.parentExecutionId,
+      attempt: report.attempt ?? 1,
+      maxAttempts: report.maxAttempts ?? null,
+      nominalTime: report.nominalTime ?? null,
     };
     const entry = { entryId: report.entry.id, occurredAt: report.entry.occurredAt, payload: JSON.stringify(report.entry.payload) };
     for (;;) {

@@ -3,7 +3,7 @@ import type { Database } from '../database/schema.js';
 import { jsonb, prepared, preparedShapes, queries, timestamptz, uuid } from '../database/typed-sql.js';
 import { OPEN_STATUSES } from './execution-state-machine.js';
 import type { ExecutionStatus } from './execution-status.js';
-import { execution, historyEntry, type EntryParams } from './executions.sql.js';
+import { execution, historyEntry, registerPipeline, type EntryParams } from './executions.sql.js';
 
 /**
  * Locks the execution's row (if there is one) and reads what decides how a report applies: its status, the
@@ -86,6 +86,11 @@ interface ReportedRun {
   /** JSON text. */
   rowCounts: string;
   parentId: string | null;
+  /** From producer facets when present (Airflow's try number and max tries), else 1 and null. */
+  attempt: number;
+  maxAttempts: number | null;
+  /** The period the run covers (OpenLineage nominalTime's start), RFC 3339, or null. */
+  nominalTime: string | null;
 }
 
 /**
@@ -107,10 +112,14 @@ export const INSERT_REPORTED = prepared((db, p: ReportedRun & ReportEntry & { pi
           row_counts: jsonb(p.rowCounts),
           error_details: p.errorDetails,
           parent_execution_id: uuid<string | null>(p.parentId),
+          attempt: p.attempt,
+          max_attempts: p.maxAttempts,
+          nominal_time: timestamptz<string | null>(p.nominalTime),
         })
         .onConflict((oc) => oc.column('execution_id').doNothing())
         .returning(execution),
     )
+    .with('p', (db) => registerPipeline(db))
     .with('h', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: timestamptz<Date>(p.occurredAt), payload: p.payload }))
     .selectFrom('e')
     .selectAll(),

@@ -1,4 +1,5 @@
 import { PipelineExecution } from '../audit/pipeline-execution.entity.js';
+import { Pipeline } from '../audit/pipeline.entity.js';
 import { PipelineExecutionEvent } from '../audit/pipeline-execution-event.entity.js';
 import { DataQualityMetric } from '../quality/data-quality-metric.entity.js';
 import { DataQualityMetricHour } from '../quality/data-quality-metric-hour.entity.js';
@@ -13,4 +14,4 @@ import { IncidentEvent } from '../incidents/incident-event.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 
 /** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, MonitorDefault, Incident, IncidentEvent, OutboxEvent];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, MonitorDefault, Incident, IncidentEvent, OutboxEvent, Pipeline];

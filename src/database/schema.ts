@@ -186,6 +186,23 @@ export interface OutboxEventsTable {
   published_at: NullableTimestamp;
 }
 
+export interface PipelinesTable {
+  name: string;
+  description: string | null;
+  owner: string | null;
+  team: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  links: ColumnType<unknown[], string | undefined, string>;
+  schedule_cron: string | null;
+  schedule_timezone: string | null;
+  /** interval: written as text ('3600000 milliseconds'), read as milliseconds by the queries. */
+  schedule_every: ColumnType<unknown, string | null | undefined, string | null>;
+  archived_at: NullableTimestamp;
+  first_seen_at: NullableTimestamp;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -200,6 +217,7 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   outbox_events: OutboxEventsTable;
+  pipelines: PipelinesTable;
 }
 
 /** Every column of every typed table, at run time (the spec compares them with the entities' metadata). */
@@ -231,6 +249,10 @@ export const TABLE_COLUMNS = {
   ],
   incident_events: ['id', 'incident_id', 'at', 'type', 'actor_api_key_id', 'actor_user_id', 'details'],
   outbox_events: ['id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'created_at', 'published_at'],
+  pipelines: [
+    'name', 'description', 'owner', 'team', 'tags', 'links', 'schedule_cron', 'schedule_timezone', 'schedule_every',
+    'archived_at', 'first_seen_at', 'created_at', 'updated_at',
+  ],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T])[] };
 
 // Both ways: a column in an interface but missing from TABLE_COLUMNS does not compile either.

@@ -6,6 +6,7 @@ import type { EventKind, OpenLineageEventType } from './lineage-event.entity.js'
 import { kindOf, OpenLineageValidator } from './openlineage-validator.js';
 import { qualityMetricCount, type Dataset } from './quality-facets.js';
 import { canonicalUuid } from '../common/uuid.js';
+import { runScheduleOf, type RunSchedule } from './run-facets.js';
 
 /** How a run event moves its run; OTHER and a missing eventType move nothing (metadata only). */
 const TRANSITION: Partial<Record<OpenLineageEventType, TransitionType>> = {
@@ -19,7 +20,7 @@ const TRANSITION: Partial<Record<OpenLineageEventType, TransitionType>> = {
 const MAX_ROW_COUNT = Number.MAX_SAFE_INTEGER;
 
 /** What a run event does to its execution, before it is applied. */
-export interface RunDraft {
+export interface RunDraft extends RunSchedule {
   transition: TransitionType;
   pipelineName: string;
   parentId: string | null;
@@ -104,6 +105,7 @@ function runDraft(body: Body, runId: string, at: string): RunDraft | InvalidPara
     inputs,
     outputs,
     metricCount: qualityMetricCount(inputs, outputs),
+    ...runScheduleOf(body.run?.facets),
   };
 }
 

@@ -147,6 +147,9 @@ export class LineageService {
         rowCounts: run.rowCounts,
         errorDetails: run.errorDetails,
         parentExecutionId: run.parentId,
+        attempt: run.attempt,
+        maxAttempts: run.maxAttempts,
+        nominalTime: run.nominalTime,
         entry: {
           id: row.event_id,
           occurredAt: row.received_at,

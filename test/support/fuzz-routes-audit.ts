@@ -3,7 +3,8 @@ import { CreateExecutionDto } from '../../src/audit/dto/create-execution.dto.js'
 import { ExecutionIdParams, ListEventsQuery } from '../../src/audit/dto/execution-params.js';
 import { ExecutionEventDto } from '../../src/audit/dto/execution-event.dto.js';
 import { EXECUTION_SORTS, ListExecutionsQuery } from '../../src/audit/dto/list-executions.query.js';
-import { PipelineParams, PipelineQuery } from '../../src/audit/dto/pipeline.query.js';
+import { PutPipelineDto } from '../../src/audit/dto/pipeline-metadata.js';
+import { ListPipelinesQuery, PipelineParams, PipelineQuery } from '../../src/audit/dto/pipeline.query.js';
 import { ExecutionStatus } from '../../src/audit/execution-status.js';
 import { NoQuery } from '../../src/http/schemas.js';
 import {
@@ -12,7 +13,7 @@ import {
 } from './fuzz-params.js';
 import type { Parts, RouteSpec } from './fuzz-requests.js';
 import {
-  anyJson, anyString, nameNearMiss, oddNumber, pastTimestamp, pipelineName, timestamp, timestampNearMiss, uuid,
+  anyJson, anyString, nameNearMiss, oddNumber, pastTimestamp, pipelineName, textAccepts, timestamp, timestampNearMiss, uuid,
 } from './fuzz-values.js';
 
 // Pipeline executions, their history and the per-pipeline summaries.
@@ -34,8 +35,23 @@ const encoded = (id: fc.Arbitrary<string>, extra: Partial<Parts> = {}) => id.map
 
 const createBody = fc.record(
   { execution_id: uuid, pipeline_name: pipelineName, status: fc.constantFrom('pending', 'running'), started_at: timestamp, input_file: text(2048),
-    attempt: fc.integer({ min: 1, max: 1000 }), row_counts: rowCounts },
+    attempt: fc.integer({ min: 1, max: 1000 }), row_counts: rowCounts, parent_execution_id: uuid, nominal_time: pastTimestamp },
   { requiredKeys: ['pipeline_name'] },
+);
+
+const label = text(200).filter((s) => s.trim().length > 0);
+const putBody = fc.record(
+  { description: fc.oneof(text(4000), fc.constant(null)), owner: fc.oneof(label, fc.constant(null)), team: label,
+    tags: fc.uniqueArray(fc.stringMatching(/^[a-z0-9_-]{1,20}$/), { maxLength: 5 }),
+    links: fc.array(fc.record({ title: text(200), url: fc.webUrl() }, { requiredKeys: ['url'] }), { maxLength: 3 }),
+    schedule: fc.oneof(fc.constant(null), fc.constantFrom({ cron: '0 6 * * 1-5', timezone: 'Europe/Berlin' }, { every: 'PT1H' }, { every: 'P1DT30M' })),
+    archived: fc.boolean() },
+  { requiredKeys: [] },
+);
+const pipelineList = fc.record(
+  { window: windowValue, health: fc.constantFrom('healthy', 'failing', 'late', 'running', 'unknown'), owner: label, team: label, tag: fc.stringMatching(/^[a-z0-9]{1,10}$/),
+    archived: fc.constantFrom('true', 'false', 'all'), q: text(50), limit: fc.integer({ min: 1, max: 500 }).map(String) },
+  { requiredKeys: [] },
 );
 
 const early = fc.date({ min: new Date('1900-01-02T00:00:00Z'), max: new Date(Date.parse(RUNNING_SINCE) - 1), noInvalidDate: true }).map((d) => d.toISOString());
@@ -126,8 +142,40 @@ export function auditRoutes(fx: Fixtures): RouteSpec[] {
     {
       route: 'GET /v1/pipelines',
       scope: 'read',
-      query: { schema: PipelineQuery, valid: window, candidates: { window: windowNearMiss } },
+      query: {
+        schema: ListPipelinesQuery,
+        valid: pipelineList,
+        candidates: { window: windowNearMiss, health: fc.constantFrom('Late', 'ok', '', 'late,failing'), archived: fc.constantFrom('yes', '1', ''), owner: textNearMiss(200),
+          tag: textNearMiss(64), q: textNearMiss(512), limit: numberish, cursor: cursorNearMiss },
+      },
       semantic: windowTooLong.map((w) => ({ query: { window: w } })),
+    },
+    {
+      route: 'PUT /v1/pipelines/{pipeline_name}',
+      scope: 'manage',
+      // Any name the ledger may hold can be declared (a path like \..\ is a name, not a traversal): only names the schema refuses are refused.
+      path: {
+        pipeline_name: {
+          valid: pipelineName.map(encodeURIComponent),
+          invalid: fc.oneof(nameNearMiss, anyString).filter((v) => v.isWellFormed() && !textAccepts(PipelineParams, { pipeline_name: v })).map(encodeURIComponent),
+        },
+      },
+      query: { schema: NoQuery, valid: fc.constant({}) },
+      body: {
+        schema: PutPipelineDto,
+        valid: putBody,
+        candidates: { description: textNearMiss(4000), owner: textNearMiss(200), tags: fc.constantFrom([''], ['a b'], 'x', [1], Array.from({ length: 51 }, (_, i) => `t${i}`)),
+          links: fc.constantFrom([{}], [{ url: 1 }], 'x', [{ url: 'https://x', extra: 1 }]), schedule: fc.constantFrom({}, { cron: '* * * * *' }, { every: 5 }, 'PT1H', { cron: 'x', timezone: 'UTC', every: 'PT1H' }),
+          archived: fc.constantFrom('true', 1, null) },
+      },
+      // Valid by the schema, refused by the service: a bad cron, zone, duration or URL scheme.
+      semantic: fc.constantFrom<unknown>(
+        { schedule: { cron: '61 * * * *', timezone: 'UTC' } },
+        { schedule: { cron: '0 6 * * *', timezone: 'Mars/Olympus' } },
+        { schedule: { every: 'P1M' } },
+        { schedule: { every: 'PT0S' } },
+        { links: [{ url: 'javascript:alert(1)' }] },
+      ).map((body) => ({ path: { pipeline_name: 'fuzz_semantic' }, body })),
     },
     {
       route: 'GET /v1/pipelines/{pipeline_name}',

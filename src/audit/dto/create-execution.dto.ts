@@ -10,6 +10,11 @@ export const CreateExecutionDto = Type.Object(
     input_file: Type.Optional(Text({ maxLength: 2048 })),
     attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 1.' })),
     row_counts: Type.Optional(RowCounts),
+    parent_execution_id: Type.Optional({ ...Uuid, description: 'The run that started this one (a DAG run for a task); it need not be recorded.' }),
+    max_attempts: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'How many attempts will be made (at least attempt): a failed attempt below it will be retried. Default: unknown.' }),
+    ),
+    nominal_time: Type.Optional({ ...Timestamp, description: 'The period this run covers (a schedule slot, a backfilled date); default: its start.' }),
   },
   { additionalProperties: false, title: 'CreateExecution' },
 );

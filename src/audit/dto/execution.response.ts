@@ -17,6 +17,8 @@ export const ExecutionResponse = Type.Object(
     parent_execution_id: Nullable(Uuid, {
       description: 'The run that started this one (OpenLineage parent facet), which may not be recorded itself; null for none.',
     }),
+    max_attempts: Nullable(Type.Integer(), { description: 'How many attempts will be made; null: unknown (this attempt counts as the last).' }),
+    nominal_time: Nullable(Timestamp, { description: 'The period the run covers; null: its start (started_at).' }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

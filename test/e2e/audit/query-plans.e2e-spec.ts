@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { listEvents, listExecutions, type ListFilters } from '../../../src/audit/executions.sql.js';
-import { ALL_PIPELINES_SUMMARY, ONE_PIPELINE_SUMMARY } from '../../../src/audit/pipelines.sql.js';
 import { LOCK_PARENT_ROOT } from '../../../src/audit/run-reports.sql.js';
 import type { ExecutionSort } from '../../../src/audit/dto/list-executions.query.js';
 import { CompiledQuery } from 'kysely';
@@ -103,11 +102,6 @@ describe('query plans of the audit API', () => {
 
   it('(the check itself sees a sequential scan where there is one)', async () => {
     expect(seqScans(await plan('select * from pipeline_executions where attempt = $1', [3]))).toEqual(['pipeline_executions']);
-  });
-
-  it('the pipeline summaries: no sequential scan', async () => {
-    expect(seqScans(await plan(ONE_PIPELINE_SUMMARY.sql, ONE_PIPELINE_SUMMARY.values({ name: 'pipe_7', window: '7 days' })))).toEqual([]);
-    expect(seqScans(await plan(ALL_PIPELINES_SUMMARY.sql, ALL_PIPELINES_SUMMARY.values({ window: '7 days' })))).toEqual([]);
   });
 
   it('the history of an execution: no sequential scan', async () => {

@@ -83,7 +83,10 @@ describe('/metrics on METRICS_PORT', () => {
       ['db_pool_connections', 1],
       ['db_pool_waiting_requests', 1],
       ['job_tick_age_seconds', 1],
+      ['outbox_oldest_unpublished_age_seconds', 1],
     ]);
+    // Nothing announced and not published: no backlog.
+    expect(sampleOf(samples, 'pipeline_ledger_outbox_oldest_unpublished_age_seconds')).toBe(0);
     expect(sampleOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sampleOf(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });

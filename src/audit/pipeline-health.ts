@@ -1,4 +1,20 @@
-import { parseCronSchedule } from '../common/schedule.js';
+import { parseCronSchedule, type CronSchedule } from '../common/schedule.js';
+
+/** Parsed schedules by cron and zone: a page repeats a few schedules, and building a croner job is most of a row's cost. */
+const parsed = new Map<string, CronSchedule>();
+const PARSED_MAX = 1000;
+
+function cronOf(cron: string, timezone: string): CronSchedule {
+  const key = `${cron}\u0000${timezone}`;
+  let schedule = parsed.get(key);
+  if (!schedule) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    // Stored schedules were validated on PUT; the pointers only matter for a request.
+    schedule = parseCronSchedule(cron, timezone, { cron: '/schedule/cron', timezone: '/schedule/timezone' });
+    parsed.set(key, schedule);
+  }
+  return schedule;
+}
 
 export const PIPELINE_HEALTH = ['healthy', 'failing', 'late', 'running', 'unknown'] as const;
 export type PipelineHealth = (typeof PIPELINE_HEALTH)[number];
@@ -23,8 +39,7 @@ export function nextExpectedAt(inputs: HealthInputs): Date | null {
   if (!schedule) return null;
   const base = new Date(inputs.lastCoveredAt ?? inputs.since);
   if ('everyMs' in schedule) return new Date(base.getTime() + schedule.everyMs);
-  // Stored schedules were validated on PUT; the pointers only matter for a request.
-  return parseCronSchedule(schedule.cron, schedule.timezone, { cron: '/schedule/cron', timezone: '/schedule/timezone' }).next(base);
+  return cronOf(schedule.cron, schedule.timezone).next(base);
 }
 
 /**

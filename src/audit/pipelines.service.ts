@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { windowInterval } from '../common/window.js';
-import { CLOCK, type Clock } from '../jobs/clock.js';
+import { CLOCK, systemClock, type Clock } from '../jobs/clock.js';
 import { PipelineNotFoundError } from './audit.errors.js';
 import type { PutPipelineDto } from './dto/pipeline-metadata.js';
 import type { ListPipelinesQuery } from './dto/pipeline.query.js';
@@ -75,10 +75,15 @@ function toResponse(row: PipelineRow, window: string, now: Date): PipelineSummar
 /** The pipelines registry: metadata set by PUT, and each pipeline's health from its runs. */
 @Injectable()
 export class PipelinesService {
+  private readonly clock: Clock;
+
+  // The CLI wires AuditModule without the jobs module: it reads no health, the wall clock will do there.
   constructor(
     @Inject(EntityManager) private readonly em: EntityManager,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Optional() @Inject(CLOCK) clock?: Clock,
+  ) {
+    this.clock = clock ?? systemClock;
+  }
 
   /**
    * One page in name order. The SQL applies every filter but one case: whether a pipeline with a cron

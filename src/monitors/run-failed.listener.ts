@@ -10,7 +10,7 @@ import { CLOCK, type Clock } from '../jobs/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { OUTBOX_SCHEMA_VERSION, type OutboxPayload } from '../outbox/outbox-payloads.js';
 import { defaultRunFailedApplies } from './monitor-defaults.sql.js';
-import { ARCHIVED, FAILED_RUN_CONTEXT, IS_TOP_LEVEL, OPEN_RUN_FAILED, runFailedMonitors, type FailedRunContext } from './run-failed.sql.js';
+import { ARCHIVED, FAILED_RUN_CONTEXT, OPEN_RUN_FAILED, SUCCEEDED_RUN, runFailedMonitors, type FailedRunContext } from './run-failed.sql.js';
 
 /**
  * The event-driven run_failed monitor (docs/monitors.md#run_failed): it runs in the transaction that
@@ -18,7 +18,8 @@ import { ARCHIVED, FAILED_RUN_CONTEXT, IS_TOP_LEVEL, OPEN_RUN_FAILED, runFailedM
  * - A failed attempt that will be retried (attempt < max_attempts) opens nothing.
  * - A final failure folds into its root run (the top-most recorded run above it): one incident per root
  *   pipeline and monitor, listing the root's failed children; a second failure while it is open re-fires it.
- * - A successful top-level run is a healthy observation for its pipeline's open run_failed incidents.
+ * - A successful top-level run is a healthy observation for its pipeline's open run_failed incidents, when
+ *   it covers the failed run's period or a later one (a backfill of an older period heals nothing).
  * Archived pipelines fire nothing.
  */
 @Injectable()
@@ -67,10 +68,14 @@ export class RunFailedListener implements OnModuleInit {
   private async succeeded(em: EntityManager, executionId: string, pipelineName: string): Promise<void> {
     const open = await OPEN_RUN_FAILED.run(em, { pipeline: pipelineName });
     if (open.length === 0) return;
-    const [run] = await IS_TOP_LEVEL.run(em, { id: executionId });
+    const [run] = await SUCCEEDED_RUN.run(em, { id: executionId });
     if (!run?.top_level) return;
-    const evidence = { execution_id: executionId, pipeline_name: pipelineName, succeeded: true };
-    const signals: IncidentSignal[] = open.map((i) => ({
+    // A backfill of an earlier period says nothing about the failure of a later one.
+    const covered = new Date(run.covered).getTime();
+    const healed = open.filter((i) => i.covered === null || new Date(i.covered).getTime() <= covered);
+    if (healed.length === 0) return;
+    const evidence = { execution_id: executionId, pipeline_name: pipelineName, succeeded: true, covered: new Date(run.covered).toISOString() };
+    const signals: IncidentSignal[] = healed.map((i) => ({
       monitorId: i.monitor_id,
       kind: 'run_failed',
       severity: i.severity,
@@ -107,6 +112,7 @@ function incidentEvidence(run: FailedRunContext): Record<string, unknown> {
     execution_id: run.root_id,
     pipeline_name: run.root_pipeline,
     run_started_at: run.root_started_at,
+    covered: new Date(run.root_covered).toISOString(),
     failed_run: { execution_id: run.execution_id, pipeline_name: run.pipeline_name, attempt: run.attempt, error: run.error_details?.slice(0, 2000) ?? null },
     failed_children: run.failed_children,
     failed_children_count: run.failed_children_count,

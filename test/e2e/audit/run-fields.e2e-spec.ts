@@ -33,7 +33,8 @@ describe('run fields (parent, attempts, nominal time) and the pipeline row a fir
     };
     await postLineage(f.t.app, runEvent({ runId, time: '2026-12-04T10:00:00.000Z', job: { namespace: 'airflow', name: 'orders_dag.load' }, runFacets })).expect(201);
     const run = await http(f.t.app).get(`/v1/executions/${runId}`).expect(200);
-    expect(run.body).toMatchObject({ attempt: 1, max_attempts: 3, nominal_time: '2026-12-02T05:00:00.000000Z' });
+    // The end of the nominal interval: the scheduled time the run stands for (Airflow's data interval end).
+    expect(run.body).toMatchObject({ attempt: 1, max_attempts: 3, nominal_time: '2026-12-03T05:00:00.000000Z' });
     const pipeline = await http(f.t.app).get(`/v1/pipelines/${encodeURIComponent(run.body.pipeline_name)}`).expect(200);
     expect(pipeline.body).toMatchObject({ health: 'running', last_execution: { execution_id: runId } });
   });

@@ -78,6 +78,29 @@ describe('run_failed: an incident when a run fails for good, in the same transac
     expect(resolved.incident_id).toBe(open.incident_id);
   });
 
+  it('a backfill of an older period does not resolve a current failure; a run covering it does', async () => {
+    await fail((await recordRun(f.t.app, { pipeline_name: 'rf_backfill', status: 'running' })).execution_id);
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    await recordRun(f.t.app, { pipeline_name: 'rf_backfill', status: 'running', nominal_time: lastWeek }, 'succeeded');
+    expect(await incidents('rf_backfill')).toHaveLength(1);
+    await recordRun(f.t.app, { pipeline_name: 'rf_backfill', status: 'running' }, 'succeeded');
+    expect(await incidents('rf_backfill')).toEqual([]);
+  });
+
+  it('a child attempt that was retried is not listed as a failed child', async () => {
+    const parent = await recordRun(f.t.app, { pipeline_name: 'rf_tries', status: 'running' });
+    const child = (attempt: number) =>
+      recordRun(f.t.app, { pipeline_name: 'rf_tries.load', status: 'running', parent_execution_id: parent.execution_id, attempt, max_attempts: 2 });
+    const first = await child(1);
+    await fail(first.execution_id);
+    expect(await incidents('rf_tries')).toEqual([]);
+    const second = await child(2);
+    await fail(second.execution_id);
+    const [open] = await incidents('rf_tries');
+    expect(open.evidence.failed_children?.map((c) => c.execution_id)).toEqual([second.execution_id]);
+    expect(open.evidence.failed_children_count).toBe(1);
+  });
+
   it('an explicit monitor fires with its own severity instead of the default; a pipeline switched off fires nothing', async () => {
     await http(f.t.app).post('/v1/monitors').send({ pipeline_name: 'rf_explicit', kind: 'run_failed', severity: 'warning' }).expect(201);
     await fail((await recordRun(f.t.app, { pipeline_name: 'rf_explicit', status: 'running' })).execution_id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DatabaseSeeder } from '../../../seeders/DatabaseSeeder.js';
-import { DEMO_DAYS, DEMO_PIPELINES, demoAnchor } from '../../../seeders/demo-data.js';
+import { DEMO_DAYS, demoAnchor } from '../../../seeders/demo-data.js';
+import { DEMO_PIPELINE_NAMES } from '../../../seeders/demo-problems.js';
 import { PipelineExecutionFactory } from '../../../seeders/factories.js';
 import { useOrmDatabase } from '../../support/orm.js';
 import { sql } from '../../support/test-database.js';
@@ -9,6 +10,8 @@ const everyRow = (url: string) =>
   Promise.all([
     sql(url, 'select * from pipeline_executions order by execution_id'),
     sql(url, 'select * from data_quality_metrics order by metric_id'),
+    sql(url, 'select * from pipelines order by name'),
+    sql(url, 'select * from monitors order by id'),
   ]);
 
 describe('DatabaseSeeder', () => {
@@ -20,7 +23,7 @@ describe('DatabaseSeeder', () => {
     const statuses = await sql<{ status: string }>(t.db.url, 'select distinct status from pipeline_executions order by 1');
     expect(statuses.map((r) => r.status)).toEqual(['cancelled', 'failed', 'pending', 'running', 'succeeded']);
     const pipelines = await sql<{ n: number }>(t.db.url, 'select count(distinct pipeline_name)::int as n from pipeline_executions');
-    expect(pipelines[0].n).toBe(DEMO_PIPELINES.length);
+    expect(pipelines[0].n).toBe(DEMO_PIPELINE_NAMES.length);
     const [span] = await sql<{ days: number; linked: number; total: number }>(
       t.db.url,
       `select extract(epoch from max(recorded_at) - min(recorded_at)) / 86400 as days,

@@ -69,6 +69,7 @@ function toResponse(row: PipelineRow, window: string, now: Date): PipelineSummar
     counts: { pending: row.pending, running: row.running, succeeded: row.succeeded, failed: row.failed, cancelled: row.cancelled },
     success_rate: finished === 0 ? null : row.succeeded / finished,
     duration_ms: { p50: row.p50_ms, p95: row.p95_ms },
+    open_incidents: row.open_incidents,
   };
 }
 

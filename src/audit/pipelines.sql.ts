@@ -138,6 +138,10 @@ export const pipelineListing = preparedShapes((db, p: PipelineListValues, shape:
       'w.cancelled',
       'w.p50_ms',
       'w.p95_ms',
+      // Unresolved incidents (monitors and incidents, docs/incidents.md): incidents_pipeline_status_idx.
+      sql<number>`(select count(*)::int from ${sql.table('incidents')} i where i.pipeline_name = ${eb.ref('p.name')} and i.status <> 'resolved')`.as(
+        'open_incidents',
+      ),
     ]);
   if (shape.one) query = query.where('p.name', '=', p.name);
   if (shape.owner) query = query.where('p.owner', '=', p.owner);

@@ -55,6 +55,7 @@ export const PipelineSummaryResponse = Type.Object(
       { p50: NullableNumber, p95: NullableNumber },
       { additionalProperties: false, description: 'Interpolated percentiles of completed_at − started_at of the succeeded runs within the window.' },
     ),
+    open_incidents: Type.Integer({ minimum: 0, description: 'Incidents of this pipeline not yet resolved (open, acknowledged or snoozed).' }),
   },
   { additionalProperties: false, title: 'PipelineSummary' },
 );

@@ -23,5 +23,8 @@ describe('the demo data shows what is wrong', () => {
     await orm.em.fork().transactional((em) => f.t.app.get(MonitorsTickTask).run({ em, now }));
     const open = (await http(f.t.app).get('/v1/incidents').expect(200)).body.data as { pipeline_name: string; kind: string }[];
     expect(open.map((i) => `${i.pipeline_name}:${i.kind}`).sort()).toEqual(['partner_feed_import:freshness', 'warehouse_vacuum:duration']);
+    // The pipelines list counts them.
+    const counts = async (name: string) => (await http(f.t.app).get(`/v1/pipelines/${name}`).expect(200)).body.open_incidents;
+    expect([await counts('partner_feed_import'), await counts('warehouse_vacuum'), await counts('orders_daily_etl')]).toEqual([1, 1, 0]);
   });
 });

@@ -3,7 +3,7 @@ import { InvalidRequestError } from './invalid-request.error.js';
 
 /**
  * When a pipeline is expected to run: a 5-field cron expression read in an IANA time zone (croner, chosen in
- * docs/monitors.md for agreeing `next` and `previous` across DST). DST rules, as croner applies them: a time
+ * docs/jobs.md for agreeing `next` and `previous` across DST). DST rules, as croner applies them: a time
  * inside a spring-forward gap fires once at the first valid minute after it (02:30 → 03:00); a time that
  * occurs twice in autumn fires once, at its first occurrence; `*` and stepped hours fire on both passes.
  */

@@ -5,6 +5,8 @@ import { INCIDENT_EVENTS, INCIDENT_OUTBOX_TYPES, INCIDENT_STATUSES, TRANSITIONS,
 
 // docs/incidents.md's transition table against the one in code, cell by cell.
 const DOC = readFileSync(fileURLToPath(new URL('../../docs/incidents.md', import.meta.url)), 'utf8');
+// docs/monitors.md repeats the table for readers of the monitors page.
+const MONITORS_DOC = readFileSync(fileURLToPath(new URL('../../docs/monitors.md', import.meta.url)), 'utf8');
 const OUTBOX_DOC = readFileSync(fileURLToPath(new URL('../../docs/outbox.md', import.meta.url)), 'utf8');
 
 /** How the doc writes a cell: `→ status; timeline entry; outbox event`, `no-op`, `409` or `–` (cannot happen). */
@@ -20,8 +22,11 @@ const docCell = (cell: Cell): string =>
 const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
 
 describe('docs/incidents.md', () => {
-  it('has the transition table of the code: a column per event, a row per state, every cell the same', () => {
-    const lines = DOC.split('\n');
+  it.each([
+    ['docs/incidents.md', DOC],
+    ['docs/monitors.md', MONITORS_DOC],
+  ])('%s has the transition table of the code: a column per event, a row per state, every cell the same', (_name, doc) => {
+    const lines = doc.split('\n');
     const header = lines.findIndex((line) => line.startsWith('| state \\ event |'));
     expect(header).toBeGreaterThan(-1);
     expect(cells(lines[header]).slice(1)).toEqual(INCIDENT_EVENTS.map((e) => `\`${e}\``));

@@ -111,7 +111,7 @@ function incidentEvidence(run: FailedRunContext): Record<string, unknown> {
   return {
     execution_id: run.root_id,
     pipeline_name: run.root_pipeline,
-    run_started_at: run.root_started_at,
+    run_started_at: new Date(run.root_started_at).toISOString(),
     covered: new Date(run.root_covered).toISOString(),
     failed_run: { execution_id: run.execution_id, pipeline_name: run.pipeline_name, attempt: run.attempt, error: run.error_details?.slice(0, 2000) ?? null },
     failed_children: run.failed_children,

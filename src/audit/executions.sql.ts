@@ -243,7 +243,14 @@ export const APPLY_TRANSITION = prepared(
       )
       .with('ev', (db) => historyEntry(db, { id: p.entryId, type: sql`${p.type}::text`, at: sql<Date>`clock_timestamp()`, payload: p.payload }))
       .selectFrom('e')
-      .selectAll(),
+      .selectAll()
+      // Whether a success can heal something (an unresolved run_failed incident of the pipeline, one probe of
+      // incidents_pipeline_status_idx): only then does the success pay for a second transaction (RunOutcomes).
+      .select(
+        sql<boolean>`exists (select 1 from incidents i where i.pipeline_name = e.pipeline_name and i.kind = 'run_failed' and i.status <> 'resolved')`.as(
+          'has_open_run_failed',
+        ),
+      ),
 );
 
 /**

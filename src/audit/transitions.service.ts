@@ -10,7 +10,7 @@ import type { ExecutionEventDto } from './dto/execution-event.dto.js';
 import type { ExecutionEventResponse, ExecutionResponse } from './dto/execution.response.js';
 import type { ListEventsQuery } from './dto/execution-params.js';
 import { canApply, isRepeatOfTerminal, isTerminal, TRANSITIONS } from './execution-state-machine.js';
-import type { ExecutionStatus } from './execution-status.js';
+import { ExecutionStatus } from './execution-status.js';
 import { RunOutcomes } from './run-outcomes.js';
 import { APPLY_TRANSITION, listEvents, SELECT_EXECUTION, SELECT_EXECUTION_WITH_TERMINAL_EVENT } from './executions.sql.js';
 
@@ -40,19 +40,24 @@ export class TransitionsService {
    */
   async apply(id: string, event: ExecutionEventDto): Promise<TransitionResult> {
     const rule = TRANSITIONS[event.type];
-    // A run that finishes is announced in the same transaction (an incident and its outbox row commit with it).
-    if (!isTerminal(rule.to) || !this.outcomes.watched) return this.applyIn(this.em, id, event);
-    return this.em.transactional(async (em) => {
-      const result = await this.applyIn(em, id, event);
-      if (result.applied) {
-        const { execution_id: executionId, pipeline_name: pipelineName, status } = result.execution;
-        await this.outcomes.finished(em, { executionId, pipelineName, status: status as ExecutionStatus });
-      }
-      return result;
-    });
+    if (!this.outcomes.watched || !isTerminal(rule.to)) return (await this.applyIn(this.em, id, event)).result;
+    // A failure is announced in its own transaction: the incident and its outbox rows commit with it.
+    if (rule.to === ExecutionStatus.Failed) {
+      return this.em.transactional(async (em) => {
+        const { result } = await this.applyIn(em, id, event);
+        if (result.applied) await this.outcomes.finished(em, finishedRun(result.execution));
+        return result;
+      });
+    }
+    // A success or cancellation stays one statement; a success that may heal an open run_failed incident
+    // then records that observation in a transaction of its own (losing it to a crash in between leaves the
+    // incident open until the next success).
+    const { result, hasOpenRunFailed } = await this.applyIn(this.em, id, event);
+    if (result.applied && hasOpenRunFailed) await this.em.transactional((em) => this.outcomes.finished(em, finishedRun(result.execution)));
+    return result;
   }
 
-  private async applyIn(em: EntityManager, id: string, event: ExecutionEventDto): Promise<TransitionResult> {
+  private async applyIn(em: EntityManager, id: string, event: ExecutionEventDto): Promise<{ result: TransitionResult; hasOpenRunFailed: boolean }> {
     const { type, ...payload } = event;
     const rule = TRANSITIONS[type];
     assertReportedTimes({ '/completed_at': event.completed_at }, Date.now(), this.config.metrics.maxFutureSkewMs);
@@ -70,12 +75,15 @@ export class TransitionsService {
         type,
         payload: JSON.stringify(payload),
       });
-      if (rows.length === 1) return { execution: rows[0], applied: true };
+      if (rows.length === 1) {
+        const { has_open_run_failed: hasOpenRunFailed, ...execution } = rows[0];
+        return { result: { execution, applied: true }, hasOpenRunFailed };
+      }
       const [row] = await SELECT_EXECUTION_WITH_TERMINAL_EVENT.run(em, { id, completedAt });
       if (!row) throw new ExecutionNotFoundError(id);
       const { terminal_event: terminal, completes_before_start: tooEarly, ...execution } = row;
       const status = execution.status as ExecutionStatus;
-      if (isRepeatOfTerminal(type, status, payload, terminal ?? undefined)) return { execution, applied: false };
+      if (isRepeatOfTerminal(type, status, payload, terminal ?? undefined)) return { result: { execution, applied: false }, hasOpenRunFailed: false };
       if (!canApply(type, status) || attempt === 3) throw new IllegalTransitionError(type, status);
       if (tooEarly) {
         throw new InvalidTransitionInputError(`completed_at ${completedAt} is before the execution's started_at ${execution.started_at}`);
@@ -97,3 +105,9 @@ export class TransitionsService {
     return { data, next_cursor: rows.length > limit ? encodeCursor({ e: id, t: last.occurred_at, i: last.event_id }) : null };
   }
 }
+
+const finishedRun = (execution: ExecutionResponse) => ({
+  executionId: execution.execution_id,
+  pipelineName: execution.pipeline_name,
+  status: execution.status as ExecutionStatus,
+});

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { prepared, rawStatement } from '../../database/typed-sql.js';
 import type { Severity } from '../../incidents/incident-signal.js';
+import { notArchived } from './archived.sql.js';
 import { newestCoverage } from './coverage.js';
 
 /** How far back auto freshness learns, in weeks, and in how many of them a slot must have a success. */
@@ -34,14 +35,14 @@ export interface AutoRow {
  * least AUTO_MIN_WEEKS of the last AUTO_WEEKS_BACK weeks (7-day windows counted back from now). The slot
  * checked is the latest expected one whose hour plus an hour of grace has passed; it fires when the newest
  * covered period is earlier than the slot's start minus AUTO_EARLY_TOLERANCE, and only for slots after the
- * monitor was created. Monitors with nothing learned get no row. History is read once per pipeline, through
+ * monitor was created. Monitors with nothing learned, and those of archived pipelines, get no row. History is read once per pipeline, through
  * pipeline_executions_succeeded_covered_idx (a range of the last weeks).
  */
 export const AUTO_FRESHNESS = prepared((_db, p: { now: Date }) =>
   rawStatement(sql<AutoRow>`
     with m as (
       select id, pipeline_name, severity, created_at from monitors
-      where enabled and kind = 'freshness' and params ? 'auto'
+      where enabled and kind = 'freshness' and params ? 'auto' and ${notArchived(sql`pipeline_name`)}
     ),
     history as (
       select n.pipeline_name, h.slot / 24 + 1 as weekday, h.slot % 24 as hour, count(distinct h.week)::int as weeks

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IncidentSignal } from '../../incidents/incident-signal.js';
+import { archivedSignals } from './archived-signals.js';
 import { autoSignals, cronSignals, maxAgeSignals } from './freshness-signals.js';
 import { durationSignals, recoveredRuns, stalledSignals } from './run-signals.js';
 import type { OpenSubject } from './signal-sink.js';
@@ -10,7 +11,8 @@ import type { OpenSubject } from './signal-sink.js';
  * set-based statements per kind over all monitors (never one per monitor), returning signals for the
  * incidents module (docs/monitors-evaluation.md). Healthy signals go where they can resolve something:
  * freshness monitors report every subject they checked; duration and stalled report healthy for the
- * `openSubjects` (the open incidents of these kinds) whose run no longer fires. The only write is the
+ * `openSubjects` (the open incidents of these kinds) whose run no longer fires. Archived pipelines are not
+ * evaluated; their open incidents get a healthy signal, so archiving resolves them. The only write is the
  * cron freshness position (deadline_occurrence, next_deadline_at), in `em`'s transaction.
  */
 @Injectable()
@@ -23,6 +25,8 @@ export class MonitorsTick {
       ...(await autoSignals(em, now)),
     ];
     const runs = [...(await durationSignals(em, now)), ...(await stalledSignals(em, now))];
-    return [...freshness, ...runs, ...(await recoveredRuns(em, openSubjects, runs))];
+    // Open incidents of archived pipelines first: they resolve as archived, not as a run that recovered.
+    const archived = await archivedSignals(em, openSubjects, [...freshness, ...runs]);
+    return [...freshness, ...runs, ...archived, ...(await recoveredRuns(em, openSubjects, [...runs, ...archived]))];
   }
 }

@@ -53,13 +53,14 @@ export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: 
 function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { covered: string | null; covered_by: string | null } | undefined): IncidentSignal {
   const covered = coverage?.covered ? new Date(coverage.covered) : null;
   const occurrence = plan.checked as Date;
+  const from = plan.checkedFrom ?? occurrence;
   return {
     monitorId: row.monitor_id,
     kind: 'freshness',
     severity: row.severity,
     pipelineName: row.pipeline_name,
     subject: row.pipeline_name,
-    firing: !covered || covered.getTime() < occurrence.getTime(),
+    firing: !covered || covered.getTime() < from.getTime(),
     evidence: {
       rule: 'cron',
       cron: row.params.cron,
@@ -67,6 +68,7 @@ function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { cover
       grace: row.params.grace ?? null,
       deadline_occurrence: iso(occurrence),
       deadline_at: iso(plan.checkedDeadline),
+      covered_from: iso(from),
       ...lastCovered(covered, coverage?.covered_by ?? null),
     },
   };

@@ -148,4 +148,17 @@ describe('freshness evaluation', () => {
     clock.set('2026-07-03T06:20:00Z');
     expect(of(await evaluate(openFor(id, pipeline)), id)[0].firing).toBe(true);
   });
+
+  it('a cron run that starts a little early covers its occurrence: 05:59:59 counts for 06:00, 05:54:59 does not', async () => {
+    const early = await f.monitor('cron_early', 'freshness', { cron: '0 6 * * *', timezone: 'UTC' });
+    const tooEarly = await f.monitor('cron_too_early', 'freshness', { cron: '0 6 * * *', timezone: 'UTC' });
+    clock.set('2026-07-01T03:00:00Z');
+    await evaluate(); // positioned at 06:00
+    await f.succeeded('cron_early', '2026-07-01T05:59:59Z');
+    await f.succeeded('cron_too_early', '2026-07-01T05:54:59Z');
+    clock.set('2026-07-01T06:00:00Z');
+    const signals = await evaluate();
+    expect(of(signals, early)).toEqual([expect.objectContaining({ firing: false, evidence: expect.objectContaining({ covered_from: '2026-07-01T05:55:00.000Z' }) })]);
+    expect(of(signals, tooEarly)).toEqual([expect.objectContaining({ firing: true })]);
+  });
 });

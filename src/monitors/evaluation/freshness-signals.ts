@@ -87,8 +87,9 @@ export async function autoSignals(em: EntityManager, now: Date): Promise<Inciden
     evidence: {
       rule: 'auto',
       learned_slots: r.learned,
-      learned_from: `successful runs in at least ${AUTO_MIN_WEEKS} of the last ${AUTO_WEEKS_BACK} weeks, by ISO weekday (1 = Monday) and UTC hour`,
+      learned_from: `successful runs in at least ${AUTO_MIN_WEEKS} of the ${AUTO_WEEKS_BACK} weeks up to the newest covered period, by ISO weekday (1 = Monday) and UTC hour`,
       weeks_back: AUTO_WEEKS_BACK,
+      learned_until: iso(r.learned_until),
       expected_slot: iso(r.expected_slot),
       ...lastCovered(r.covered, r.covered_by),
     },

@@ -17,6 +17,8 @@ export interface DeadlinePlan {
   checkedFrom: Date | null;
   /** The position to store (the next occurrence and its deadline); null: leave it as it is. */
   next: { occurrence: Date | null; deadline: Date | null } | null;
+  /** Set when the stored schedule cannot be read here (a time zone this runtime no longer knows): why. */
+  unreadable?: string;
 }
 
 const POINTERS = { cron: '/params/cron', timezone: '/params/timezone' };
@@ -64,9 +66,10 @@ export function planDeadline(
   let schedule: CronSchedule;
   try {
     schedule = parseCronSchedule(params.cron, params.timezone, POINTERS);
-  } catch {
-    // Stored params are validated by the API; a time zone this runtime no longer knows checks nothing.
-    return { ...NOTHING, next: null };
+  } catch (error) {
+    // Stored params are validated by the API; a time zone this runtime no longer knows checks nothing
+    // rather than failing the whole tick, and says so (the caller logs it).
+    return { ...NOTHING, next: null, unreadable: error instanceof Error ? error.message : String(error) };
   }
   const grace = graceMs(params);
   const check = (checked: Date | null) => ({ checked, checkedDeadline: plus(checked, grace), checkedFrom: checked && earliestCovering(schedule, checked) });

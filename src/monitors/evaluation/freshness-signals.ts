@@ -29,12 +29,18 @@ export async function maxAgeSignals(em: EntityManager, now: Date): Promise<Incid
  * Cron deadlines: the monitors whose deadline passed (or with an open incident) are checked against the
  * occurrence planDeadline picks, with one coverage statement; the new positions are written with one more.
  */
-export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: ReadonlySet<string>): Promise<IncidentSignal[]> {
+export async function cronSignals(
+  em: EntityManager,
+  now: Date,
+  openMonitorIds: ReadonlySet<string>,
+  unreadable: (row: CronCandidateRow, reason: string) => void = () => undefined,
+): Promise<IncidentSignal[]> {
   const candidates = await CRON_FRESHNESS_CANDIDATES.run(em, { now, open: [...openMonitorIds] });
   const plans = candidates.map((c) => ({
     row: c,
     plan: planDeadline(c.params, { occurrence: date(c.deadline_occurrence), deadline: date(c.next_deadline_at) }, now, openMonitorIds.has(c.monitor_id)),
   }));
+  for (const { row, plan } of plans) if (plan.unreadable) unreadable(row, plan.unreadable);
   const checked = plans.filter((p) => p.plan.checked);
   const coverage = new Map(
     (await COVERAGE_OF.run(em, { ids: checked.map((p) => p.row.monitor_id), pipelines: checked.map((p) => p.row.pipeline_name) })).map((r) => [r.monitor_id, r]),

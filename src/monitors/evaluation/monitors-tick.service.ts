@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IncidentSignal } from '../../incidents/incident-signal.js';
 import { archivedSignals } from './archived-signals.js';
+import type { CronCandidateRow } from './freshness.sql.js';
 import { autoSignals, cronSignals, maxAgeSignals } from './freshness-signals.js';
 import { durationSignals, recoveredRuns, stalledSignals } from './run-signals.js';
 import type { OpenSubject } from './signal-sink.js';
@@ -17,16 +18,29 @@ import type { OpenSubject } from './signal-sink.js';
  */
 @Injectable()
 export class MonitorsTick {
+  private readonly logger = new Logger('MonitorsTick');
+  /** Monitors already warned about in this process: a broken schedule is logged once, not every tick. */
+  private readonly warned = new Set<string>();
+
   async evaluate(em: EntityManager, now: Date, openSubjects: readonly OpenSubject[] = []): Promise<IncidentSignal[]> {
     const openFreshness = new Set(openSubjects.filter((o) => o.kind === 'freshness').map((o) => o.monitorId));
     const freshness = [
       ...(await maxAgeSignals(em, now)),
-      ...(await cronSignals(em, now, openFreshness)),
+      ...(await cronSignals(em, now, openFreshness, (row, reason) => this.unreadable(row, reason))),
       ...(await autoSignals(em, now)),
     ];
     const runs = [...(await durationSignals(em, now)), ...(await stalledSignals(em, now))];
     // Open incidents of archived pipelines first: they resolve as archived, not as a run that recovered.
     const archived = await archivedSignals(em, openSubjects, [...freshness, ...runs]);
     return [...freshness, ...runs, ...archived, ...(await recoveredRuns(em, openSubjects, [...runs, ...archived]))];
+  }
+
+  /** A stored schedule this runtime cannot read (a time zone its tz database no longer knows) checks nothing. */
+  private unreadable(row: CronCandidateRow, reason: string): void {
+    if (this.warned.has(row.monitor_id)) return;
+    this.warned.add(row.monitor_id);
+    this.logger.warn(
+      `freshness monitor ${row.monitor_id} (pipeline ${row.pipeline_name}) checks nothing: its schedule ${JSON.stringify(row.params.cron)} in ${JSON.stringify(row.params.timezone)} cannot be read here (${reason}); fix the monitor's cron or timezone`,
+    );
   }
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { MonitorsTick } from '../../../src/monitors/evaluation/monitors-tick.service.js';
 import type { OpenSubject } from '../../../src/monitors/evaluation/signal-sink.js';
 import { ManualClock } from '../../support/clock.js';
@@ -160,5 +161,20 @@ describe('freshness evaluation', () => {
     const signals = await evaluate();
     expect(of(signals, early)).toEqual([expect.objectContaining({ firing: false, evidence: expect.objectContaining({ covered_from: '2026-07-01T05:55:00.000Z' }) })]);
     expect(of(signals, tooEarly)).toEqual([expect.objectContaining({ firing: true })]);
+  });
+
+  it('a stored time zone this runtime does not know checks nothing and logs a warning once per monitor', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const id = await f.monitor('cron_lost_zone', 'freshness', { cron: '0 6 * * *', timezone: 'Mars/Olympus' });
+      clock.set('2026-07-02T10:00:00Z');
+      expect(of(await evaluate(), id)).toEqual([]);
+      expect(of(await evaluate(), id)).toEqual([]);
+      const mine = warn.mock.calls.filter(([message]) => String(message).includes(id));
+      expect(mine).toHaveLength(1);
+      expect(String(mine[0][0])).toContain('Mars/Olympus');
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { prepared, rawStatement } from '../../database/typed-sql.js';
 import type { Severity } from '../../incidents/incident-signal.js';
+import { notArchived } from './archived.sql.js';
 import { newestCoverage } from './coverage.js';
 
 /** How far back auto freshness learns, in weeks, and in how many of them a slot must have a success. */
@@ -22,6 +23,8 @@ export interface AutoRow {
   pipeline_name: string;
   severity: Severity;
   learned: LearnedSlot[];
+  /** The end of the learning window: the newest covered period (or now, for one in the future). */
+  learned_until: string;
   expected_slot: string;
   covered: string | null;
   covered_by: string | null;
@@ -31,40 +34,45 @@ export interface AutoRow {
 /**
  * Every enabled `auto` freshness monitor with a learned schedule, in one statement. A slot is an ISO
  * weekday × UTC hour; it is expected when the pipeline had a successful run covering a period in it in at
- * least AUTO_MIN_WEEKS of the last AUTO_WEEKS_BACK weeks (7-day windows counted back from now). The slot
+ * least AUTO_MIN_WEEKS of the AUTO_WEEKS_BACK weeks up to the pipeline's newest covered period (7-day
+ * windows counted back from it, so a job that stopped keeps firing rather than forgetting). The slot
  * checked is the latest expected one whose hour plus an hour of grace has passed; it fires when the newest
  * covered period is earlier than the slot's start minus AUTO_EARLY_TOLERANCE, and only for slots after the
- * monitor was created. Monitors with nothing learned get no row. History is read once per pipeline, through
+ * monitor was created. Monitors with nothing learned, and those of archived pipelines, get no row. History is read once per pipeline, through
  * pipeline_executions_succeeded_covered_idx (a range of the last weeks).
  */
 export const AUTO_FRESHNESS = prepared((_db, p: { now: Date }) =>
   rawStatement(sql<AutoRow>`
     with m as (
       select id, pipeline_name, severity, created_at from monitors
-      where enabled and kind = 'freshness' and params ? 'auto'
+      where enabled and kind = 'freshness' and params ? 'auto' and ${notArchived(sql`pipeline_name`)}
     ),
     history as (
-      select n.pipeline_name, h.slot / 24 + 1 as weekday, h.slot % 24 as hour, count(distinct h.week)::int as weeks
+      select n.pipeline_name, a.until, h.slot / 24 + 1 as weekday, h.slot % 24 as hour, count(distinct h.week)::int as weeks
       from (select distinct pipeline_name from m) n
+      -- The window ends at the newest covered period, not at now: a job that stopped keeps its schedule
+      -- (and keeps firing) instead of forgetting it after two silent weeks.
+      cross join lateral ${newestCoverage(sql`n.pipeline_name`)} c
+      cross join lateral (select least(c.covered, ${p.now}::timestamptz) as until) a
       cross join lateral (
         -- The hour of the week from Monday 00:00 UTC, by arithmetic on the epoch (1970-01-01 was a Thursday):
         -- in double precision (date_part), cheaper than extract(isodow/hour … at time zone) on every run.
         select ((floor(date_part('epoch', r.covered) / 3600))::bigint + 72) % 168 as slot,
-               floor(date_part('epoch', ${p.now}::timestamptz - r.covered) / 604800)::int as week
+               floor(date_part('epoch', a.until - r.covered) / 604800)::int as week
         from (
           select coalesce(e.nominal_time, e.started_at) as covered from pipeline_executions e
           where e.pipeline_name = n.pipeline_name and e.status = 'succeeded'
-            and coalesce(e.nominal_time, e.started_at) > ${p.now}::timestamptz - ${sql.lit(`${AUTO_WEEKS_BACK * 7} days`)}::interval
-            and coalesce(e.nominal_time, e.started_at) <= ${p.now}::timestamptz
+            and coalesce(e.nominal_time, e.started_at) > a.until - ${sql.lit(`${AUTO_WEEKS_BACK * 7} days`)}::interval
+            and coalesce(e.nominal_time, e.started_at) <= a.until
         ) r
       ) h
-      group by n.pipeline_name, h.slot
+      group by n.pipeline_name, a.until, h.slot
       having count(distinct h.week) >= ${sql.lit(AUTO_MIN_WEEKS)}
     ),
     expected as (
       select h.pipeline_name,
              jsonb_agg(jsonb_build_object('weekday', h.weekday, 'hour', h.hour, 'weeks', h.weeks) order by h.weekday, h.hour) as learned,
-             max(s.start) as expected_slot
+             max(s.start) as expected_slot, max(h.until) as learned_until
       from history h
       cross join lateral (select (${p.now}::timestamptz - ${sql.lit(AUTO_DUE_AFTER)}::interval) at time zone 'UTC' as ref) x
       cross join lateral (select date_trunc('week', x.ref) + (h.weekday - 1) * interval '1 day' + h.hour * interval '1 hour' as this_week) w
@@ -73,7 +81,7 @@ export const AUTO_FRESHNESS = prepared((_db, p: { now: Date }) =>
       ) s
       group by h.pipeline_name
     )
-    select m.id as monitor_id, m.pipeline_name, m.severity, e.learned, e.expected_slot, c.covered, c.covered_by,
+    select m.id as monitor_id, m.pipeline_name, m.severity, e.learned, e.learned_until, e.expected_slot, c.covered, c.covered_by,
            m.created_at <= e.expected_slot
              and coalesce(c.covered < e.expected_slot - ${sql.lit(AUTO_EARLY_TOLERANCE)}::interval, true) as firing
     from m

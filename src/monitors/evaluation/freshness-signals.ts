@@ -29,12 +29,18 @@ export async function maxAgeSignals(em: EntityManager, now: Date): Promise<Incid
  * Cron deadlines: the monitors whose deadline passed (or with an open incident) are checked against the
  * occurrence planDeadline picks, with one coverage statement; the new positions are written with one more.
  */
-export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: ReadonlySet<string>): Promise<IncidentSignal[]> {
+export async function cronSignals(
+  em: EntityManager,
+  now: Date,
+  openMonitorIds: ReadonlySet<string>,
+  unreadable: (row: CronCandidateRow, reason: string) => void = () => undefined,
+): Promise<IncidentSignal[]> {
   const candidates = await CRON_FRESHNESS_CANDIDATES.run(em, { now, open: [...openMonitorIds] });
   const plans = candidates.map((c) => ({
     row: c,
     plan: planDeadline(c.params, { occurrence: date(c.deadline_occurrence), deadline: date(c.next_deadline_at) }, now, openMonitorIds.has(c.monitor_id)),
   }));
+  for (const { row, plan } of plans) if (plan.unreadable) unreadable(row, plan.unreadable);
   const checked = plans.filter((p) => p.plan.checked);
   const coverage = new Map(
     (await COVERAGE_OF.run(em, { ids: checked.map((p) => p.row.monitor_id), pipelines: checked.map((p) => p.row.pipeline_name) })).map((r) => [r.monitor_id, r]),
@@ -53,13 +59,14 @@ export async function cronSignals(em: EntityManager, now: Date, openMonitorIds: 
 function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { covered: string | null; covered_by: string | null } | undefined): IncidentSignal {
   const covered = coverage?.covered ? new Date(coverage.covered) : null;
   const occurrence = plan.checked as Date;
+  const from = plan.checkedFrom ?? occurrence;
   return {
     monitorId: row.monitor_id,
     kind: 'freshness',
     severity: row.severity,
     pipelineName: row.pipeline_name,
     subject: row.pipeline_name,
-    firing: !covered || covered.getTime() < occurrence.getTime(),
+    firing: !covered || covered.getTime() < from.getTime(),
     evidence: {
       rule: 'cron',
       cron: row.params.cron,
@@ -67,6 +74,7 @@ function cronSignal(row: CronCandidateRow, plan: DeadlinePlan, coverage: { cover
       grace: row.params.grace ?? null,
       deadline_occurrence: iso(occurrence),
       deadline_at: iso(plan.checkedDeadline),
+      covered_from: iso(from),
       ...lastCovered(covered, coverage?.covered_by ?? null),
     },
   };
@@ -85,8 +93,9 @@ export async function autoSignals(em: EntityManager, now: Date): Promise<Inciden
     evidence: {
       rule: 'auto',
       learned_slots: r.learned,
-      learned_from: `successful runs in at least ${AUTO_MIN_WEEKS} of the last ${AUTO_WEEKS_BACK} weeks, by ISO weekday (1 = Monday) and UTC hour`,
+      learned_from: `successful runs in at least ${AUTO_MIN_WEEKS} of the ${AUTO_WEEKS_BACK} weeks up to the newest covered period, by ISO weekday (1 = Monday) and UTC hour`,
       weeks_back: AUTO_WEEKS_BACK,
+      learned_until: iso(r.learned_until),
       expected_slot: iso(r.expected_slot),
       ...lastCovered(r.covered, r.covered_by),
     },

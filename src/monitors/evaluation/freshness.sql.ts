@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { prepared, rawStatement } from '../../database/typed-sql.js';
 import type { Severity } from '../../incidents/incident-signal.js';
+import { notArchived } from './archived.sql.js';
 import { newestCoverage } from './coverage.js';
 
 export interface MaxAgeRow {
@@ -19,7 +20,7 @@ export interface MaxAgeRow {
  * Every enabled `max_age` freshness monitor, firing or not, in one statement: the newest covered period of
  * its pipeline (the coverage rule) older than max_age. A pipeline that never succeeded is measured from the
  * monitor's creation, so a new monitor on a new pipeline does not fire at once. `max_age` is stored in its
- * canonical ISO 8601 form, which PostgreSQL's interval reads as it is.
+ * canonical ISO 8601 form, which PostgreSQL's interval reads as it is. Archived pipelines are skipped.
  */
 export const MAX_AGE_FRESHNESS = prepared((_db, p: { now: Date }) =>
   rawStatement(sql<MaxAgeRow>`
@@ -28,7 +29,7 @@ export const MAX_AGE_FRESHNESS = prepared((_db, p: { now: Date }) =>
            coalesce(c.covered, m.created_at) + (m.params->>'max_age')::interval <= ${p.now}::timestamptz as firing
     from monitors m
     left join lateral ${newestCoverage(sql`m.pipeline_name`)} c on true
-    where m.enabled and m.kind = 'freshness' and m.params ? 'max_age'`),
+    where m.enabled and m.kind = 'freshness' and m.params ? 'max_age' and ${notArchived(sql`m.pipeline_name`)}`),
 );
 
 export interface CronCandidateRow {
@@ -42,11 +43,12 @@ export interface CronCandidateRow {
 
 /**
  * Cron freshness monitors to look at this tick: those whose deadline has passed or was never set (served by
- * monitors_kind_deadline_idx), and those with an open incident (`open`), to see them recover.
+ * monitors_kind_deadline_idx), and those with an open incident (`open`), to see them recover. Monitors of
+ * archived pipelines are skipped (their position stays; archivedSignals resolves their open incidents).
  */
 export const CRON_FRESHNESS_CANDIDATES = prepared((_db, p: { now: Date; open: string[] }) => {
   const columns = sql`id as monitor_id, pipeline_name, severity, params, deadline_occurrence, next_deadline_at`;
-  const cron = sql`enabled and kind = 'freshness' and params ? 'cron'`;
+  const cron = sql`enabled and kind = 'freshness' and params ? 'cron' and ${notArchived(sql`pipeline_name`)}`;
   // Three disjoint, index-friendly parts rather than one OR, which would read every monitor.
   return rawStatement(sql<CronCandidateRow>`
     select ${columns} from monitors where ${cron} and next_deadline_at <= ${p.now}::timestamptz

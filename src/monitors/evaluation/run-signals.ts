@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IncidentSignal } from '../../incidents/incident-signal.js';
 import { DURATION_OVER, RUN_STATES, STALLED } from './runs.sql.js';
-import type { OpenSubject } from './signal-sink.js';
+import { healthyFor, unsignalled, type OpenSubject } from './signal-sink.js';
 
 const iso = (at: string | null) => (at ? new Date(at).toISOString() : null);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,21 +47,12 @@ export async function stalledSignals(em: EntityManager, now: Date): Promise<Inci
  * finished, progressed, or is back within its limit. The evidence says where the run is now.
  */
 export async function recoveredRuns(em: EntityManager, open: readonly OpenSubject[], fired: readonly IncidentSignal[]): Promise<IncidentSignal[]> {
-  const firing = new Set(fired.map((s) => `${s.monitorId}:${s.subject}`));
-  const quiet = open.filter((o) => (o.kind === 'duration' || o.kind === 'stalled') && !firing.has(`${o.monitorId}:${o.subject}`));
+  const quiet = unsignalled(open, fired).filter((o) => o.kind === 'duration' || o.kind === 'stalled');
   if (quiet.length === 0) return [];
   const ids = [...new Set(quiet.map((o) => o.subject).filter((id) => UUID.test(id)))];
   const states = new Map((await RUN_STATES.run(em, { ids })).map((r) => [r.execution_id, r]));
   return quiet.map((o) => {
     const run = states.get(o.subject);
-    return {
-      monitorId: o.monitorId,
-      kind: o.kind,
-      severity: o.severity,
-      pipelineName: o.pipelineName,
-      subject: o.subject,
-      firing: false,
-      evidence: { execution_id: o.subject, status: run?.status ?? 'unknown', completed_at: iso(run?.completed_at ?? null) },
-    } satisfies IncidentSignal;
+    return healthyFor(o, { execution_id: o.subject, status: run?.status ?? 'unknown', completed_at: iso(run?.completed_at ?? null) });
   });
 }

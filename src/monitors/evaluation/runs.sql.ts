@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { prepared, rawStatement } from '../../database/typed-sql.js';
 import type { Severity } from '../../incidents/incident-signal.js';
+import { notArchived } from './archived.sql.js';
 
 /** A duration monitor's minimum of successful runs before factor × p95 means anything. */
 export const MIN_RUNS_FOR_P95 = 3;
@@ -25,7 +26,7 @@ export interface DurationRow {
  * active statuses) joined to their pipelines' enabled duration monitors. The limit is max_duration, or
  * factor × the p95 duration of the pipeline's last `runs` successes (newest covered periods first, through
  * pipeline_executions_succeeded_covered_idx), computed only for pipelines with a running run and only when
- * there are at least MIN_RUNS_FOR_P95 of them.
+ * there are at least MIN_RUNS_FOR_P95 of them. Runs of archived pipelines are skipped.
  */
 export const DURATION_OVER = prepared((_db, p: { now: Date }) =>
   rawStatement(sql<DurationRow>`
@@ -48,7 +49,7 @@ export const DURATION_OVER = prepared((_db, p: { now: Date }) =>
           limit (m.params->>'runs')::int
         ) x
       ) s on true
-      where r.status = 'running'
+      where r.status = 'running' and ${notArchived(sql`r.pipeline_name`)}
     ) d
     where d.elapsed_ms > d.limit_ms`),
 );
@@ -66,7 +67,8 @@ export interface StalledRow {
 
 /**
  * Running runs with no event for their stalled monitor's stall_after, in one statement: the newest event of
- * each running run (pipeline_execution_events_history_idx, one probe backwards), else its start.
+ * each running run (pipeline_execution_events_history_idx, one probe backwards), else its start. Runs of
+ * archived pipelines are skipped.
  */
 export const STALLED = prepared((_db, p: { now: Date }) =>
   rawStatement(sql<StalledRow>`
@@ -77,7 +79,7 @@ export const STALLED = prepared((_db, p: { now: Date }) =>
     left join lateral (
       select max(ev.occurred_at) as last_event_at from pipeline_execution_events ev where ev.execution_id = r.execution_id
     ) v on true
-    where r.status = 'running' and coalesce(v.last_event_at, r.started_at) + (m.params->>'stall_after')::interval <= ${p.now}::timestamptz`),
+    where r.status = 'running' and ${notArchived(sql`r.pipeline_name`)} and coalesce(v.last_event_at, r.started_at) + (m.params->>'stall_after')::interval <= ${p.now}::timestamptz`),
 );
 
 export interface RunStateRow {

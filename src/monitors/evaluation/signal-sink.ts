@@ -32,3 +32,14 @@ export interface OpenSubject {
   pipelineName: string;
   severity: Severity;
 }
+
+/** The open subjects that got no signal among `signalled` (any signal, firing or healthy). */
+export function unsignalled(open: readonly OpenSubject[], signalled: readonly IncidentSignal[]): OpenSubject[] {
+  const seen = new Set(signalled.map((s) => `${s.monitorId}:${s.subject}`));
+  return open.filter((o) => !seen.has(`${o.monitorId}:${o.subject}`));
+}
+
+/** A healthy observation of an open subject: monitor, kind, severity and pipeline go back as the incident has them. */
+export function healthyFor(o: OpenSubject, evidence: Record<string, unknown>): IncidentSignal {
+  return { monitorId: o.monitorId, kind: o.kind, severity: o.severity, pipelineName: o.pipelineName, subject: o.subject, firing: false, evidence };
+}

@@ -17,6 +17,8 @@ interface PlanNode {
 const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
 /** Either index finds the running runs by status; the planner picks by its statistics. */
 const RUNNING = ['pipeline_executions_active_status_started_idx', 'pipeline_executions_status_started_idx'];
+/** Either index finds a pipeline by its name (the pattern index serves equality too). */
+const BY_NAME = ['pipelines_pkey', 'pipelines_name_pattern_idx'];
 const NOW = new Date('2026-12-04T12:00:00Z');
 
 /**
@@ -38,6 +40,10 @@ describe('query plans of the monitors tick', () => {
 
   beforeAll(async () => {
     for (const statement of monitorLoadSql(NOW.toISOString(), 2_000, 100)) await t.orm.em.getConnection().execute(statement);
+    // The registry: a row per pipeline (the write path inserts it), one in fifty archived.
+    await t.orm.em.getConnection().execute(`insert into pipelines (name, archived_at)
+      select distinct pipeline_name, case when pipeline_name like '%0' then now() end from monitors on conflict do nothing`);
+    await t.orm.em.getConnection().execute('analyze pipelines');
   }, 120_000);
 
   it('max_age freshness: the newest covered period per monitor from the covered index', async () => {
@@ -73,6 +79,20 @@ describe('query plans of the monitors tick', () => {
     expect(p.seq.filter((r) => r !== 'monitors')).toEqual([]);
     expect(p.indexes).toContain('pipeline_execution_events_history_idx');
     expect(p.indexes.filter((i) => RUNNING.includes(i))).not.toEqual([]);
+  });
+
+  it('archived pipelines are skipped by a primary key probe of the registry, never a scan of it', async () => {
+    const statements = [
+      await plan(MAX_AGE_FRESHNESS.sql, MAX_AGE_FRESHNESS.values({ now: NOW })),
+      await plan(CRON_FRESHNESS_CANDIDATES.sql, CRON_FRESHNESS_CANDIDATES.values({ now: NOW, open: [] })),
+      await plan(AUTO_FRESHNESS.sql, AUTO_FRESHNESS.values({ now: NOW })),
+      await plan(DURATION_OVER.sql, DURATION_OVER.values({ now: NOW })),
+      await plan(STALLED.sql, STALLED.values({ now: NOW })),
+    ];
+    for (const p of statements) {
+      expect(p.seq).not.toContain('pipelines');
+      expect(p.indexes.filter((i) => BY_NAME.includes(i))).not.toEqual([]);
+    }
   });
 
   it('open runs are looked up by primary key', async () => {

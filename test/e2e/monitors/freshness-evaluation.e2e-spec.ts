@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { MonitorsTick } from '../../../src/monitors/evaluation/monitors-tick.service.js';
 import type { OpenSubject } from '../../../src/monitors/evaluation/signal-sink.js';
 import { ManualClock } from '../../support/clock.js';
@@ -147,5 +148,33 @@ describe('freshness evaluation', () => {
     await f.succeeded(pipeline, '2026-07-03T06:10:00Z', 5, '2026-07-01T06:00:00Z'); // re-run of July 1, late
     clock.set('2026-07-03T06:20:00Z');
     expect(of(await evaluate(openFor(id, pipeline)), id)[0].firing).toBe(true);
+  });
+
+  it('a cron run that starts a little early covers its occurrence: 05:59:59 counts for 06:00, 05:54:59 does not', async () => {
+    const early = await f.monitor('cron_early', 'freshness', { cron: '0 6 * * *', timezone: 'UTC' });
+    const tooEarly = await f.monitor('cron_too_early', 'freshness', { cron: '0 6 * * *', timezone: 'UTC' });
+    clock.set('2026-07-01T03:00:00Z');
+    await evaluate(); // positioned at 06:00
+    await f.succeeded('cron_early', '2026-07-01T05:59:59Z');
+    await f.succeeded('cron_too_early', '2026-07-01T05:54:59Z');
+    clock.set('2026-07-01T06:00:00Z');
+    const signals = await evaluate();
+    expect(of(signals, early)).toEqual([expect.objectContaining({ firing: false, evidence: expect.objectContaining({ covered_from: '2026-07-01T05:55:00.000Z' }) })]);
+    expect(of(signals, tooEarly)).toEqual([expect.objectContaining({ firing: true })]);
+  });
+
+  it('a stored time zone this runtime does not know checks nothing and logs a warning once per monitor', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const id = await f.monitor('cron_lost_zone', 'freshness', { cron: '0 6 * * *', timezone: 'Mars/Olympus' });
+      clock.set('2026-07-02T10:00:00Z');
+      expect(of(await evaluate(), id)).toEqual([]);
+      expect(of(await evaluate(), id)).toEqual([]);
+      const mine = warn.mock.calls.filter(([message]) => String(message).includes(id));
+      expect(mine).toHaveLength(1);
+      expect(String(mine[0][0])).toContain('Mars/Olympus');
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

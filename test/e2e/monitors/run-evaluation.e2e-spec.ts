@@ -130,6 +130,18 @@ describe('run and auto evaluation', () => {
       clock.set('2026-11-30T08:00:00Z');
       expect(of(await evaluate(), id)).toEqual([]);
     });
+
+    it('a job that stopped three weeks ago still fires: it learns from the weeks before its newest run', async () => {
+      const id = await f.monitor('auto_stopped', 'freshness', { auto: true });
+      await weekdayJob('auto_stopped'); // last run Friday 27 November
+      clock.set('2026-12-18T10:00:00Z'); // Friday three weeks later
+      const [stopped] = of(await evaluate(), id);
+      expect(stopped).toMatchObject({
+        firing: true,
+        evidence: { learned_until: '2026-11-27T06:00:00.000Z', expected_slot: '2026-12-18T06:00:00.000Z', last_covered_period: '2026-11-27T06:00:00.000Z' },
+      });
+      expect(stopped.evidence.learned_slots).toEqual([1, 2, 3, 4, 5].map((weekday) => ({ weekday, hour: 6, weeks: 4 })));
+    });
   });
 
   it('the tick hands every signal to the sink in its transaction, with the sink\'s open subjects', async () => {

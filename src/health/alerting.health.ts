@@ -3,7 +3,9 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CLOCK, type Clock } from '../jobs/clock.js';
 import { MONITORS_TICK_TASK } from '../monitors/evaluation/monitors-tick.task.js';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ALERTING_STATE } from './alerting.sql.js';
+import { withTimeout } from './with-timeout.js';
 
 /** Seconds from `at` (text from the database) to `now`; null when there is no `at`. */
 const ageSeconds = (at: string | null, now: Date) => (at === null ? null : Math.max(0, (now.getTime() - new Date(at).getTime()) / 1000));
@@ -19,12 +21,14 @@ export class AlertingHealthIndicator {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(MikroORM) private readonly orm: MikroORM,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async state(key: string) {
     const check = this.indicators.check(key);
     try {
-      const [row] = await ALERTING_STATE.run(this.orm.em.fork(), { task: MONITORS_TICK_TASK });
+      const read = ALERTING_STATE.run(this.orm.em.fork(), { task: MONITORS_TICK_TASK });
+      const [row] = await withTimeout(read, this.config.database.connectTimeoutMs, 'reading the alerting state');
       const now = this.clock.now();
       return check.up({
         last_evaluation_at: row.last_evaluation_at === null ? null : new Date(row.last_evaluation_at).toISOString(),
@@ -32,7 +36,8 @@ export class AlertingHealthIndicator {
         oldest_unpublished_outbox_age_seconds: ageSeconds(row.oldest_unpublished_at, now),
       });
     } catch {
-      // The database checks beside this one say what is wrong with the database.
+      // Unreadable (the database is away or hangs: bounded like the ping). The database checks beside this
+      // one say what is wrong with it.
       return check.up({ last_evaluation_at: null, evaluation_age_seconds: null, oldest_unpublished_outbox_age_seconds: null, unknown: true });
     }
   }

@@ -3,18 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { MigrationService } from '../migrator/migration.service.js';
-
-class TimeoutError extends Error {
-  readonly code = 'TIMEOUT';
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+import { withTimeout } from './with-timeout.js';
 
 /**
  * The probe is unauthenticated, so it says only what kind of failure it saw (an error code such as

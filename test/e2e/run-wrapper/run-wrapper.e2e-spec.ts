@@ -74,6 +74,23 @@ describe('run: a wrapped command reported as a run', () => {
     expect((await onlyRun('wrap_trap')).error_details).toMatch(/^sh: exit status 7 after/);
   });
 
+  it('the documented retry loop: attempts 1 and 2 of 3 failing open no incident, attempt 3 failing opens one', async () => {
+    const incidents = async () => (await http(f.t.app).get('/v1/incidents').query({ pipeline_name: 'wrap_retry', kind: 'run_failed', status: 'open' }).expect(200)).body.data as unknown[];
+    const attempt = (n: number) => finished(wrapper(['--pipeline', 'wrap_retry', '--attempt', String(n), '--max-attempts', '3', '--', 'sh', '-c', 'exit 4'], env));
+    for (const n of [1, 2]) expect((await attempt(n)).code).toBe(4);
+    const failed = (attempt: number) => expect.objectContaining({ attempt, max_attempts: 3, status: 'failed' });
+    expect(await runs('wrap_retry')).toEqual(expect.arrayContaining([failed(1), failed(2)]));
+    expect(await incidents()).toEqual([]);
+    expect((await attempt(3)).code).toBe(4);
+    expect(await incidents()).toHaveLength(1);
+  });
+
+  it('--parent-execution-id is recorded with the run', async () => {
+    const parent = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    expect((await finished(wrapper(['--pipeline', 'wrap_child', '--parent-execution-id', parent, '--', 'true'], env))).code).toBe(0);
+    expect(await onlyRun('wrap_child')).toMatchObject({ parent_execution_id: parent, status: 'succeeded' });
+  });
+
   it('a key the service refuses: the command still runs and keeps its status; one line names the answer, never the key', async () => {
     const wrong = `${f.t.key.slice(0, -4)}AAAA`;
     const run = await finished(wrapper(['--pipeline', 'wrap_badkey', '--', 'sh', '-c', 'echo ran; exit 5'], { ...env, PIPELINE_LEDGER_API_KEY: wrong }));

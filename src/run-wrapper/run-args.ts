@@ -27,7 +27,8 @@ The command runs with stdin and stdout as they are; its stderr is shown as it co
 on to it. The wrapper exits with the command's status (128 + the signal's number if a signal ended it,
 127 if the command is not found), whatever the service answers: if it is unreachable or refuses the
 report, the command still runs and one line on stderr says so. The command gets
-PIPELINE_LEDGER_EXECUTION_ID, the run's id (for metrics it posts about itself).
+PIPELINE_LEDGER_EXECUTION_ID, the run's id (for metrics it posts about itself), and not
+PIPELINE_LEDGER_API_KEY (the wrapper's key is removed from its environment).
 
 Environment: PIPELINE_LEDGER_URL (the service), PIPELINE_LEDGER_API_KEY (a key with the ingest scope),
 PIPELINE_LEDGER_TIMEOUT_MS (each request, default 5000).

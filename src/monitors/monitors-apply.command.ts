@@ -10,7 +10,7 @@ import { buildAjv } from '../http/validation.js';
 import { CreateMonitorDto } from './dto/monitor.dto.js';
 import { describeChange, planApply, type PlannedChange } from './monitors-plan.js';
 import { normaliseMonitor, type MonitorSpec, type MonitorsService } from './monitors.service.js';
-import { enabledMonitorsWithOwner } from './monitors.sql.js';
+import { enabledMonitorsWithOwner, lockMonitorsApply } from './monitors.sql.js';
 
 export interface ApplyArgs {
   file: string;
@@ -84,6 +84,7 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
   }
   try {
     return await em.fork().transactional(async (tx) => {
+      await runQuery(tx, lockMonitorsApply());
       const current = await runQuery(tx, enabledMonitorsWithOwner());
       const owned = new Set(current.filter((m) => m.created_by_key === null).map((m) => m.id));
       const plan = planApply(current.map(({ created_by_key: _, ...m }) => m), desired, owned);

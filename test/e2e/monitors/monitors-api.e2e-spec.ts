@@ -38,7 +38,7 @@ describe('monitors API: create, read, change, disable; validation writes nothing
     ['six-field cron', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 0 6 * * *', timezone: 'UTC' } }, '/params/cron'],
     ['unknown time zone', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'Europe/Atlantis' } }, '/params/timezone'],
     ['cron without time zone', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *' } }, '/params/timezone'],
-    ['zero grace', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0M' } }, '/params/grace'],
+    ['grace not a duration', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'UTC', grace: '15 minutes' } }, '/params/grace'],
     ['auto critical', { pipeline_name: 'p', kind: 'freshness', severity: 'critical', params: { auto: true } }, '/severity'],
     ['auto false', { pipeline_name: 'p', kind: 'freshness', params: { auto: false } }, '/params/auto'],
     ['duration factor 1', { pipeline_name: 'p', kind: 'duration', params: { factor: 1 } }, '/params/factor'],

@@ -88,7 +88,7 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
       const current = await runQuery(tx, enabledMonitorsWithOwner());
       const owned = new Set(current.filter((m) => m.created_by_key === null).map((m) => m.id));
       const plan = planApply(current.map(({ created_by_key: _, ...m }) => m), desired, owned);
-      for (const change of plan) if (change.op === 'create') await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
+      for (const change of plan) if (watchesAnew(change)) await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
       plan.forEach((change) => print(describeChange(change)));
       if (args.dryRun) {
         print(plan.length === 0 ? 'no changes' : `${plan.length} change(s); nothing written (--dry-run)`);
@@ -104,6 +104,10 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
     return EXIT.failed;
   }
 }
+
+/** A change after which a monitor watches anew (created, or its params changed): stalled is checked again. */
+const watchesAnew = (change: PlannedChange): change is PlannedChange & { op: 'create' | 'update' } =>
+  change.op === 'create' || (change.op === 'update' && change.fields.includes('params'));
 
 async function applyChange(change: PlannedChange, monitors: MonitorsService, tx: EntityManager): Promise<void> {
   if (change.op === 'disable') await monitors.disable(change.monitor.id, tx);

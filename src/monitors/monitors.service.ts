@@ -113,7 +113,10 @@ export class MonitorsService {
     checkSeverity(current.kind, params, severity);
     const enabled = body.enabled ?? current.enabled;
     const now = this.clock.now();
-    const rescheduled = !sameJson(params, current.params) || (enabled && !current.enabled);
+    const paramsChanged = !sameJson(params, current.params);
+    // The same rule as on create: a stalled monitor that starts watching again, or watches differently.
+    if (enabled && (paramsChanged || !current.enabled)) await this.checkStalledAllowed(current, '', em);
+    const rescheduled = paramsChanged || (enabled && !current.enabled);
     const update = queries
       .updateTable('monitors')
       .set({
@@ -148,8 +151,11 @@ export class MonitorsService {
     return { deadline_occurrence: next?.occurrence ?? null, next_deadline_at: next?.deadline ?? null };
   }
 
-  /** stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which). */
-  async checkStalledAllowed(spec: MonitorSpec, base: string, em: EntityManager = this.em): Promise<void> {
+  /**
+   * stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which): checked on create,
+   * and on a change that re-enables a stalled monitor or changes its params (PATCH, monitors apply).
+   */
+  async checkStalledAllowed(spec: Pick<MonitorSpec, 'kind' | 'pipeline_name'>, base: string, em: EntityManager = this.em): Promise<void> {
     if (spec.kind !== 'stalled') return;
     const [{ reports }] = await runQuery(em, pipelineReportsProgress(spec.pipeline_name));
     if (!reports) {

@@ -119,6 +119,21 @@ describe('monitors API: create, read, change, disable; validation writes nothing
     expect(ok.body).toMatchObject({ severity: 'warning', params: { stall_after: 'PT10M' } });
   });
 
+  it('stalled is checked again when a PATCH re-enables it or changes its params; other changes pass', async () => {
+    const run = await recordRun(f.t.app, { pipeline_name: 'once_progressing', status: 'running' });
+    await api().post(`/v1/executions/${run.execution_id}/events`).send({ type: 'progress' }).expect(201);
+    const made = await api().post('/v1/monitors').send({ pipeline_name: 'once_progressing', kind: 'stalled', params: { stall_after: 'PT10M' } }).expect(201);
+    // As if the pipeline had stopped reporting progress: the monitor now watches one that never did.
+    await sql(f.db.url, `update monitors set pipeline_name = 'never_progressing' where id = '${made.body.id}'`);
+    const changed = await api().patch(`/v1/monitors/${made.body.id}`).send({ params: { stall_after: 'PT20M' } }).expect(400);
+    expect(changed.body.errors[0]).toMatchObject({ pointer: '/kind' });
+    await api().patch(`/v1/monitors/${made.body.id}`).send({ severity: 'critical' }).expect(200);
+    await api().delete(`/v1/monitors/${made.body.id}`).expect(200);
+    const reenabled = await api().patch(`/v1/monitors/${made.body.id}`).send({ enabled: true }).expect(400);
+    expect(reenabled.body.errors[0]).toMatchObject({ pointer: '/kind' });
+    expect((await api().get(`/v1/monitors/${made.body.id}`).expect(200)).body).toMatchObject({ enabled: false, severity: 'critical', params: { stall_after: 'PT10M' } });
+  });
+
   it('cron freshness: the next deadline is the next occurrence in its time zone plus grace, across the March DST change', async () => {
     // Friday 2026-03-27 12:00Z; Berlin moves to CEST (UTC+2) on Sunday 29 March.
     clock.set('2026-03-27T12:00:00Z');

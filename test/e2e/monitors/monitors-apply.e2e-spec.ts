@@ -126,6 +126,16 @@ monitors:
     expect(await counts()).toEqual(before);
   });
 
+  it('stalled is checked again when apply changes the params of a stalled monitor: refused naming the item, nothing written', async () => {
+    await sql(db.url, `insert into monitors (id, name, pipeline_name, kind, severity, params, resolve_after, enabled, created_at, updated_at)
+      values (gen_random_uuid(), 'stall watch', 'silent_stall', 'stalled', 'warning', '{"stall_after": "PT10M"}', 1, true, now(), now())`);
+    const before = await counts();
+    const run = await apply('monitors:\n  - { name: stall watch, pipeline_name: silent_stall, kind: stalled, params: { stall_after: PT20M } }\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/monitors\[0\]\.kind: stalled needs a pipeline that reports progress/);
+    expect(await counts()).toEqual(before);
+  });
+
   it('two applies at once run one after the other (the advisory lock): the unnamed monitors are created once', async () => {
     const file = join(dir, 'race.yaml');
     writeFileSync(file, 'monitors:\n  - { pipeline_name: race_apply, kind: run_failed }\n  - { pipeline_name: race_apply, kind: duration, params: { factor: 3 } }\n');

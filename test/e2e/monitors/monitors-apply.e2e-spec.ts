@@ -81,7 +81,9 @@ monitors:
     expect(dry.code).toBe(2);
     expect(dry.stdout).toMatch(/^~ update .*params → .*PT30M/m);
     expect(dry.stdout).toMatch(/^- disable .*run_failed on "nightly_orders"/m);
-    expect(dry.stdout).not.toContain('hand_made');
+    // The hand-made monitor is shown as kept, and is not a difference: two changes, not three.
+    expect(dry.stdout).toMatch(/^= keep [0-9a-f-]{36}: run_failed on "hand_made" \{\} critical: kept \(created through the API\)$/m);
+    expect(dry.stdout).toMatch(/^2 change\(s\); nothing written \(--dry-run\)$/m);
     expect((await apply(changed)).code).toBe(0);
     expect((await enabled()).map((m) => [m.pipeline_name, m.kind, m.params])).toEqual([
       ['hand_made', 'run_failed', {}],

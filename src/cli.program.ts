@@ -8,7 +8,7 @@ import { checkApiKeysArgs, runApiKeysCommand, type ApiKeysArgs } from './auth/ap
 import { MIGRATE_EXIT_HELP, runLintCommand, type MigrateArgs } from './migrator/migrate.command.js';
 import { loadRolesConfig } from './config/roles.config.js';
 import { ROLES_HELP, runRolesCommand } from './roles/roles.command.js';
-import { checkRunArgs, RUN_HELP } from './run-wrapper/run-args.js';
+import { checkRunArgs, RUN_HELP, type RunOptions } from './run-wrapper/run-args.js';
 
 // Each command imports what it runs when it runs (`await import`): a `migrate` command loads the ORM and the
 // migrator, never Nest's application or the service's feature modules, which only `api-keys` and `lineage`
@@ -134,11 +134,13 @@ function runCommand(program: Command, run: (work: () => Promise<number>) => Prom
     .description('run a command (a cron job, a script) and report it to the service as a run of --pipeline: its start, then success or failure with the exit status, the duration and the end of stderr')
     .requiredOption('--pipeline <name>', 'the pipeline the run belongs to')
     .option('--attempt <n>', 'which attempt of the run this is (1 to 1000; default 1)')
+    .option('--max-attempts <n>', 'how many attempts will be made (1 to 100, at least --attempt): a failure before the last opens no run_failed incident')
+    .option('--parent-execution-id <uuid>', 'the run that started this one (a DAG run for a task)')
     .option('--input-file <path>', 'what the run reads, recorded with it')
     .argument('<command...>', 'the command and its arguments, after --')
     .passThroughOptions()
     .addHelpText('after', RUN_HELP)
-    .action((command: string[], o: { pipeline: string; attempt?: string; inputFile?: string }) =>
+    .action((command: string[], o: RunOptions) =>
       run(async () => {
         const args = checkRunArgs(o, command);
         const { runWrapped } = await import('./run-wrapper/run.command.js');

@@ -11,22 +11,22 @@ const PATTERN = /^P(?:(\d{1,5})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,7})M)?(?:(\d{1,9}(
 /** The longest duration accepted anywhere: a year of days. */
 export const MAX_DURATION_MS = 366 * 86_400_000;
 
-/** Milliseconds of an ISO 8601 duration, or a reason it is refused. */
-export function parseIsoDuration(text: string): { ms: number } | { error: string } {
+/** Milliseconds of an ISO 8601 duration, or a reason it is refused; zero only with `zero` (a grace: none). */
+export function parseIsoDuration(text: string, options: { zero?: boolean } = {}): { ms: number } | { error: string } {
   const match = PATTERN.exec(text);
   if (!match || text === 'P' || text.endsWith('T')) {
     return { error: 'must be an ISO 8601 duration in days, hours, minutes and seconds, such as PT26H, PT15M or P1DT12H' };
   }
   const [, d, h, m, s] = match;
   const ms = Number(d ?? 0) * 86_400_000 + Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Math.round(Number(s ?? 0) * 1000);
-  if (ms <= 0) return { error: 'must be longer than zero' };
+  if (ms < 0 || (ms === 0 && !options.zero)) return { error: 'must be longer than zero' };
   if (ms > MAX_DURATION_MS) return { error: 'must be at most 366 days (P366D)' };
   return { ms };
 }
 
 /** The milliseconds of `value`, or an InvalidRequestError naming `pointer` (a JSON pointer into the body). */
-export function requireIsoDuration(value: unknown, pointer: string, where: InvalidParam['in'] = 'body'): number {
-  const parsed = typeof value === 'string' ? parseIsoDuration(value) : { error: 'must be an ISO 8601 duration string' };
+export function requireIsoDuration(value: unknown, pointer: string, where: InvalidParam['in'] = 'body', options: { zero?: boolean } = {}): number {
+  const parsed = typeof value === 'string' ? parseIsoDuration(value, options) : { error: 'must be an ISO 8601 duration string' };
   if ('error' in parsed) throw new InvalidRequestError({ in: where, pointer, detail: parsed.error });
   return parsed.ms;
 }

@@ -40,7 +40,12 @@ describe('loadClientConfig (the run wrapper)', () => {
     expect(problems.join()).not.toContain('my-secret-token');
   });
 
-  it('gives a wrapped command the whole environment, plus what the wrapper adds', () => {
+  it('gives a wrapped command the environment without the wrapper\'s key, plus what the wrapper adds', () => {
     expect(commandEnvironment({ PIPELINE_LEDGER_EXECUTION_ID: 'id' }, { PATH: '/bin', HOME: '/root' })).toEqual({ PATH: '/bin', HOME: '/root', PIPELINE_LEDGER_EXECUTION_ID: 'id' });
+    expect(commandEnvironment({ PIPELINE_LEDGER_EXECUTION_ID: 'id' }, { PATH: '/bin', PIPELINE_LEDGER_API_KEY: KEY, PIPELINE_LEDGER_URL: 'https://x' })).toEqual({
+      PATH: '/bin',
+      PIPELINE_LEDGER_URL: 'https://x',
+      PIPELINE_LEDGER_EXECUTION_ID: 'id',
+    });
   });
 });

@@ -47,7 +47,12 @@ export function loadClientConfig(env: Env = process.env): ClientConfig {
   return { url, apiKey, timeoutMs };
 }
 
-/** The environment a wrapped command runs with: the wrapper's own, whole (as a shell passes it on), plus `extra`. */
+/**
+ * The environment a wrapped command runs with: the wrapper's own (as a shell passes it on) without
+ * PIPELINE_LEDGER_API_KEY, plus `extra`. The key is the wrapper's: a command (or what it runs, or what it
+ * logs in a crash dump) has no need of it; one that posts about itself gets its own key another way.
+ */
 export function commandEnvironment(extra: Record<string, string>, env: Env = process.env): Record<string, string | undefined> {
-  return { ...env, ...extra };
+  const { PIPELINE_LEDGER_API_KEY: _key, ...rest } = env;
+  return { ...rest, ...extra };
 }

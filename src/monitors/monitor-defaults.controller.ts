@@ -3,10 +3,11 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { RequireScope } from '../auth/access.decorator.js';
-import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, problemResponse } from '../http/schemas.js';
+import { BODY_PROBLEMS, COMMON_PROBLEMS, NoQuery, Nullable, problemResponse } from '../http/schemas.js';
 import {
   EffectiveDefaultQuery,
   EffectiveDefaultResponse,
+  ListMonitorDefaultsQuery,
   MonitorDefaultKey,
   MonitorDefaultResponse,
   SetMonitorDefaultDto,
@@ -30,9 +31,14 @@ export class MonitorDefaultsController {
   }
 
   @Get()
-  @RouteSchema({ tags, summary: 'Every switch', querystring: NoQuery, response: { 200: Type.Object({ data: Type.Array(MonitorDefaultResponse) }), ...COMMON_PROBLEMS } })
-  async list(): Promise<{ data: MonitorDefaultResponse[] }> {
-    return { data: await this.defaults.list() };
+  @RouteSchema({
+    tags,
+    summary: 'The switches, a page at a time in (scope, name) order',
+    querystring: ListMonitorDefaultsQuery,
+    response: { 200: Type.Object({ data: Type.Array(MonitorDefaultResponse), next_cursor: Nullable(Type.String()) }), ...COMMON_PROBLEMS },
+  })
+  list(@Query() query: ListMonitorDefaultsQuery): Promise<{ data: MonitorDefaultResponse[]; next_cursor: string | null }> {
+    return this.defaults.list(query);
   }
 
   @Get('effective')

@@ -4,7 +4,9 @@ import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { queries, runQuery } from '../database/typed-sql.js';
 import { CLOCK, type Clock } from '../jobs/clock.js';
-import type { EffectiveDefaultResponse, MonitorDefaultKey, MonitorDefaultResponse, SetMonitorDefaultDto } from './dto/monitor-default.dto.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import type { EffectiveDefaultResponse, ListMonitorDefaultsQuery, MonitorDefaultKey, MonitorDefaultResponse, SetMonitorDefaultDto } from './dto/monitor-default.dto.js';
+import { DEFAULT_SCOPES } from './monitor-default.entity.js';
 import { defaultColumns, defaultRunFailedApplies, effectiveDefault, listDefaults } from './monitor-defaults.sql.js';
 
 /** The switches of the built-in run_failed monitor (docs/monitors.md "The default run_failed monitor"). */
@@ -33,8 +35,14 @@ export class MonitorDefaultsService {
     return rows.length > 0;
   }
 
-  async list(): Promise<MonitorDefaultResponse[]> {
-    return runQuery(this.em, listDefaults());
+  /** A page of switches, keyset on (scope, name) like the other lists. */
+  async list(query: ListMonitorDefaultsQuery): Promise<{ data: MonitorDefaultResponse[]; next_cursor: string | null }> {
+    const limit = query.limit ?? 100;
+    const after = query.cursor ? decodeCursor(query.cursor, { s: (v) => (DEFAULT_SCOPES as readonly string[]).includes(v), n: (v) => v.length > 0 }) : undefined;
+    const rows = await runQuery(this.em, listDefaults(after && { scope: after.s, name: after.n }, limit + 1));
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    return { data, next_cursor: rows.length > limit ? encodeCursor({ s: last.scope, n: last.name }) : null };
   }
 
   /** Whether the built-in run_failed monitor applies to a top-level run of `pipelineName` (see defaultRunFailedApplies). */

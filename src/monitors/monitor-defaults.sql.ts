@@ -53,9 +53,9 @@ export const defaultColumns = (eb: ExpressionBuilder<Database, 'monitor_defaults
   isoText(eb.ref('monitor_defaults.updated_at')).as('updated_at'),
 ];
 
-export const listDefaults = () =>
-  queries
-    .selectFrom('monitor_defaults')
-    .select(defaultColumns)
-    .orderBy('scope')
-    .orderBy('name');
+/** One page of switches in (scope, name) order after `after`: a range of monitor_defaults' primary key. */
+export const listDefaults = (after: { scope: string; name: string } | undefined, fetch: number) => {
+  const q = queries.selectFrom('monitor_defaults').select(defaultColumns);
+  const paged = after === undefined ? q : q.where(sql<boolean>`(monitor_defaults.scope, monitor_defaults.name) > (${after.scope}, ${after.name})`);
+  return paged.orderBy('monitor_defaults.scope').orderBy('monitor_defaults.name').limit(fetch);
+};

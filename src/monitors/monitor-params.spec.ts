@@ -18,6 +18,9 @@ describe('monitor params: validated and stored canonical', () => {
     ['freshness', { max_age: 'PT1560M' }, { max_age: 'P1DT2H' }],
     ['freshness', { timezone: 'UTC', cron: ' 0  6 * * 1-5 ' }, { cron: '0 6 * * 1-5', timezone: 'UTC', grace: 'PT0S' }],
     ['freshness', { cron: '0 6 * * *', timezone: 'Europe/Berlin', grace: 'PT900S' }, { cron: '0 6 * * *', timezone: 'Europe/Berlin', grace: 'PT15M' }],
+    ['freshness', { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0S' }, { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0S' }],
+    ['freshness', { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0M' }, { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0S' }],
+    ['freshness', { cron: '0 6 * * *', timezone: 'UTC', grace: 'P0DT0H' }, { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0S' }],
     ['freshness', { auto: true }, { auto: true }],
     ['duration', { factor: 2.5 }, { factor: 2.5, runs: 20 }],
     ['duration', { max_duration: 'PT90M' }, { max_duration: 'PT1H30M' }],
@@ -29,6 +32,9 @@ describe('monitor params: validated and stored canonical', () => {
   it('names the field, prefixed for an item of a monitors file', () => {
     expect(pointerOf(() => normaliseParams('freshness', { max_age: 'PT0S' }, '/monitors/4'))).toBe('/monitors/4/params/max_age');
     expect(pointerOf(() => normaliseParams('duration', { factor: 2, runs: 3.5 }))).toBe('/params/runs');
+    expect(pointerOf(() => normaliseParams('freshness', { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT' }))).toBe('/params/grace');
+    expect(pointerOf(() => normaliseParams('freshness', { cron: '0 6 * * *', timezone: 'UTC', grace: 0 }))).toBe('/params/grace');
+    expect(pointerOf(() => normaliseParams('freshness', { max_age: 'PT0M' }))).toBe('/params/max_age');
     expect(pointerOf(() => normaliseParams('stalled', { stall_after: 'PT1M', extra: 1 }))).toBe('/params/extra');
     expect(pointerOf(() => checkSeverity('freshness', { auto: true }, 'critical'))).toBe('/severity');
     expect(pointerOf(() => checkSeverity('freshness', { auto: true }, 'warning'))).toBeUndefined();

@@ -77,8 +77,8 @@ function freshness(p: Record<string, unknown>, at: At): FreshnessParams {
   if (typeof p.timezone !== 'string') invalid(at, '/params/timezone', 'is required with cron: an IANA time zone such as Europe/Berlin');
   const cron = p.cron.trim().replace(/\s+/g, ' ');
   parseCronSchedule(cron, p.timezone, { cron: `${at.base}/params/cron`, timezone: `${at.base}/params/timezone` });
-  // PT0S (no grace) is how it is stored and shown, so a monitor read back can be sent again as it is.
-  const grace = p.grace === undefined || p.grace === 'PT0S' ? 'PT0S' : duration(p.grace, at, 'grace');
+  // Parsed first, so every spelling of zero (PT0S, PT0M, P0D) means no grace, stored and shown as PT0S.
+  const grace = p.grace === undefined ? 'PT0S' : formatIsoDuration(requireIsoDuration(p.grace, `${at.base}/params/grace`, 'body', { zero: true }));
   return { cron, timezone: p.timezone, grace };
 }
 

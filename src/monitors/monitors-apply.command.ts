@@ -8,9 +8,9 @@ import type { InvalidParam } from '../common/problem.js';
 import { runQuery } from '../database/typed-sql.js';
 import { buildAjv } from '../http/validation.js';
 import { CreateMonitorDto } from './dto/monitor.dto.js';
-import { describeChange, planApply, type PlannedChange } from './monitors-plan.js';
+import { changesOf, describeChange, planApply, type PlannedChange } from './monitors-plan.js';
 import { normaliseMonitor, type MonitorSpec, type MonitorsService } from './monitors.service.js';
-import { enabledMonitorsWithOwner } from './monitors.sql.js';
+import { enabledMonitorsWithOwner, lockMonitorsApply } from './monitors.sql.js';
 
 export interface ApplyArgs {
   file: string;
@@ -84,17 +84,19 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
   }
   try {
     return await em.fork().transactional(async (tx) => {
+      await runQuery(tx, lockMonitorsApply());
       const current = await runQuery(tx, enabledMonitorsWithOwner());
       const owned = new Set(current.filter((m) => m.created_by_key === null).map((m) => m.id));
       const plan = planApply(current.map(({ created_by_key: _, ...m }) => m), desired, owned);
-      for (const change of plan) if (change.op === 'create') await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
+      const changes = changesOf(plan);
+      for (const change of changes) if (watchesAnew(change)) await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
       plan.forEach((change) => print(describeChange(change)));
       if (args.dryRun) {
-        print(plan.length === 0 ? 'no changes' : `${plan.length} change(s); nothing written (--dry-run)`);
-        return plan.length === 0 ? EXIT.ok : EXIT.usage;
+        print(changes.length === 0 ? 'no changes' : `${changes.length} change(s); nothing written (--dry-run)`);
+        return changes.length === 0 ? EXIT.ok : EXIT.usage;
       }
-      for (const change of plan) await applyChange(change, monitors, tx);
-      print(plan.length === 0 ? 'no changes' : `${plan.length} change(s) applied`);
+      for (const change of changes) await applyChange(change, monitors, tx);
+      print(changes.length === 0 ? 'no changes' : `${changes.length} change(s) applied`);
       return EXIT.ok;
     });
   } catch (error) {
@@ -104,7 +106,11 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
   }
 }
 
-async function applyChange(change: PlannedChange, monitors: MonitorsService, tx: EntityManager): Promise<void> {
+/** A change after which a monitor watches anew (created, or its params changed): stalled is checked again. */
+const watchesAnew = (change: PlannedChange): change is PlannedChange & { op: 'create' | 'update' } =>
+  change.op === 'create' || (change.op === 'update' && change.fields.includes('params'));
+
+async function applyChange(change: Exclude<PlannedChange, { op: 'keep' }>, monitors: MonitorsService, tx: EntityManager): Promise<void> {
   if (change.op === 'disable') await monitors.disable(change.monitor.id, tx);
   else if (change.op === 'create') await monitors.insert(change.spec, null, `/monitors/${change.index}`, tx);
   else {

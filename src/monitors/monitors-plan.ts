@@ -6,7 +6,12 @@ import type { MonitorSpec } from './monitors.service.js';
 export type PlannedChange =
   | { op: 'create'; spec: MonitorSpec; index: number }
   | { op: 'update'; id: string; spec: MonitorSpec; index: number; fields: (typeof CHANGEABLE)[number][] }
-  | { op: 'disable'; monitor: MonitorResponse };
+  | { op: 'disable'; monitor: MonitorResponse }
+  /** Not a change: an enabled monitor no item matched that apply does not own (made through the API with a key). */
+  | { op: 'keep'; monitor: MonitorResponse };
+
+/** The entries of a plan that change something: what is counted, written, and makes --dry-run exit 2. */
+export const changesOf = (plan: readonly PlannedChange[]) => plan.filter((c): c is Exclude<PlannedChange, { op: 'keep' }> => c.op !== 'keep');
 
 /** What a monitor is, for matching, comparing and printing: the API's response and a file's item alike. */
 type Shape = Pick<MonitorSpec, 'name' | 'pipeline_name' | 'kind' | 'severity' | 'resolve_after'> & { params: object };
@@ -41,9 +46,11 @@ export function planApply(current: readonly MonitorResponse[], desired: readonly
     const fields = CHANGEABLE.filter((f) => !sameJson(match[f], spec[f]));
     if (fields.length > 0) changes.push({ op: 'update', id: match.id, spec, index, fields });
   });
-  for (const m of unmatched.values()) if (ownedIds.has(m.id)) changes.push({ op: 'disable', monitor: m });
-  // Disables first, so a name a file moves to a new monitor is free when that monitor is created.
-  return [...changes.filter((c) => c.op === 'disable'), ...changes.filter((c) => c.op !== 'disable')];
+  for (const m of unmatched.values()) changes.push({ op: ownedIds.has(m.id) ? 'disable' : 'keep', monitor: m });
+  // Disables first, so a name a file moves to a new monitor is free when that monitor is created; keeps last.
+  // (sort is stable: creates and updates stay in the file's order)
+  const rank = (c: PlannedChange) => (c.op === 'disable' ? 0 : c.op === 'keep' ? 2 : 1);
+  return changes.sort((a, b) => rank(a) - rank(b));
 }
 
 const describe = (m: Shape) =>
@@ -58,5 +65,7 @@ export function describeChange(change: PlannedChange): string {
       return `~ update ${change.id} (monitors[${change.index}]): ${change.fields.map((f) => `${f} → ${JSON.stringify(change.spec[f])}`).join(', ')}`;
     case 'disable':
       return `- disable ${change.monitor.id}: ${describe(change.monitor)}`;
+    case 'keep':
+      return `= keep ${change.monitor.id}: ${describe(change.monitor)}: kept (created through the API)`;
   }
 }

@@ -39,6 +39,11 @@ export function normaliseMonitor(body: CreateMonitorDto, base = ''): MonitorSpec
   return { name: body.name ?? null, pipeline_name: body.pipeline_name, kind: body.kind, severity, params, resolve_after: body.resolve_after ?? 1 };
 }
 
+/** Runs `work` in the caller's transaction (monitors apply) or, for a request, in one of its own. */
+function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return em.isInTransaction() ? work(em) : em.fork().transactional(work);
+}
+
 /** Monitors: create, read, change and disable (docs/monitors.md). Evaluation lives elsewhere. */
 @Injectable()
 export class MonitorsService {
@@ -93,14 +98,25 @@ export class MonitorsService {
    * re-enabling, moves a cron freshness monitor's deadline to the next occurrence after now.
    */
   async update(id: string, body: UpdateMonitorDto, em: EntityManager = this.em): Promise<MonitorResponse> {
-    const [current] = await runQuery(em, selectMonitor(id));
+    return inTransaction(em, (tx) => this.updateLocked(id, body, tx));
+  }
+
+  /**
+   * The read is `for update`: a DELETE (or another PATCH) of the same monitor waits, or is waited for, so the
+   * `enabled` written back is the one just read, never a disable that committed in between.
+   */
+  private async updateLocked(id: string, body: UpdateMonitorDto, em: EntityManager): Promise<MonitorResponse> {
+    const [current] = await runQuery(em, selectMonitor(id).forUpdate());
     if (!current) throw new MonitorNotFoundError(id);
     const params = body.params === undefined ? (current.params as MonitorParams) : normaliseParams(current.kind, body.params);
     const severity = body.severity ?? current.severity;
     checkSeverity(current.kind, params, severity);
     const enabled = body.enabled ?? current.enabled;
     const now = this.clock.now();
-    const rescheduled = !sameJson(params, current.params) || (enabled && !current.enabled);
+    const paramsChanged = !sameJson(params, current.params);
+    // The same rule as on create: a stalled monitor that starts watching again, or watches differently.
+    if (enabled && (paramsChanged || !current.enabled)) await this.checkStalledAllowed(current, '', em);
+    const rescheduled = paramsChanged || (enabled && !current.enabled);
     const update = queries
       .updateTable('monitors')
       .set({
@@ -123,9 +139,11 @@ export class MonitorsService {
 
   /** Disables a monitor (its incidents keep pointing at it); disabling a disabled one changes nothing. */
   async disable(id: string, em: EntityManager = this.em): Promise<MonitorResponse> {
-    const [current] = await runQuery(em, selectMonitor(id));
-    if (!current) throw new MonitorNotFoundError(id);
-    return current.enabled ? this.update(id, { enabled: false }, em) : current;
+    return inTransaction(em, async (tx) => {
+      const [current] = await runQuery(tx, selectMonitor(id).forUpdate());
+      if (!current) throw new MonitorNotFoundError(id);
+      return current.enabled ? this.updateLocked(id, { enabled: false }, tx) : current;
+    });
   }
 
   private deadlineOf(kind: MonitorKind, params: MonitorParams, now: Date): { deadline_occurrence: Date | null; next_deadline_at: Date | null } {
@@ -133,8 +151,11 @@ export class MonitorsService {
     return { deadline_occurrence: next?.occurrence ?? null, next_deadline_at: next?.deadline ?? null };
   }
 
-  /** stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which). */
-  async checkStalledAllowed(spec: MonitorSpec, base: string, em: EntityManager = this.em): Promise<void> {
+  /**
+   * stalled needs a pipeline that reports progress (monitors.sql.ts says exactly which): checked on create,
+   * and on a change that re-enables a stalled monitor or changes its params (PATCH, monitors apply).
+   */
+  async checkStalledAllowed(spec: Pick<MonitorSpec, 'kind' | 'pipeline_name'>, base: string, em: EntityManager = this.em): Promise<void> {
     if (spec.kind !== 'stalled') return;
     const [{ reports }] = await runQuery(em, pipelineReportsProgress(spec.pipeline_name));
     if (!reports) {

@@ -77,3 +77,13 @@ export const enabledMonitorsWithOwner = () =>
     .select((eb) => [...monitorColumns(eb), 'monitors.created_by_key'])
     .where('monitors.enabled', '=', true)
     .orderBy('monitors.id');
+
+/**
+ * The advisory lock key of `monitors apply` ("pl_mon"), taken first in its transaction: two applies (two
+ * deploys at once) run one after the other, so the second plans against what the first wrote and does not
+ * create the same monitors again. Any constant every replica and CLI agrees on; no other lock of the
+ * service uses it.
+ */
+export const MONITORS_APPLY_LOCK = 0x706c5f6d6f6e;
+
+export const lockMonitorsApply = () => queries.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(MONITORS_APPLY_LOCK)})`.as('locked'));

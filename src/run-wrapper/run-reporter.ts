@@ -5,6 +5,8 @@ export interface RunIdentity {
   executionId: string;
   pipeline: string;
   attempt: number | undefined;
+  maxAttempts: number | undefined;
+  parentExecutionId: string | undefined;
   inputFile: string | undefined;
   /** The program, for error_details: never its arguments, which may hold secrets. */
   program: string;
@@ -67,8 +69,11 @@ export class RunReporter {
   }
 
   private createBody(): Record<string, unknown> {
-    const { executionId, pipeline, attempt, inputFile } = this.run;
-    return { execution_id: executionId, pipeline_name: pipeline, ...(attempt === undefined ? {} : { attempt }), ...(inputFile === undefined ? {} : { input_file: inputFile }) };
+    const { executionId, pipeline, attempt, maxAttempts, parentExecutionId, inputFile } = this.run;
+    const optional = { attempt, max_attempts: maxAttempts, parent_execution_id: parentExecutionId, input_file: inputFile };
+    // Only what was given: the service's defaults stand for the rest.
+    const given = Object.entries(optional).filter(([, value]) => value !== undefined);
+    return { execution_id: executionId, pipeline_name: pipeline, ...Object.fromEntries(given) };
   }
 
   private endFailed(outcome: RunOutcome, reply: Reply & { ok: false }): void {

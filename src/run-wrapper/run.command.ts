@@ -17,7 +17,8 @@ const warn = (line: string) => void process.stderr.write(`pipeline-ledger run: $
 function reporterFor(args: RunArgs, executionId: string): RunReporter | undefined {
   try {
     const client = new LedgerClient(loadClientConfig());
-    return new RunReporter(client, { executionId, pipeline: args.pipeline, attempt: args.attempt, inputFile: args.inputFile, program: args.command[0] }, warn);
+    const { pipeline, attempt, maxAttempts, parentExecutionId, inputFile } = args;
+    return new RunReporter(client, { executionId, pipeline, attempt, maxAttempts, parentExecutionId, inputFile, program: args.command[0] }, warn);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     warn(`not reporting to Pipeline Ledger: ${error.problems.join('; ')}; the command runs anyway`);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StoredPipelineName, StringEnum } from '../../http/schemas.js';
+import { Cursor, Limit, Nullable, StoredPipelineName, StringEnum } from '../../http/schemas.js';
 import { DEFAULT_SCOPES } from '../monitor-default.entity.js';
 
 const Scope = StringEnum(DEFAULT_SCOPES, { description: 'namespace: every pipeline named `<name>/…` (an OpenLineage namespace); pipeline: one pipeline.' });
@@ -16,6 +16,9 @@ export type SetMonitorDefaultDto = Static<typeof SetMonitorDefaultDto>;
 
 export const MonitorDefaultKey = Type.Object({ scope: Scope, name: StoredPipelineName }, { additionalProperties: false });
 export type MonitorDefaultKey = Static<typeof MonitorDefaultKey>;
+
+export const ListMonitorDefaultsQuery = Type.Object({ limit: Type.Optional(Limit(500, 100)), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
+export type ListMonitorDefaultsQuery = Static<typeof ListMonitorDefaultsQuery>;
 
 export const EffectiveDefaultQuery = Type.Object({ pipeline_name: StoredPipelineName }, { additionalProperties: false });
 export type EffectiveDefaultQuery = Static<typeof EffectiveDefaultQuery>;

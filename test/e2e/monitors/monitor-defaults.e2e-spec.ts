@@ -28,11 +28,18 @@ describe('the default run_failed monitor: global, per namespace, per pipeline', 
     await http(app).delete('/v1/monitor-defaults').query({ scope: 'pipeline', name: 'airflow/orders_dag' }).expect(204);
     await http(app).delete('/v1/monitor-defaults').query({ scope: 'pipeline', name: 'airflow/orders_dag' }).expect(404);
     expect(await effective(app, 'airflow/orders_dag')).toMatchObject({ run_failed: false, decided_by: 'namespace' });
-    const list = (await http(app).get('/v1/monitor-defaults').expect(200)).body.data;
-    expect(list.map((d: { scope: string; name: string; run_failed: boolean }) => [d.scope, d.name, d.run_failed])).toEqual([
+    const list = (await http(app).get('/v1/monitor-defaults').expect(200)).body;
+    expect(list.next_cursor).toBeNull();
+    expect(list.data.map((d: { scope: string; name: string; run_failed: boolean }) => [d.scope, d.name, d.run_failed])).toEqual([
       ['namespace', 'airflow', false],
       ['namespace', 'airflow/prod', true],
     ]);
+    // Paged like the other lists: a keyset cursor on (scope, name).
+    const first = (await http(app).get('/v1/monitor-defaults').query({ limit: 1 }).expect(200)).body;
+    expect(first.data.map((d: { name: string }) => d.name)).toEqual(['airflow']);
+    const second = (await http(app).get('/v1/monitor-defaults').query({ limit: 1, cursor: first.next_cursor }).expect(200)).body;
+    expect(second).toMatchObject({ data: [{ name: 'airflow/prod' }], next_cursor: null });
+    await http(app).get('/v1/monitor-defaults').query({ cursor: 'garbage' }).expect(400);
   });
 
   it('a pipeline with its own enabled run_failed monitor does not also get the default; disabling it brings the default back', async () => {

@@ -38,7 +38,7 @@ describe('monitors API: create, read, change, disable; validation writes nothing
     ['six-field cron', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 0 6 * * *', timezone: 'UTC' } }, '/params/cron'],
     ['unknown time zone', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'Europe/Atlantis' } }, '/params/timezone'],
     ['cron without time zone', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *' } }, '/params/timezone'],
-    ['zero grace', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'UTC', grace: 'PT0M' } }, '/params/grace'],
+    ['grace not a duration', { pipeline_name: 'p', kind: 'freshness', params: { cron: '0 6 * * *', timezone: 'UTC', grace: '15 minutes' } }, '/params/grace'],
     ['auto critical', { pipeline_name: 'p', kind: 'freshness', severity: 'critical', params: { auto: true } }, '/severity'],
     ['auto false', { pipeline_name: 'p', kind: 'freshness', params: { auto: false } }, '/params/auto'],
     ['duration factor 1', { pipeline_name: 'p', kind: 'duration', params: { factor: 1 } }, '/params/factor'],
@@ -117,6 +117,21 @@ describe('monitors API: create, read, change, disable; validation writes nothing
     await api().post(`/v1/executions/${run.execution_id}/events`).send({ type: 'progress' }).expect(201);
     const ok = await api().post('/v1/monitors').send({ pipeline_name: 'quiet_job', kind: 'stalled', params: { stall_after: 'PT600S' } }).expect(201);
     expect(ok.body).toMatchObject({ severity: 'warning', params: { stall_after: 'PT10M' } });
+  });
+
+  it('stalled is checked again when a PATCH re-enables it or changes its params; other changes pass', async () => {
+    const run = await recordRun(f.t.app, { pipeline_name: 'once_progressing', status: 'running' });
+    await api().post(`/v1/executions/${run.execution_id}/events`).send({ type: 'progress' }).expect(201);
+    const made = await api().post('/v1/monitors').send({ pipeline_name: 'once_progressing', kind: 'stalled', params: { stall_after: 'PT10M' } }).expect(201);
+    // As if the pipeline had stopped reporting progress: the monitor now watches one that never did.
+    await sql(f.db.url, `update monitors set pipeline_name = 'never_progressing' where id = '${made.body.id}'`);
+    const changed = await api().patch(`/v1/monitors/${made.body.id}`).send({ params: { stall_after: 'PT20M' } }).expect(400);
+    expect(changed.body.errors[0]).toMatchObject({ pointer: '/kind' });
+    await api().patch(`/v1/monitors/${made.body.id}`).send({ severity: 'critical' }).expect(200);
+    await api().delete(`/v1/monitors/${made.body.id}`).expect(200);
+    const reenabled = await api().patch(`/v1/monitors/${made.body.id}`).send({ enabled: true }).expect(400);
+    expect(reenabled.body.errors[0]).toMatchObject({ pointer: '/kind' });
+    expect((await api().get(`/v1/monitors/${made.body.id}`).expect(200)).body).toMatchObject({ enabled: false, severity: 'critical', params: { stall_after: 'PT10M' } });
   });
 
   it('cron freshness: the next deadline is the next occurrence in its time zone plus grace, across the March DST change', async () => {

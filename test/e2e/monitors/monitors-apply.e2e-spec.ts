@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MONITORS_APPLY_LOCK } from '../../../src/monitors/monitors.sql.js';
+import { eventually } from '../../support/eventually.js';
 import { spawnNode } from '../../support/spawn.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../support/test-database.js';
 
@@ -78,7 +81,9 @@ monitors:
     expect(dry.code).toBe(2);
     expect(dry.stdout).toMatch(/^~ update .*params → .*PT30M/m);
     expect(dry.stdout).toMatch(/^- disable .*run_failed on "nightly_orders"/m);
-    expect(dry.stdout).not.toContain('hand_made');
+    // The hand-made monitor is shown as kept, and is not a difference: two changes, not three.
+    expect(dry.stdout).toMatch(/^= keep [0-9a-f-]{36}: run_failed on "hand_made" \{\} critical: kept \(created through the API\)$/m);
+    expect(dry.stdout).toMatch(/^2 change\(s\); nothing written \(--dry-run\)$/m);
     expect((await apply(changed)).code).toBe(0);
     expect((await enabled()).map((m) => [m.pipeline_name, m.kind, m.params])).toEqual([
       ['hand_made', 'run_failed', {}],
@@ -121,5 +126,39 @@ monitors:
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/monitors\[0\]\.kind: stalled needs a pipeline that reports progress/);
     expect(await counts()).toEqual(before);
+  });
+
+  it('stalled is checked again when apply changes the params of a stalled monitor: refused naming the item, nothing written', async () => {
+    await sql(db.url, `insert into monitors (id, name, pipeline_name, kind, severity, params, resolve_after, enabled, created_at, updated_at)
+      values (gen_random_uuid(), 'stall watch', 'silent_stall', 'stalled', 'warning', '{"stall_after": "PT10M"}', 1, true, now(), now())`);
+    const before = await counts();
+    const run = await apply('monitors:\n  - { name: stall watch, pipeline_name: silent_stall, kind: stalled, params: { stall_after: PT20M } }\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/monitors\[0\]\.kind: stalled needs a pipeline that reports progress/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('two applies at once run one after the other (the advisory lock): the unnamed monitors are created once', async () => {
+    const file = join(dir, 'race.yaml');
+    writeFileSync(file, 'monitors:\n  - { pipeline_name: race_apply, kind: run_failed }\n  - { pipeline_name: race_apply, kind: duration, params: { factor: 3 } }\n');
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    const waiting = async () => (await sql<{ n: number }>(db.url, `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`))[0].n;
+    let runs;
+    try {
+      // Another apply in its transaction: both of these must wait for it, and then for each other.
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(${MONITORS_APPLY_LOCK})`);
+      runs = [1, 2].map(() => spawnNode(['dist/cli.js', 'monitors', 'apply', '-f', file], { DATABASE_URL: db.url }));
+      expect(await eventually(async () => (await waiting()) === 2)).toBe(true);
+      expect((await sql<{ n: number }>(db.url, `select count(*)::int as n from monitors where pipeline_name = 'race_apply'`))[0].n).toBe(0);
+      await holder.query('commit');
+    } finally {
+      await holder.end();
+    }
+    const codes = await Promise.all(runs.map(async (r) => (await r.exited).code));
+    expect(codes).toEqual([0, 0]);
+    const made = await sql<{ kind: string }>(db.url, `select kind from monitors where pipeline_name = 'race_apply' and enabled order by kind`);
+    expect(made.map((m) => m.kind)).toEqual(['duration', 'run_failed']);
   });
 });

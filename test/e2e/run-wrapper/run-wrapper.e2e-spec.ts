@@ -74,6 +74,31 @@ describe('run: a wrapped command reported as a run', () => {
     expect((await onlyRun('wrap_trap')).error_details).toMatch(/^sh: exit status 7 after/);
   });
 
+  it('the command does not see the wrapper\'s key, but gets the run\'s id and the rest of the environment', async () => {
+    const show = 'printf "key=%s id=%s url=%s" "${PIPELINE_LEDGER_API_KEY-unset}" "${PIPELINE_LEDGER_EXECUTION_ID-unset}" "${PIPELINE_LEDGER_URL-unset}"';
+    const run = await finished(wrapper(['--pipeline', 'wrap_env', '--', 'sh', '-c', show], env));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`key=unset id=${(await onlyRun('wrap_env')).execution_id} url=${env.PIPELINE_LEDGER_URL}`);
+    expect(run.stdout).not.toContain(f.t.key);
+  });
+
+  it('the documented retry loop: attempts 1 and 2 of 3 failing open no incident, attempt 3 failing opens one', async () => {
+    const incidents = async () => (await http(f.t.app).get('/v1/incidents').query({ pipeline_name: 'wrap_retry', kind: 'run_failed', status: 'open' }).expect(200)).body.data as unknown[];
+    const attempt = (n: number) => finished(wrapper(['--pipeline', 'wrap_retry', '--attempt', String(n), '--max-attempts', '3', '--', 'sh', '-c', 'exit 4'], env));
+    for (const n of [1, 2]) expect((await attempt(n)).code).toBe(4);
+    const failed = (attempt: number) => expect.objectContaining({ attempt, max_attempts: 3, status: 'failed' });
+    expect(await runs('wrap_retry')).toEqual(expect.arrayContaining([failed(1), failed(2)]));
+    expect(await incidents()).toEqual([]);
+    expect((await attempt(3)).code).toBe(4);
+    expect(await incidents()).toHaveLength(1);
+  });
+
+  it('--parent-execution-id is recorded with the run', async () => {
+    const parent = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    expect((await finished(wrapper(['--pipeline', 'wrap_child', '--parent-execution-id', parent, '--', 'true'], env))).code).toBe(0);
+    expect(await onlyRun('wrap_child')).toMatchObject({ parent_execution_id: parent, status: 'succeeded' });
+  });
+
   it('a key the service refuses: the command still runs and keeps its status; one line names the answer, never the key', async () => {
     const wrong = `${f.t.key.slice(0, -4)}AAAA`;
     const run = await finished(wrapper(['--pipeline', 'wrap_badkey', '--', 'sh', '-c', 'echo ran; exit 5'], { ...env, PIPELINE_LEDGER_API_KEY: wrong }));

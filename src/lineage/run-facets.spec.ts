@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { runScheduleOf } from './run-facets.js';
 
 describe('runScheduleOf', () => {
-  it('reads nominalStartTime as the covered period, in UTC', () => {
+  it('reads the nominal end as the time the run stands for (else the start), in UTC', () => {
     expect(runScheduleOf({ nominalTime: { nominalStartTime: '2020-12-17T03:00:00.001Z', nominalEndTime: '2020-12-17T04:00:00.001Z' } }))
-      .toEqual({ nominalTime: '2020-12-17T03:00:00.001Z', attempt: 1, maxAttempts: null });
+      .toEqual({ nominalTime: '2020-12-17T04:00:00.001Z', attempt: 1, maxAttempts: null });
     expect(runScheduleOf({ nominalTime: { nominalStartTime: '2026-03-29T02:30:00+02:00' } }).nominalTime).toBe('2026-03-29T00:30:00.000Z');
   });
 

@@ -18,6 +18,8 @@ export class Migration20261204150917_add_run_coverage_and_max_attempts_online ex
   }
 
   override down(): void | Promise<void> {
+    this.addSql(`alter table "pipeline_executions" drop constraint "pipeline_executions_max_attempts_positive";`);
+    this.addSql(`alter table "pipeline_executions" add constraint "pipeline_executions_max_attempts_positive" check (max_attempts >= 1) not valid;`);
     this.addSql(`drop index concurrently if exists "pipeline_executions_succeeded_covered_idx";`);
   }
 

@@ -17,7 +17,8 @@ export class Migration20261204151111_add_manage_scope_online extends Migration {
   }
 
   override down(): void | Promise<void> {
-    // nothing to undo here: validating a constraint changes no schema; the first part's down() drops it
+    this.addSql(`alter table "api_keys" drop constraint "api_keys_scopes_known";`);
+    this.addSql(`alter table "api_keys" add constraint "api_keys_scopes_known" check (cardinality(scopes) > 0 and scopes <@ array['ingest', 'read', 'manage', 'admin']::text[]) not valid;`);
   }
 
 }

@@ -17,7 +17,7 @@ export interface PipelineLink {
 @Check({ name: 'pipelines_links_is_array', expression: `jsonb_typeof(links) = 'array'` })
 @Check({ name: 'pipelines_cron_has_timezone', expression: '(schedule_cron is null) = (schedule_timezone is null)' })
 @Check({ name: 'pipelines_one_schedule', expression: 'schedule_cron is null or schedule_every is null' })
-@Check({ name: 'pipelines_every_positive', expression: `schedule_every > interval '0'` })
+@Check({ name: 'pipelines_every_positive', expression: `schedule_every > '00:00:00'::interval` })
 // The list's filters; each page walks names in order (the primary key, or this partial index for the default list).
 @Index({ name: 'pipelines_owner_name_idx', properties: ['owner', 'name'] })
 @Index({ name: 'pipelines_team_name_idx', properties: ['team', 'name'] })

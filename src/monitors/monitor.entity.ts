@@ -14,7 +14,7 @@ import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 @Check({ name: 'monitors_kind_known', expression: `kind in ('run_failed', 'freshness', 'duration', 'stalled')` })
 @Check({ name: 'monitors_severity_known', expression: `severity in ('warning', 'critical')` })
 @Check({ name: 'monitors_params_is_object', expression: `jsonb_typeof(params) = 'object'` })
-@Check({ name: 'monitors_resolve_after_positive', expression: 'resolve_after between 1 and 100' })
+@Check({ name: 'monitors_resolve_after_positive', expression: 'resolve_after >= 1 and resolve_after <= 100' })
 @Check({ name: 'monitors_disabled_at_iff_disabled', expression: '(disabled_at is null) = enabled' })
 @Unique({ name: 'monitors_name_enabled_key', properties: ['name'], where: 'enabled and name is not null' })
 @Index({ name: 'monitors_pipeline_enabled_idx', properties: ['pipelineName'], where: 'enabled' })

@@ -16,8 +16,21 @@ const ONLINE_NOTE =
 
 const NOT_TRANSACTIONAL = `  override isTransactional(): boolean {\n    return false; // each step commits before the next; CREATE INDEX CONCURRENTLY cannot run in a transaction\n  }\n\n`;
 
-const NOTHING_TO_UNDO =
-  '  override down(): void | Promise<void> {\n    // nothing to undo here: validating a constraint changes no schema; the first part\'s down() drops it\n  }\n\n';
+/**
+ * The down() of an online VALIDATE: the constraint as the first part added it, NOT VALID again (PostgreSQL
+ * cannot un-validate one), so that reverting the online part restores exactly the schema before it.
+ */
+function notValidAgain(transactionalUp: string[], onlineUp: string[]): string[] {
+  const undo: string[] = [];
+  for (const step of onlineUp) {
+    const validate = /^(alter table "[^"]+") validate constraint ("[^"]+");$/.exec(step);
+    if (!validate) continue;
+    const [, head, name] = validate;
+    const added = transactionalUp.map((sql) => new RegExp(`add constraint ${name} (.*?) not valid`).exec(sql)).find(Boolean);
+    if (added) undo.unshift(`${head} drop constraint ${name};`, `${head} add constraint ${name} ${added[1]} not valid;`);
+  }
+  return undo;
+}
 
 interface MigrationFileName {
   className: string;
@@ -34,7 +47,8 @@ interface MigrationFileName {
  */
 export class SafeMigrationGenerator extends TSMigrationGenerator {
   override async generate(diff: MigrationSql, path?: string, name = ''): Promise<[string, string]> {
-    const { transactional, online } = toSafeForm(diff);
+    const { transactional, online: moved } = toSafeForm(diff);
+    const online = { up: moved.up, down: [...notValidAgain(transactional.up, moved.up), ...moved.down] };
     if (online.up.length === 0) return super.generate(diff, path, name);
     const dir = await this.directory(path);
     const now = Date.now();
@@ -66,9 +80,6 @@ export class SafeMigrationGenerator extends TSMigrationGenerator {
     const { fs } = await import('@mikro-orm/core/fs-utils');
     let code = (await this.generateMigrationFile(file.className, sql)).replace(/^(import [^\n]*\n\n)/, `$1${note}`);
     if (online) code = code.replace(`  override name = '${file.className}';\n\n`, (line) => `${line}${NOT_TRANSACTIONAL}`);
-    // MikroORM leaves down() out when it has no statement, and a migration without one cannot be reverted
-    // (nor linted): an online part that only validates has nothing of its own to undo.
-    if (online && sql.down.length === 0) code = code.replace(/\n}\n$/, `\n${NOTHING_TO_UNDO}}\n`);
     await fs.writeFile(`${dir}/${file.fileName}`, code, { flush: true });
     return [code, file.fileName];
   }

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../jobs/clock.js';
 import { MONITORS_TICK_TASK } from '../monitors/evaluation/monitors-tick.task.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ALERTING_STATE } from './alerting.sql.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../common/with-timeout.js';
 
 /** Seconds from `at` (text from the database) to `now`; null when there is no `at`. */
 const ageSeconds = (at: string | null, now: Date) => (at === null ? null : Math.max(0, (now.getTime() - new Date(at).getTime()) / 1000));

@@ -3,7 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { MigrationService } from '../migrator/migration.service.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../common/with-timeout.js';
 
 /**
  * The probe is unauthenticated, so it says only what kind of failure it saw (an error code such as

@@ -1,4 +1,5 @@
 import { Gauge, type Metric, type Registry } from 'prom-client';
+import { withTimeout } from '../common/with-timeout.js';
 
 /** How long one scrape gauge may take to read (Prometheus's own scrape timeout is 10 s by default). */
 export const SCRAPE_READ_TIMEOUT_MS = 3_000;
@@ -18,8 +19,6 @@ export interface ScrapeGauge<L extends string> {
   read(): Promise<Sample<L>[]>;
 }
 
-class ReadTimeout extends Error {}
-
 /**
  * A gauge exposing exactly the samples last read: prom-client's own Gauge reports 0 for a gauge without
  * labels that has no value, which would pass a failed read off as a real zero (no one waiting).
@@ -38,14 +37,6 @@ class SampledGauge {
     const values = this.samples.map(({ labels, value }) => ({ labels: labels ?? {}, value }));
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
-}
-
-function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ReadTimeout(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -90,7 +81,7 @@ export class ScrapeGauges {
   private async readOne(entry: (typeof this.entries)[number]): Promise<void> {
     const label = { gauge: entry.spec.name };
     try {
-      entry.gauge.samples = await bounded(entry.spec.read(), SCRAPE_READ_TIMEOUT_MS);
+      entry.gauge.samples = await withTimeout(entry.spec.read(), SCRAPE_READ_TIMEOUT_MS, `reading ${entry.spec.name}`);
       this.success.set(label, 1);
       if (entry.failing !== undefined) this.logger.log(`metrics: ${entry.spec.name} can be read again`);
       entry.failing = undefined;

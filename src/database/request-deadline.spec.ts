@@ -40,6 +40,15 @@ describe('a request database deadline', () => {
     expect(abandon).toHaveBeenCalledWith(undefined);
   });
 
+  it('counts the budget spent once its timer has fired, even if the clock says otherwise (timers fire early)', async () => {
+    const budget = new DatabaseBudget(10, () => 0);
+    await expect(budget.run(never, () => undefined)).rejects.toBeInstanceOf(DatabaseDeadlineError);
+    expect(budget.remainingMs()).toBe(0);
+    const start = jest.fn(never);
+    await expect(budget.run(start, jest.fn())).rejects.toMatchObject({ code: 'DATABASE.UNAVAILABLE' });
+    expect(start).not.toHaveBeenCalled();
+  });
+
   it('passes a failing call on as it is', async () => {
     const budget = new DatabaseBudget(1_000);
     const error = new Error('connect ECONNREFUSED');

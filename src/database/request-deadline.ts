@@ -36,6 +36,7 @@ export class DatabaseBudget {
   private pending = 0;
   private since = 0;
   private done = false;
+  private exhausted = false;
 
   constructor(
     readonly limitMs: number,
@@ -55,6 +56,7 @@ export class DatabaseBudget {
   }
 
   remainingMs(): number {
+    if (this.exhausted) return 0;
     return this.limitMs - this.spentMs - (this.pending > 0 ? this.now() - this.since : 0);
   }
 
@@ -79,7 +81,12 @@ export class DatabaseBudget {
         this.leave();
         finish();
       };
-      const timer = setTimeout(() => settle(() => (reject(new DatabaseDeadlineError(this.limitMs)), abandon(started))), remaining);
+      // A timer may fire a fraction of a millisecond before the stopwatch reaches the limit: once it has
+      // fired the budget is spent, whatever the clock says.
+      const timer = setTimeout(() => {
+        this.exhausted = true;
+        settle(() => (reject(new DatabaseDeadlineError(this.limitMs)), abandon(started)));
+      }, remaining);
       started.then(
         (value) => settle(() => resolve(value)),
         (error: unknown) => settle(() => reject(error)),

@@ -14,6 +14,11 @@ const POOL_MAX = 6;
 const SHUTDOWN_GRACE_MS = 2_000;
 /** What an answer may take beyond its bound: the HTTP round trip and the error path. */
 const MARGIN_MS = 500;
+/**
+ * The same for the frozen server's bounds, which a loaded two-core machine (CI, with other suites running)
+ * has overshot by 150 ms: still far below a hang, and the readiness bound stays below the backstop.
+ */
+const FROZEN_MARGIN_MS = 1_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const took = (a: { startedAt: number; endedAt: number }) => a.endedAt - a.startedAt;
 
@@ -136,10 +141,10 @@ describe('PostgreSQL outages under write load', () => {
     ]).finally(thaw);
     for (const a of answers) {
       expect(isOutageProblem(a.status, { contentType: a.headers['content-type'] as string, retryAfter: a.headers['retry-after'] as string }, JSON.parse(a.text))).toBe(true);
-      expect(a.ms).toBeLessThan(BACKSTOP_MS + MARGIN_MS);
+      expect(a.ms).toBeLessThan(BACKSTOP_MS + FROZEN_MARGIN_MS);
     }
     expect(ready.status).toBe(503);
-    expect(ready.ms).toBeLessThan(CONNECT_TIMEOUT_MS + MARGIN_MS);
+    expect(ready.ms).toBeLessThan(CONNECT_TIMEOUT_MS + FROZEN_MARGIN_MS);
     expect((await write()).status).toBe(201);
     expect(exitedAt).toBeUndefined();
   });

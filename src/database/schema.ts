@@ -80,11 +80,17 @@ export interface DataQualityMetricsTable {
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   execution_id: string | null;
   created_at: DefaultedTimestamp;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
 }
 
 /** Written only by the rollup's triggers (src/quality/metric-hours.sql.ts): read-only here. */
 export interface DataQualityMetricHoursTable {
   pipeline_name: string;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
   metric_type: string;
   hour: Timestamp;
   /** bigint: pg returns it as text. */
@@ -163,6 +169,23 @@ export interface IncidentsTable {
   acknowledged_by: string | null;
   acknowledged_at: NullableTimestamp;
   evidence: Json<Record<string, unknown>>;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
+}
+
+export interface MetricSeriesTable {
+  series_id: string;
+  pipeline_name: string;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
+  metric_type: string;
+  first_recorded_at: Timestamp;
+  last_recorded_at: Timestamp;
+  last_metric_id: string;
+  last_value: number;
+  point_count: ColumnType<string, never, never>;
 }
 
 export interface IncidentEventsTable {
@@ -210,6 +233,7 @@ export interface Database {
   pipeline_execution_events: PipelineExecutionEventsTable;
   data_quality_metrics: DataQualityMetricsTable;
   data_quality_metric_hours: DataQualityMetricHoursTable;
+  metric_series: MetricSeriesTable;
   lineage_events: LineageEventsTable;
   job_ticks: JobTicksTable;
   monitors: MonitorsTable;

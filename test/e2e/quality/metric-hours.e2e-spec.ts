@@ -110,7 +110,8 @@ describe('the hourly rollup of metrics (data_quality_metric_hours)', () => {
       for (const w of windows) {
         for (const [pipeline, type] of [['hours_0', 'row_count'], ['hours_2', 'null_rate']]) {
           const res = await http(f.t.app).get('/v1/metrics/series').query({ pipeline_name: pipeline, metric_type: type, from: w.from, to: w.to, bucket: w.bucket, agg }).expect(200);
-          const raw = seriesQuery(agg, { pipeline, type, from: new Date(w.from).toISOString(), to: w.to, bucket: w.sql, wholeHours: false });
+          const subject = { subject: { dataset: false, column: false, pipeline: true }, pipeline, namespace: '', name: '', column: '' };
+          const raw = seriesQuery(agg, { ...subject, type, from: new Date(w.from).toISOString(), to: w.to, bucket: w.sql, wholeHours: false });
           const expected = await runCompiled(f.t.app.get(MikroORM).em.fork(), raw.compile());
           expect(res.body.points.map((p: { bucket_start: string; count: number }) => [p.bucket_start, p.count])).toEqual(expected.map((p) => [p.bucket_start, p.count]));
           res.body.points.forEach((p: { value: number | null }, i: number) => {

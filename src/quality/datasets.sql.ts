@@ -60,7 +60,7 @@ const latestOf = (eb: ExpressionBuilder<Datasets, 'd'>, shape: DatasetListShape,
     ])
     .where((eb) => eb.or([eb('s.column_name', 'is', null), eb('s.column_name', 'in', firstColumns)]))
     .distinctOn(['s.column_name', 's.metric_type'])
-    .orderBy('s.column_name', sql`asc nulls first`)
+    .orderBy('s.column_name', (ob) => ob.asc().nullsFirst())
     .orderBy('s.metric_type')
     .orderBy('s.last_recorded_at', 'desc')
     .orderBy('s.last_metric_id', 'desc');

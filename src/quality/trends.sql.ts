@@ -11,9 +11,8 @@ import { ofSubject } from './series-subject.sql.js';
 type WithTypes = Database & { t: { type: string | null } };
 
 /**
- * The newest metric of the subject of each type in `t`, by type: one probe of the series index per type
- * (the pipeline-level one, or the dataset one). (ORDER BY names the table, as a bare recorded_at would be
- * the select list's text.)
+ * The newest metric of a pipeline's own series of each type in `t`, by type: one probe of the series index
+ * per type. (ORDER BY names the table, as a bare recorded_at would be the select list's text.)
  */
 const newestOfEachType = (qc: QueryCreator<WithTypes>, shape: SubjectShape, p: SubjectValues) =>
   qc
@@ -70,15 +69,27 @@ const pipelineTypes = (db: Db, p: SubjectValues) =>
       ),
   );
 
-/** A dataset's (or column's) metric types, from the series catalog: a few rows per dataset. */
-const datasetTypes = (db: Db, shape: SubjectShape, p: SubjectValues) =>
-  db.with('t', (qc) =>
-    qc
-      .selectFrom('metric_series')
-      .select((eb) => eb.ref('metric_type').$castTo<string | null>().as('type'))
-      .where(ofSubject(shape, p))
-      .distinct(),
-  );
+/**
+ * The newest metric of each type of a dataset (or column): from the series catalog, whose row per
+ * pipeline and type holds its last point, the newest of each type (a few rows per dataset), then that
+ * metric by its primary key. No walk through the metrics, however rare the dataset.
+ */
+const datasetLatest = (db: Db, shape: SubjectShape & { types: boolean }, p: LatestParams) => {
+  let series = db
+    .selectFrom('metric_series')
+    .select(['metric_type as series_type', 'last_metric_id as series_last'])
+    .where(ofSubject(shape, p))
+    .distinctOn('metric_type')
+    .orderBy('metric_type')
+    .orderBy('last_recorded_at', 'desc')
+    .orderBy('last_metric_id', 'desc');
+  if (shape.types) series = series.where((eb) => eb('metric_type', '=', eb.fn.any(sql<string[]>`${p.types}::text[]`)));
+  return db
+    .selectFrom(series.as('s'))
+    .innerJoin('data_quality_metrics', 'data_quality_metrics.metric_id', 's.series_last')
+    .select(metricColumns)
+    .orderBy('s.series_type');
+};
 
 export type LatestParams = SubjectValues & { types: string[] };
 
@@ -87,8 +98,8 @@ export type LatestParams = SubjectValues & { types: string[] };
  * every type it has. Prepared once per shape.
  */
 export const latestStatement = preparedShapes((db, p: LatestParams, shape: SubjectShape & { types: boolean }) => {
+  if (shape.dataset) return datasetLatest(db, shape, p);
   if (shape.types) return newestOfEachType(db.with('t', (qc) => qc.selectNoFrom(sql<string>`unnest(${p.types}::text[])`.as('type')).distinct()), shape, p);
-  if (shape.dataset) return newestOfEachType(datasetTypes(db, shape, p), shape, p);
   return newestOfEachType(pipelineTypes(db, p), shape, p).where('t.type', 'is not', null);
 });
 
@@ -160,13 +171,19 @@ function rawBuckets(agg: Aggregate, range: SeriesRange) {
 function rollupBuckets(agg: Aggregate, range: SeriesRange) {
   const { type, from, to, bucket } = range;
   const edge = bucketOf(sql.lit('1 hour'), timestamptz(to));
-  const hours = queries
+  let hours = queries
     .selectFrom('data_quality_metric_hours')
     .select(['hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value'])
     .where(ofSubject(range.subject, range))
     .where('metric_type', '=', type)
     .where('hour', '>=', timestamptz(from))
     .where('hour', '<', edge);
+  // A dataset's series from every pipeline: the rollup's rows of each pipeline the catalog lists for it,
+  // so that its key (pipeline first) is probed once per pipeline with the hours as a range.
+  if (range.subject.dataset && !range.subject.pipeline) {
+    const pipelines = queries.selectFrom('metric_series').select('pipeline_name').where(ofSubject(range.subject, range)).where('metric_type', '=', type);
+    hours = hours.where('pipeline_name', 'in', pipelines);
+  }
   const partHour = queries
     .selectFrom('data_quality_metrics')
     .select((eb) => [

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { runCompiled } from '../../../src/database/typed-sql.js';
 import type { MetricSort } from '../../../src/quality/dto/list-metrics.query.js';
+import { datasetListing, type DatasetListShape } from '../../../src/quality/datasets.sql.js';
 import { listMetrics, type MetricFilters } from '../../../src/quality/metrics.sql.js';
 import type { SubjectShape, SubjectValues } from '../../../src/quality/series-subject.js';
 import { detectionPoints, latestStatement, seriesStatement, trainingStats } from '../../../src/quality/trends.sql.js';
@@ -58,7 +59,13 @@ describe('query plans of the metrics API', () => {
              (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + (i / 160) % 4], random() * 1000,
              now() - (i * interval '13 seconds')
       from generate_series(1, ${ROWS}) i`);
-    await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours, metric_series');
+    // Incidents of those tables, most of them resolved.
+    await orm.em.getConnection().execute(`
+      insert into incidents (incident_id, dedupe_key, pipeline_name, kind, severity, status, first_seen_at, last_seen_at, resolved_at, evidence, dataset_namespace, dataset_name)
+      select gen_random_uuid(), 'd' || i, 'pipe_' || (i % 50), 'run_failed', 'warning', case when i % 10 = 0 then 'open' else 'resolved' end,
+             now(), now(), case when i % 10 <> 0 then now() end, '{}', '${NS}', 'public.t' || (i % 40)
+      from generate_series(1, 20000) i`);
+    await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours, metric_series, incidents');
     console.log(`generated ${ROWS} metrics in ${Date.now() - started} ms`);
     const [row] = await orm.em.getConnection().execute<{ t: string; id: string }[]>(
       `select to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t, metric_id as id
@@ -97,6 +104,20 @@ describe('query plans of the metrics API', () => {
   ] as const))('a 30-day %s series: no sequential scan of the metrics or the rollup', async (_, bucket, wholeHours, shape, values) => {
     const series = bound(seriesStatement({ agg: 'avg', wholeHours, subject: shape }), { ...values, type: 'row_count', from: day(30), to: day(0), bucket });
     expect(seqScans(await plan(series)).filter((r) => r.startsWith('data_quality_metric'))).toEqual([]);
+  });
+
+  const DATASET_LISTINGS: [string, Partial<DatasetListShape>][] = [
+    ['one dataset', { one: true }],
+    ['the first page', {}],
+    ['a cursor page', { after: true }],
+    ['by namespace and name prefix', { namespace: true, q: true }],
+    ['by pipeline, a cursor page', { pipeline: true, after: true }],
+  ];
+
+  it.each(DATASET_LISTINGS)('datasets, %s: no sequential scan of the catalog, the metrics or the incidents', async (_, shape) => {
+    const values = { namespace: NS, name: 'public.t3', pattern: 'public.t1%', pipeline: 'pipe_3', afterNamespace: NS, afterName: 'public.t2', fetch: 51 };
+    const statement = datasetListing({ one: false, namespace: false, q: false, pipeline: false, after: false, ...shape });
+    expect(seqScans(await plan(bound(statement, values)))).toEqual([]);
   });
 
   it.each(SUBJECTS)('anomalies of %s: no sequential scan', async (_, shape, values) => {

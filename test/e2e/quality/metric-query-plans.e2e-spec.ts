@@ -52,18 +52,18 @@ describe('query plans of the metrics API', () => {
              (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + i % 4], random() * 1000,
              now() - (i * interval '13 seconds')
       from generate_series(1, ${ROWS}) i`);
-    // As many metrics of 40 tables (dataset-level and 3 columns each) written by those pipelines.
+    // As many metrics of 2,000 tables (dataset-level and 3 columns each; 32,000 series), each written by one of those pipelines.
     await orm.em.getConnection().execute(`
       insert into data_quality_metrics (metric_id, pipeline_name, dataset_namespace, dataset_name, column_name, metric_type, metric_value, recorded_at)
-      select gen_random_uuid(), 'pipe_' || (i % 50), '${NS}', 'public.t' || (i % 40), (array[null, 'c1', 'c2', 'c3'])[1 + (i / 40) % 4],
-             (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + (i / 160) % 4], random() * 1000,
+      select gen_random_uuid(), 'pipe_' || (i % 50), '${NS}', 'public.t' || (i % 2000), (array[null, 'c1', 'c2', 'c3'])[1 + (i / 2000) % 4],
+             (array['row_count', 'null_rate', 'freshness', 'duplicates'])[1 + (i / 8000) % 4], random() * 1000,
              now() - (i * interval '13 seconds')
       from generate_series(1, ${ROWS}) i`);
     // Incidents of those tables, most of them resolved.
     await orm.em.getConnection().execute(`
       insert into incidents (incident_id, dedupe_key, pipeline_name, kind, severity, status, first_seen_at, last_seen_at, resolved_at, evidence, dataset_namespace, dataset_name)
       select gen_random_uuid(), 'd' || i, 'pipe_' || (i % 50), 'run_failed', 'warning', case when i % 10 = 0 then 'open' else 'resolved' end,
-             now(), now(), case when i % 10 <> 0 then now() end, '{}', '${NS}', 'public.t' || (i % 40)
+             now(), now(), case when i % 10 <> 0 then now() end, '{}', '${NS}', 'public.t' || (i % 2000)
       from generate_series(1, 20000) i`);
     await orm.em.getConnection().execute('analyze data_quality_metrics, data_quality_metric_hours, metric_series, incidents');
     console.log(`generated ${ROWS} metrics in ${Date.now() - started} ms`);

@@ -1,4 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { runCompiled } from '../../../src/database/typed-sql.js';
+import type { Aggregate } from '../../../src/quality/dto/trends.query.js';
+import { subjectOf } from '../../../src/quality/series-subject.js';
+import { seriesQuery } from '../../../src/quality/trends.sql.js';
 import { useApp } from '../../support/app.js';
 import { http } from '../../support/audit-fixtures.js';
 import { metric, qualityRowCounts } from '../../support/quality-fixtures.js';
@@ -33,7 +38,8 @@ describe('latest values, series and anomalies of a dataset or a column', () => {
       // A column of orders, and the same metric type as the dataset's.
       at(ORDERS, 3 * HOUR, 0.25, { column: 'amount', metric_type: 'null_rate' }),
       at(ORDERS, 3 * HOUR, 42, { column: 'amount' }),
-      // Another pipeline reading orders, later than the writer's newest row count.
+      // Another pipeline reading orders, hours earlier, and later than the writer's newest row count.
+      metric({ pipeline_name: 'orders_report', ...ORDERS, metric_value: 1003, recorded_at: ago(5 * HOUR) }),
       metric({ pipeline_name: 'orders_report', ...ORDERS, metric_value: 1001, recorded_at: ago(30 * 60_000) }),
     ];
     await http(f.t.app).post('/v1/metrics/batch').send({ metrics }).expect(201);
@@ -82,12 +88,30 @@ describe('latest values, series and anomalies of a dataset or a column', () => {
       const orders = await get('series', { ...range, ...ORDERS }).expect(200);
       f.contract.check('GET', '/v1/metrics/series', orders);
       expect(orders.body).toMatchObject({ ...ORDERS, column: null, pipeline_name: null });
-      expect(sums(orders.body.points).reduce((a: number, b: number) => a + b)).toBeCloseTo(1000 + 1010 + 990 + 1005 + 995 + 1002 + 1001, 6);
+      expect(sums(orders.body.points).reduce((a: number, b: number) => a + b)).toBeCloseTo(1000 + 1010 + 990 + 1005 + 995 + 1002 + 1003 + 1001, 6);
       const writer = await get('series', { ...range, ...ORDERS, pipeline_name: 'dbt.shop' }).expect(200);
       expect(sums(writer.body.points).reduce((a: number, b: number) => a + b)).toBeCloseTo(1000 + 1010 + 990 + 1005 + 995 + 1002, 6);
       const column = await get('series', { ...range, ...ORDERS, column: 'amount', agg: 'count' }).expect(200);
       expect(column.body.points.reduce((a: number, p: { count: number }) => a + p.count, 0)).toBe(1);
     });
+
+    it.each<Aggregate>(['avg', 'min', 'max', 'sum', 'count', 'last'])(
+      "agg=%s: a dataset's hourly series from the rollup (every pipeline's rows) equals aggregating its metrics",
+      async (agg) => {
+        for (const query of [ORDERS, { ...ORDERS, pipeline_name: 'dbt.shop' }, { ...ORDERS, column: 'amount' }]) {
+          const from = ago(11 * DAY);
+          const res = await get('series', { ...query, metric_type: 'row_count', from, bucket: '1h', agg }).expect(200);
+          const { shape, values } = subjectOf(query);
+          const raw = seriesQuery(agg, { ...values, subject: shape, type: 'row_count', from: res.body.from, to: res.body.to, bucket: '1 hour', wholeHours: false });
+          const expected = await runCompiled(f.t.app.get(MikroORM).em.fork(), raw.compile());
+          expect(res.body.points.map((p: { count: number }) => p.count)).toEqual(expected.map((p) => p.count));
+          res.body.points.forEach((p: { value: number | null }, i: number) => {
+            if (expected[i].value === null) expect(p.value).toBeNull();
+            else expect(p.value).toBeCloseTo(expected[i].value as number, 6);
+          });
+        }
+      },
+    );
 
     it('gives the pipeline-level series without any dataset row, from the rollup and from the metrics', async () => {
       for (const bucket of ['1d', '5m']) {

@@ -78,7 +78,7 @@ const datasetLatest = (db: Db, shape: SubjectShape & { types: boolean }, p: Late
   let series = db
     .selectFrom('metric_series')
     .select(['metric_type as series_type', 'last_metric_id as series_last'])
-    .where(ofSubject(shape, p))
+    .where(ofSubject(shape, p, 'metric_series'))
     .distinctOn('metric_type')
     .orderBy('metric_type')
     .orderBy('last_recorded_at', 'desc')
@@ -171,19 +171,15 @@ function rawBuckets(agg: Aggregate, range: SeriesRange) {
 function rollupBuckets(agg: Aggregate, range: SeriesRange) {
   const { type, from, to, bucket } = range;
   const edge = bucketOf(sql.lit('1 hour'), timestamptz(to));
-  let hours = queries
+  // The rollup is keyed by series: the subject's series of this type from the catalog (one, or one per
+  // pipeline reporting a dataset), each probed for its hours as a range of the rollup's key.
+  const series = queries.selectFrom('metric_series').select('series_id').where(ofSubject(range.subject, range, 'metric_series')).where('metric_type', '=', type);
+  const hours = queries
     .selectFrom('data_quality_metric_hours')
     .select(['hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value'])
-    .where(ofSubject(range.subject, range))
-    .where('metric_type', '=', type)
+    .where('series_id', 'in', series)
     .where('hour', '>=', timestamptz(from))
     .where('hour', '<', edge);
-  // A dataset's series from every pipeline: the rollup's rows of each pipeline the catalog lists for it,
-  // so that its key (pipeline first) is probed once per pipeline with the hours as a range.
-  if (range.subject.dataset && !range.subject.pipeline) {
-    const pipelines = queries.selectFrom('metric_series').select('pipeline_name').where(ofSubject(range.subject, range)).where('metric_type', '=', type);
-    hours = hours.where('pipeline_name', 'in', pipelines);
-  }
   const partHour = queries
     .selectFrom('data_quality_metrics')
     .select((eb) => [

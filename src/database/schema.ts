@@ -87,11 +87,7 @@ export interface DataQualityMetricsTable {
 
 /** Written only by the rollup's triggers (src/quality/metric-hours.sql.ts): read-only here. */
 export interface DataQualityMetricHoursTable {
-  pipeline_name: string;
-  dataset_namespace: string | null;
-  dataset_name: string | null;
-  column_name: string | null;
-  metric_type: string;
+  series_id: string;
   hour: Timestamp;
   /** bigint: pg returns it as text. */
   count: ColumnType<string, never, never>;

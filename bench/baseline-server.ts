@@ -9,6 +9,7 @@ import pg from 'pg';
 
 type ExecQueries = typeof import('../src/audit/executions.sql.js');
 type TrendQueries = typeof import('../src/quality/trends.sql.js');
+type Subjects = typeof import('../src/quality/series-subject.js');
 type Cursors = typeof import('../src/common/cursor.js');
 type Uuid = typeof import('../src/database/uuid-v7.js');
 type PipelineQueries = typeof import('../src/audit/pipelines.sql.js');
@@ -19,6 +20,7 @@ const dist = process.env.BENCH_APP_DIST as string;
 const load = <T>(path: string) => import(new URL(`file://${dist}/${path}`).href) as Promise<T>;
 const q = await load<ExecQueries>('src/audit/executions.sql.js');
 const trends = await load<TrendQueries>('src/quality/trends.sql.js');
+const { subjectOf } = await load<Subjects>('src/quality/series-subject.js');
 const { decodeCursor } = await load<Cursors>('src/common/cursor.js');
 const { uuidV7 } = await load<Uuid>('src/database/uuid-v7.js');
 const { pipelineListing } = await load<PipelineQueries>('src/audit/pipelines.sql.js');
@@ -108,21 +110,29 @@ const listPipelines: Handler = async (params) => {
   return [200, { data, next_cursor: next }];
 };
 
-const latest: Handler = async (params) => {
-  const pipeline = params.get('pipeline_name') as string;
-  const { LATEST_ALL_TYPES } = trends;
-  return [200, { pipeline_name: pipeline, data: (await db.query(LATEST_ALL_TYPES.sql, LATEST_ALL_TYPES.values({ pipeline }))).rows }];
+/** The subject of a trend query (a pipeline, or a dataset and column), as the app reads it from the query. */
+const subject = (params: URLSearchParams) => {
+  const get = (name: string) => params.get(name) ?? undefined;
+  return subjectOf({ pipeline_name: get('pipeline_name'), dataset_namespace: get('dataset_namespace'), dataset_name: get('dataset_name'), column: get('column') });
 };
 
-/** The hourly average, as the scenario asks for it, with the app's rounding of `from` to the bucket. */
+/** Every type of the subject (the scenarios name no metric_type). */
+const latest: Handler = async (params) => {
+  const { shape, values, echo } = subject(params);
+  const statement = trends.latestStatement({ ...shape, types: false });
+  return [200, { ...echo, data: (await db.query(statement.sql, statement.values({ ...values, types: [] }))).rows }];
+};
+
+/** The hourly average, as the scenarios ask for it, with the app's rounding of `from` to the bucket. */
 const series: Handler = async (params) => {
   const hour = 3_600_000;
   const to = params.get('to') as string;
   const from = new Date(Math.floor(Date.parse(params.get('from') as string) / hour) * hour).toISOString();
-  const [pipeline, type] = [params.get('pipeline_name') as string, params.get('metric_type') as string];
-  const statement = trends.seriesStatement({ agg: 'avg', wholeHours: true });
-  const points = (await db.query(statement.sql, statement.values({ pipeline, type, from, to, bucket: '1 hour' }))).rows;
-  return [200, { pipeline_name: pipeline, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
+  const type = params.get('metric_type') as string;
+  const { shape, values, echo } = subject(params);
+  const statement = trends.seriesStatement({ agg: 'avg', wholeHours: true, subject: shape });
+  const points = (await db.query(statement.sql, statement.values({ ...values, type, from, to, bucket: '1 hour' }))).rows;
+  return [200, { ...echo, metric_type: type, bucket: '1h', agg: 'avg', from, to, points }];
 };
 
 function route(method: string, path: string): { handler: Handler; id: string } | undefined {

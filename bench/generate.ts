@@ -49,10 +49,28 @@ export function metricsSql(rows: number): string {
     from generate_series(1, ${Number(rows)}) i`;
 }
 
+/**
+ * Metrics of datasets and their columns: 1,000 tables of skewed sizes (index = floor(1000 · u²): table_0
+ * gets about 3 % of the rows, table_500 0.03 %) in one namespace, each written by one of 50 pipelines;
+ * per table the dataset-level row_count and freshness and, for 5 columns, null_rate and distinct_count
+ * (12 series), evenly over the last 30 days. The insert's triggers fill the hourly rollup and the series catalog.
+ */
+export function datasetMetricsSql(rows: number): string {
+  return `
+    with g as (select floor(1000 * power(random(), 2))::int as t, i from generate_series(1, ${Number(rows)}) i)
+    insert into data_quality_metrics (metric_id, pipeline_name, dataset_namespace, dataset_name, column_name, metric_type, metric_value, recorded_at)
+    select gen_random_uuid(), 'pipe_' || (t % 50), 'postgres://warehouse:5432', 'public.table_' || t,
+           case when i % 12 >= 2 then 'c' || (i % 12 - 2) / 2 end,
+           (array['row_count', 'freshness', 'null_rate', 'distinct_count'])[case when i % 12 < 2 then 1 + i % 12 else 3 + i % 2 end],
+           random() * 1000, now() - (i * (interval '30 days' / ${Number(rows)}))
+    from g`;
+}
+
 export const GENERATED = {
   executions: { vacuum: 'pipeline_executions', sql: executionsSql, full: 1_000_000, smoke: 20_000 },
   // The metrics' hourly rollup is filled by their insert trigger, in the same statement; vacuumed with them.
   metrics: { vacuum: 'data_quality_metrics, data_quality_metric_hours', sql: metricsSql, full: 5_000_000, smoke: 50_000 },
+  datasets: { vacuum: 'data_quality_metrics, data_quality_metric_hours, metric_series', sql: datasetMetricsSql, full: 5_000_000, smoke: 50_000 },
 } as const;
 
 export type DataKind = keyof typeof GENERATED;

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   'AUDIT.PIPELINE_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'IDEMPOTENCY.KEY_REUSED': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
   'QUALITY.UNKNOWN_EXECUTION': { status: HttpStatus.UNPROCESSABLE_ENTITY, exit: EXIT.failed },
+  'QUALITY.DATASET_NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'LINEAGE.TOO_MANY_METRICS': { status: HttpStatus.PAYLOAD_TOO_LARGE, exit: EXIT.failed },
   'LINEAGE.RUN_BELONGS_TO_OTHER_PIPELINE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'LINEAGE.PARENT_CYCLE': { status: HttpStatus.CONFLICT, exit: EXIT.failed },

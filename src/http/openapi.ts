@@ -41,6 +41,7 @@ export async function registerOpenApi(app: NestFastifyApplication, version: stri
         { name: 'executions', description: 'Pipeline runs and their lifecycle' },
         { name: 'pipelines', description: 'Per-pipeline health' },
         { name: 'metrics', description: 'Data quality metrics: ingestion, listing and trends' },
+        { name: 'datasets', description: 'The datasets metrics name, their latest metrics and open incidents' },
         { name: 'openlineage', description: 'OpenLineage events from Airflow, dbt, Spark and any OpenLineage client' },
         { name: 'health', description: 'Probes' },
       ],

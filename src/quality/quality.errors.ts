@@ -10,3 +10,11 @@ export class UnknownExecutionError extends DomainError {
     this.extensions = { errors: params };
   }
 }
+
+/** A dataset no metric names (GET /v1/datasets/{namespace}/{name}). */
+export class DatasetNotFoundError extends DomainError {
+  readonly code = 'QUALITY.DATASET_NOT_FOUND';
+  constructor(namespace: string, name: string) {
+    super(`no metric names the dataset ${name} of ${namespace}`);
+  }
+}

@@ -4,7 +4,8 @@ import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { windowInterval } from '../common/window.js';
 import { scorePoint } from './anomaly.js';
 import type { AnomaliesQuery, AnomaliesResponse, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse } from './dto/trends.query.js';
-import { DETECTION_POINTS, LATEST_ALL_TYPES, LATEST_OF_TYPES, seriesStatement, TRAINING_STATS } from './trends.sql.js';
+import { subjectOf } from './series-subject.js';
+import { detectionPoints, latestStatement, seriesStatement, trainingStats } from './trends.sql.js';
 
 const BUCKET = { '5m': { ms: 300_000, sql: '5 minutes' }, '1h': { ms: 3_600_000, sql: '1 hour' }, '1d': { ms: 86_400_000, sql: '1 day' } } as const;
 export const MAX_POINTS = 10_000;
@@ -15,14 +16,15 @@ export class TrendsService {
   constructor(@Inject(EntityManager) private readonly em: EntityManager) {}
 
   async latest(query: LatestQuery): Promise<LatestResponse> {
-    const data = query.metric_type
-      ? await LATEST_OF_TYPES.run(this.em, { pipeline: query.pipeline_name, types: query.metric_type })
-      : await LATEST_ALL_TYPES.run(this.em, { pipeline: query.pipeline_name });
-    return { pipeline_name: query.pipeline_name, data };
+    const { shape, values, echo } = subjectOf(query);
+    const types = query.metric_type ?? [];
+    const data = await latestStatement({ ...shape, types: types.length > 0 }).run(this.em, { ...values, types });
+    return { ...echo, data };
   }
 
   /** Buckets are aligned to the Unix epoch in UTC; `from` is rounded down to a bucket boundary. */
   async series(query: SeriesQuery): Promise<SeriesResponse> {
+    const subject = subjectOf(query);
     const bucket = BUCKET[query.bucket ?? '1h'];
     const agg = query.agg ?? 'avg';
     const to = query.to ? Date.parse(query.to) : Date.now();
@@ -34,9 +36,9 @@ export class TrendsService {
     // `to` goes to SQL as given, so the half-open bound keeps its microseconds.
     const [fromIso, toIso] = [new Date(from).toISOString(), query.to ?? new Date(to).toISOString()];
     const bucketName = query.bucket ?? '1h';
-    const series = seriesStatement({ agg, wholeHours: bucketName !== '5m' });
-    const points = await series.run(this.em, { pipeline: query.pipeline_name, type: query.metric_type, from: fromIso, to: toIso, bucket: bucket.sql });
-    return { pipeline_name: query.pipeline_name, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
+    const series = seriesStatement({ agg, wholeHours: bucketName !== '5m', subject: subject.shape });
+    const points = await series.run(this.em, { ...subject.values, type: query.metric_type, from: fromIso, to: toIso, bucket: bucket.sql });
+    return { ...subject.echo, metric_type: query.metric_type, bucket: bucketName, agg, from: fromIso, to: toIso, points };
   }
 
   /**
@@ -45,17 +47,18 @@ export class TrendsService {
    * do not move.
    */
   async anomalies(query: AnomaliesQuery): Promise<AnomaliesResponse> {
+    const { shape, values, echo } = subjectOf(query);
     const training = query.training ?? '14d';
     const detection = query.detection ?? '2d';
     const sensitivity = query.sensitivity ?? 3;
     const [trainingSql, detectionSql] = [windowInterval(training, 'training'), windowInterval(detection, 'detection')];
-    const { pipeline_name: pipeline, metric_type: type } = query;
-    const rows = await DETECTION_POINTS.run(this.em, { pipeline, type, detection: detectionSql });
+    const type = query.metric_type;
+    const rows = await detectionPoints(shape).run(this.em, { ...values, type, detection: detectionSql });
     if (rows.length > MAX_POINTS) {
       throw new InvalidRequestError({ in: 'query', pointer: '/detection', detail: `holds more than ${MAX_POINTS} points; use a shorter window` });
     }
-    const [stats] = await TRAINING_STATS.run(this.em, { pipeline, type, detection: detectionSql, training: trainingSql });
+    const [stats] = await trainingStats(shape).run(this.em, { ...values, type, detection: detectionSql, training: trainingSql });
     const points = rows.map(({ metric_id, recorded_at, value }) => ({ metric_id, recorded_at, value, ...scorePoint(value, stats, sensitivity) }));
-    return { pipeline_name: pipeline, metric_type: type, training, detection, sensitivity, baseline: stats, points };
+    return { ...echo, metric_type: type, training, detection, sensitivity, baseline: stats, points };
   }
 }

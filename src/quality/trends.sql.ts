@@ -1,18 +1,20 @@
 import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import type { Database } from '../database/schema.js';
-import { isoText, prepared, preparedShapes, queries, timestamptz } from '../database/typed-sql.js';
+import { isoText, preparedShapes, queries, timestamptz, type Db } from '../database/typed-sql.js';
 import type { Aggregate } from './dto/trends.query.js';
 import { EPOCH } from './metric-hours.sql.js';
 import { metricColumns } from './metrics.sql.js';
+import type { SubjectShape, SubjectValues } from './series-subject.js';
+import { ofSubject } from './series-subject.sql.js';
 
 /** The metric types to look at, as the `t` these queries read (not named metric_type, which the metrics' columns are). */
 type WithTypes = Database & { t: { type: string | null } };
 
 /**
- * The newest metric of each type in `t`, by type: one probe of the series index per type. (ORDER BY names
- * the table, as a bare recorded_at would be the select list's text.)
+ * The newest metric of a pipeline's own series of each type in `t`, by type: one probe of the series index
+ * per type. (ORDER BY names the table, as a bare recorded_at would be the select list's text.)
  */
-const newestOfEachType = (qc: QueryCreator<WithTypes>, pipeline: string) =>
+const newestOfEachType = (qc: QueryCreator<WithTypes>, shape: SubjectShape, p: SubjectValues) =>
   qc
     .selectFrom('t')
     .innerJoinLateral(
@@ -20,7 +22,7 @@ const newestOfEachType = (qc: QueryCreator<WithTypes>, pipeline: string) =>
         eb
           .selectFrom('data_quality_metrics')
           .select(metricColumns)
-          .where('data_quality_metrics.pipeline_name', '=', pipeline)
+          .where(ofSubject(shape, p))
           .whereRef('data_quality_metrics.metric_type', '=', 't.type')
           .orderBy('data_quality_metrics.recorded_at', 'desc')
           .orderBy('data_quality_metrics.metric_id', 'desc')
@@ -32,44 +34,74 @@ const newestOfEachType = (qc: QueryCreator<WithTypes>, pipeline: string) =>
     .orderBy('t.type');
 
 /**
- * The newest metric of each type of a pipeline. The types are found by skipping through the series index
- * (one probe per type, a recursive CTE), and each newest row is one more probe: no scan of the pipeline's history.
+ * A pipeline's metric types, found by skipping through its series index: one probe per type (a recursive
+ * CTE), no scan of the pipeline's history.
  */
-export const LATEST_ALL_TYPES = prepared((db, p: { pipeline: string }) =>
-  newestOfEachType(
-    db.withRecursive('t(type)', (qc) =>
-      qc
-        .selectFrom((sub) =>
-          sub.selectFrom('data_quality_metrics').select('metric_type').where('pipeline_name', '=', p.pipeline).orderBy('metric_type').limit(sql.lit(1)).as('first'),
-        )
-        .select((eb) => eb.ref('first.metric_type').$castTo<string | null>().as('type'))
-        .unionAll(
-          qc
-            .selectFrom('t')
-            .select((eb) =>
-              eb
-                .selectFrom('data_quality_metrics as x')
-                .select('x.metric_type')
-                .where('x.pipeline_name', '=', p.pipeline)
-                .whereRef('x.metric_type', '>', 't.type')
-                .orderBy('x.metric_type')
-                .limit(sql.lit(1))
-                .as('type'),
-            )
-            .where('t.type', 'is not', null),
-        ),
-    ),
-    p.pipeline,
-  ).where('t.type', 'is not', null),
-);
+const pipelineTypes = (db: Db, p: SubjectValues) =>
+  db.withRecursive('t(type)', (qc) =>
+    qc
+      .selectFrom((sub) =>
+        sub
+          .selectFrom('data_quality_metrics')
+          .select('metric_type')
+          .where('pipeline_name', '=', p.pipeline)
+          .where('dataset_name', 'is', null)
+          .orderBy('metric_type')
+          .limit(sql.lit(1))
+          .as('first'),
+      )
+      .select((eb) => eb.ref('first.metric_type').$castTo<string | null>().as('type'))
+      .unionAll(
+        qc
+          .selectFrom('t')
+          .select((eb) =>
+            eb
+              .selectFrom('data_quality_metrics as x')
+              .select('x.metric_type')
+              .where('x.pipeline_name', '=', p.pipeline)
+              .where('x.dataset_name', 'is', null)
+              .whereRef('x.metric_type', '>', 't.type')
+              .orderBy('x.metric_type')
+              .limit(sql.lit(1))
+              .as('type'),
+          )
+          .where('t.type', 'is not', null),
+      ),
+  );
 
-/** The newest metric of each of the types given, by type. */
-export const LATEST_OF_TYPES = prepared((db, p: { pipeline: string; types: string[] }) =>
-  newestOfEachType(
-    db.with('t', (qc) => qc.selectNoFrom(sql<string>`unnest(${p.types}::text[])`.as('type')).distinct()),
-    p.pipeline,
-  ),
-);
+/**
+ * The newest metric of each type of a dataset (or column): from the series catalog, whose row per
+ * pipeline and type holds its last point, the newest of each type (a few rows per dataset), then that
+ * metric by its primary key. No walk through the metrics, however rare the dataset.
+ */
+const datasetLatest = (db: Db, shape: SubjectShape & { types: boolean }, p: LatestParams) => {
+  let series = db
+    .selectFrom('metric_series')
+    .select(['metric_type as series_type', 'last_metric_id as series_last'])
+    .where(ofSubject(shape, p, 'metric_series'))
+    .distinctOn('metric_type')
+    .orderBy('metric_type')
+    .orderBy('last_recorded_at', 'desc')
+    .orderBy('last_metric_id', 'desc');
+  if (shape.types) series = series.where((eb) => eb('metric_type', '=', eb.fn.any(sql<string[]>`${p.types}::text[]`)));
+  return db
+    .selectFrom(series.as('s'))
+    .innerJoin('data_quality_metrics', 'data_quality_metrics.metric_id', 's.series_last')
+    .select(metricColumns)
+    .orderBy('s.series_type');
+};
+
+export type LatestParams = SubjectValues & { types: string[] };
+
+/**
+ * The newest metric of each type of a subject (SubjectShape), by type: of the types named (`types`), or of
+ * every type it has. Prepared once per shape.
+ */
+export const latestStatement = preparedShapes((db, p: LatestParams, shape: SubjectShape & { types: boolean }) => {
+  if (shape.dataset) return datasetLatest(db, shape, p);
+  if (shape.types) return newestOfEachType(db.with('t', (qc) => qc.selectNoFrom(sql<string>`unnest(${p.types}::text[])`.as('type')).distinct()), shape, p);
+  return newestOfEachType(pipelineTypes(db, p), shape, p).where('t.type', 'is not', null);
+});
 
 const epoch = sql.raw(EPOCH);
 /** Epoch-aligned buckets, as date_bin counts them and the rollup its hours (HOUR_OF). */
@@ -101,8 +133,9 @@ const ROLLUP_AGGREGATE: Record<Aggregate, (eb: Hours) => AliasableExpression<num
   last: (eb) => newest(eb.ref('h.last_value'), eb.ref('h.last_recorded_at'), eb.ref('h.last_metric_id')),
 };
 
-export interface SeriesRange {
-  pipeline: string;
+export interface SeriesRange extends SubjectValues {
+  /** Which series (see SubjectShape). */
+  subject: SubjectShape;
   type: string;
   /** Inclusive, on a bucket boundary; RFC 3339. */
   from: string;
@@ -115,7 +148,8 @@ export interface SeriesRange {
 }
 
 /** Per bucket with metrics: its start, its number of metrics and the aggregate, from the metrics themselves. */
-function rawBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: SeriesRange) {
+function rawBuckets(agg: Aggregate, range: SeriesRange) {
+  const { type, from, to, bucket } = range;
   return queries
     .selectFrom('data_quality_metrics')
     .select((eb) => [
@@ -123,7 +157,7 @@ function rawBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: Series
       eb.cast<number>(eb.fn.countAll(), 'integer').as('count'),
       RAW_AGGREGATE[agg](eb).as('value'),
     ])
-    .where('pipeline_name', '=', pipeline)
+    .where(ofSubject(range.subject, range))
     .where('metric_type', '=', type)
     .where('recorded_at', '>=', timestamptz(from))
     .where('recorded_at', '<', timestamptz(to))
@@ -134,13 +168,16 @@ function rawBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: Series
  * The same from the hourly rollup for the whole hours before the hour `to` falls in, and from the metrics
  * only for that last part hour (each metric as an hour of one).
  */
-function rollupBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: SeriesRange) {
+function rollupBuckets(agg: Aggregate, range: SeriesRange) {
+  const { type, from, to, bucket } = range;
   const edge = bucketOf(sql.lit('1 hour'), timestamptz(to));
+  // The rollup is keyed by series: the subject's series of this type from the catalog (one, or one per
+  // pipeline reporting a dataset), each probed for its hours as a range of the rollup's key.
+  const series = queries.selectFrom('metric_series').select('series_id').where(ofSubject(range.subject, range, 'metric_series')).where('metric_type', '=', type);
   const hours = queries
     .selectFrom('data_quality_metric_hours')
     .select(['hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value'])
-    .where('pipeline_name', '=', pipeline)
-    .where('metric_type', '=', type)
+    .where('series_id', 'in', series)
     .where('hour', '>=', timestamptz(from))
     .where('hour', '<', edge);
   const partHour = queries
@@ -155,7 +192,7 @@ function rollupBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: Ser
       eb.ref('metric_id').as('last_metric_id'),
       eb.ref('metric_value').as('last_value'),
     ])
-    .where('pipeline_name', '=', pipeline)
+    .where(ofSubject(range.subject, range))
     .where('metric_type', '=', type)
     .where('recorded_at', '>=', sql<Date>`greatest(${timestamptz(from)}, ${edge})`)
     .where('recorded_at', '<', timestamptz(to));
@@ -196,18 +233,21 @@ export function seriesQuery(agg: Aggregate, range: SeriesRange) {
 }
 
 /** The values a series statement binds: the range of SeriesRange without its shape. */
-export type SeriesParams = Omit<SeriesRange, 'wholeHours'>;
+export type SeriesParams = Omit<SeriesRange, 'wholeHours' | 'subject'>;
 
-/** The series statement of one aggregate and kind of bucket, compiled on first use and kept: no building per request. */
-export const seriesStatement = preparedShapes((_db, p: SeriesParams, shape: { agg: Aggregate; wholeHours: boolean }) =>
-  seriesQuery(shape.agg, { pipeline: p.pipeline, type: p.type, from: p.from, to: p.to, bucket: p.bucket, wholeHours: shape.wholeHours }),
+/** The series statement of one aggregate, kind of bucket and subject, compiled on first use and kept: no building per request. */
+export const seriesStatement = preparedShapes((_db, p: SeriesParams, shape: { agg: Aggregate; wholeHours: boolean; subject: SubjectShape }) =>
+  seriesQuery(shape.agg, { ...slots(p), type: p.type, from: p.from, to: p.to, bucket: p.bucket, wholeHours: shape.wholeHours, subject: shape.subject }),
 );
+
+/** The subject's fields of `p` (spread would not copy the slots of a prepared statement's parameters). */
+const slots = (p: SubjectValues): SubjectValues => ({ pipeline: p.pipeline, namespace: p.namespace, name: p.name, column: p.column });
 
 /**
  * The count, mean and sample standard deviation of one metric over the training window, which ends where
  * the detection window begins. One index-only range scan.
  */
-export const TRAINING_STATS = prepared((db, p: { pipeline: string; type: string; detection: string; training: string }) =>
+export const trainingStats = preparedShapes((db, p: SubjectValues & { type: string; detection: string; training: string }, shape: SubjectShape) =>
   db
     .selectFrom('data_quality_metrics')
     .select((eb) => [
@@ -215,18 +255,18 @@ export const TRAINING_STATS = prepared((db, p: { pipeline: string; type: string;
       eb.fn.avg<number | null>('metric_value').as('mean'),
       eb.fn<number | null>('stddev_samp', ['metric_value']).as('stddev'),
     ])
-    .where('pipeline_name', '=', p.pipeline)
+    .where(ofSubject(shape, p))
     .where('metric_type', '=', p.type)
     .where('recorded_at', '<', sql<Date>`now() - ${interval(p.detection)}`)
     .where('recorded_at', '>=', sql<Date>`now() - ${interval(p.detection)} - ${interval(p.training)}`),
 );
 
 /** The points of the detection window, oldest first, one more than the cap (10,000). */
-export const DETECTION_POINTS = prepared((db, p: { pipeline: string; type: string; detection: string }) =>
+export const detectionPoints = preparedShapes((db, p: SubjectValues & { type: string; detection: string }, shape: SubjectShape) =>
   db
     .selectFrom('data_quality_metrics')
     .select((eb) => ['metric_id', isoText(eb.ref('recorded_at')).as('recorded_at'), eb.ref('metric_value').as('value')])
-    .where('pipeline_name', '=', p.pipeline)
+    .where(ofSubject(shape, p))
     .where('metric_type', '=', p.type)
     .where('recorded_at', '>=', sql<Date>`now() - ${interval(p.detection)}`)
     .orderBy('data_quality_metrics.recorded_at')

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { NoQuery } from '../../src/http/schemas.js';
 import { ListMetricsQuery, METRIC_SORTS } from '../../src/quality/dto/list-metrics.query.js';
 import { IdempotencyHeaders, RecordMetricDto, RecordMetricsBatchDto } from '../../src/quality/dto/record-metric.dto.js';
+import { cursorText } from '../../src/quality/datasets.service.js';
+import { DatasetParams, ListDatasetsQuery } from '../../src/quality/dto/datasets.query.js';
 import { AGGREGATES, AnomaliesQuery, BUCKETS, LatestQuery, SeriesQuery } from '../../src/quality/dto/trends.query.js';
-import { cursorNearMiss, listingCursor, numberish, typeNearMiss, urnUuid, windowNearMiss, windowTooLong, windowValue, type Fixtures } from './fuzz-params.js';
+import { cursorNearMiss, forgedCursor, listingCursor, numberish, pathParam, typeNearMiss, urnUuid, windowNearMiss, windowTooLong, windowValue, type Fixtures } from './fuzz-params.js';
 import type { Parts, RouteSpec } from './fuzz-requests.js';
 import {
   anyJson, anyString, deepJson, headerText, metricType, nameNearMiss, oddNumber, pastTimestamp, pipelineName, Raw, textAccepts, timestamp,
@@ -56,8 +58,28 @@ const seriesRefused = fc.oneof(
   fc.tuple(fc.constantFrom(...BUCKETS), fc.integer({ min: Date.parse('1900-01-02'), max: Date.parse('2500-01-01') }), fc.integer({ min: 10_002, max: 40_000 }))
     .map(([bucket, from, n]) => ({ bucket, from: at(from), to: at(from + n * bucketSpan[bucket]) })),
 );
-const pipelineAndType = { pipeline_name: pipelineName, metric_type: metricType };
-const trendQuery = fc.record(pipelineAndType);
+// Datasets: any text but NUL, not blank (a namespace is normalised, a name trimmed, on the way in).
+const datasetText = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('postgres://db:5432', 'S3://Lake/', 's3://lake', 'bigquery', 'public.orders', 'raw/orders 🕷', ' a ') },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((v) => v.trim() !== '' && !v.includes('\u0000')) },
+);
+const datasetNearMiss = fc.oneof(fc.constantFrom('', '   ', 'a\u0000b'), fc.integer({ min: 1025, max: 3000 }).map((n) => 'd'.repeat(n)));
+const dataset = fc.record({ dataset_namespace: datasetText, dataset_name: datasetText, column: datasetText }, { requiredKeys: ['dataset_namespace', 'dataset_name'] });
+/** What a trend query is about: a pipeline, or a dataset (and column), narrowed to a pipeline or not. */
+const subject = fc.oneof(
+  fc.record({ pipeline_name: pipelineName }),
+  fc.tuple(fc.option(pipelineName, { nil: undefined }), dataset).map(([pipeline, d]) => (pipeline === undefined ? d : { pipeline_name: pipeline, ...d })),
+);
+const subjectCandidates = { pipeline_name: nameNearMiss, dataset_namespace: datasetNearMiss, dataset_name: datasetNearMiss, column: datasetNearMiss };
+/** Valid by the schema, refused by the service: half a dataset, a column without one, neither pipeline nor dataset. */
+const subjectRefused = fc.oneof(
+  fc.record({ dataset_name: datasetText, pipeline_name: pipelineName }, { requiredKeys: ['dataset_name'] }),
+  fc.record({ dataset_namespace: datasetText, column: datasetText }, { requiredKeys: ['dataset_namespace'] }),
+  fc.record({ column: datasetText, pipeline_name: pipelineName }, { requiredKeys: ['column'] }),
+  fc.constant({}),
+);
+const trendQuery = fc.tuple(subject, metricType).map(([q, metric_type]) => ({ ...q, metric_type }));
+const trendRefused = fc.tuple(subjectRefused, metricType).map(([q, metric_type]) => ({ query: { ...q, metric_type } }));
 
 export function qualityRoutes(fx: Fixtures): RouteSpec[] {
   const one = metric(fx);
@@ -109,31 +131,60 @@ export function qualityRoutes(fx: Fixtures): RouteSpec[] {
       scope: 'read',
       query: {
         schema: LatestQuery,
-        valid: fc.record({ pipeline_name: pipelineName, metric_type: fc.uniqueArray(metricType, { minLength: 1, maxLength: 20 }) }, { requiredKeys: ['pipeline_name'] }),
-        candidates: { pipeline_name: nameNearMiss, metric_type: typeNearMiss },
+        valid: fc.tuple(subject, fc.option(fc.uniqueArray(metricType, { minLength: 1, maxLength: 20 }), { nil: undefined }))
+          .map(([q, types]) => (types === undefined ? q : { ...q, metric_type: types })),
+        candidates: { ...subjectCandidates, metric_type: typeNearMiss },
       },
+      semantic: subjectRefused.map((query) => ({ query })),
     },
     {
       route: 'GET /v1/metrics/series',
       scope: 'read',
       query: {
         schema: SeriesQuery,
-        valid: fc.record({ ...pipelineAndType, bucket: fc.constantFrom(...BUCKETS), agg: fc.constantFrom(...AGGREGATES), to: timestamp }, { requiredKeys: ['pipeline_name', 'metric_type'] }),
-        candidates: { pipeline_name: nameNearMiss, metric_type: typeNearMiss, from: timestampNearMiss, to: timestampNearMiss,
+        valid: fc.tuple(trendQuery, fc.record({ bucket: fc.constantFrom(...BUCKETS), agg: fc.constantFrom(...AGGREGATES), to: timestamp }, { requiredKeys: [] }))
+          .map(([q, more]) => ({ ...q, ...more })),
+        candidates: { ...subjectCandidates, metric_type: typeNearMiss, from: timestampNearMiss, to: timestampNearMiss,
           bucket: fc.constantFrom('10m', '1H', '5M', '', '1w', '60m'), agg: fc.constantFrom('median', 'AVG', 'p95', '', 'avg,max') },
       },
-      semantic: fc.tuple(trendQuery, seriesRefused).map(([q, r]) => ({ query: { ...q, ...r } })),
+      semantic: fc.oneof(fc.tuple(trendQuery, seriesRefused).map(([q, r]) => ({ query: { ...q, ...r } })), trendRefused),
     },
     {
       route: 'GET /v1/metrics/anomalies',
       scope: 'read',
       query: {
         schema: AnomaliesQuery,
-        valid: fc.record({ ...pipelineAndType, training: windowValue, detection: windowValue, sensitivity: fc.double({ min: 0.001, max: 100, noNaN: true }).map(String) },
-          { requiredKeys: ['pipeline_name', 'metric_type'] }),
-        candidates: { pipeline_name: nameNearMiss, metric_type: typeNearMiss, training: windowNearMiss, detection: windowNearMiss, sensitivity: fc.oneof(numberish, anyString) },
+        valid: fc.tuple(trendQuery, fc.record({ training: windowValue, detection: windowValue, sensitivity: fc.double({ min: 0.001, max: 100, noNaN: true }).map(String) }, { requiredKeys: [] }))
+          .map(([q, more]) => ({ ...q, ...more })),
+        candidates: { ...subjectCandidates, metric_type: typeNearMiss, training: windowNearMiss, detection: windowNearMiss, sensitivity: fc.oneof(numberish, anyString) },
       },
-      semantic: fc.tuple(trendQuery, fc.constantFrom('training', 'detection'), windowTooLong).map(([q, name, w]) => ({ query: { ...q, [name]: w } })),
+      semantic: fc.oneof(fc.tuple(trendQuery, fc.constantFrom('training', 'detection'), windowTooLong).map(([q, name, w]) => ({ query: { ...q, [name]: w } })), trendRefused),
+    },
+    ...datasetRoutes(),
+  ];
+}
+
+/** The datasets metrics name: the listing and one dataset. */
+function datasetRoutes(): RouteSpec[] {
+  return [
+    {
+      route: 'GET /v1/datasets',
+      scope: 'read',
+      query: {
+        schema: ListDatasetsQuery,
+        valid: fc.record({ namespace: datasetText, q: datasetText, pipeline_name: pipelineName, limit: fc.integer({ min: 1, max: 200 }).map(String) }, { requiredKeys: [] }),
+        candidates: { namespace: datasetNearMiss, q: datasetNearMiss, pipeline_name: nameNearMiss, limit: numberish, cursor: cursorNearMiss },
+      },
+      semantic: forgedCursor({ s: cursorText, n: cursorText }, { s: datasetText, n: datasetText }).map((cursor) => ({ query: { cursor } })),
+    },
+    {
+      route: 'GET /v1/datasets/{namespace}/{name}',
+      scope: 'read',
+      path: { namespace: pathParam(DatasetParams, 'namespace', datasetText, datasetNearMiss), name: pathParam(DatasetParams, 'name', datasetText, datasetNearMiss) },
+      query: { schema: NoQuery, valid: fc.constant({}) },
+      // No metric names a dataset of this namespace: 404.
+      semantic: datasetText.map((name) => ({ path: { namespace: encodeURIComponent('fuzz://no-metrics-here'), name: encodeURIComponent(name) } })),
     },
   ];
 }
+

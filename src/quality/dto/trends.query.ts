@@ -2,16 +2,37 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StoredPipelineName, StringEnum, Timestamp, Uuid } from '../../http/schemas.js';
 import { WINDOW_PATTERN } from '../../common/window.js';
 import { MetricResponse } from './metric.response.js';
+import { ColumnName, DatasetName, DatasetNamespace } from './dataset-fields.js';
 import { MetricType } from './record-metric.dto.js';
 
+/**
+ * What a trend query is about: a pipeline's own series (metrics naming no dataset), or a dataset's
+ * (`dataset_namespace` and `dataset_name`; with `column`, one column's), from every pipeline or from
+ * `pipeline_name` only. pipeline_name is required without a dataset (the service answers 400 naming the field).
+ */
+const Subject = {
+  pipeline_name: Type.Optional({ ...StoredPipelineName, description: 'The pipeline; required without a dataset, with one it keeps only that pipeline\'s reports.' }),
+  dataset_namespace: Type.Optional(DatasetNamespace),
+  dataset_name: Type.Optional(DatasetName),
+  column: Type.Optional({ ...ColumnName, description: 'One column of the dataset; without it, the dataset-level series (metrics naming no column).' }),
+};
+
+/** The subject as a response repeats it: normalised as stored; null where the query named none. */
+const SubjectEcho = {
+  pipeline_name: Nullable(StoredPipelineName),
+  dataset_namespace: Nullable(DatasetNamespace),
+  dataset_name: Nullable(DatasetName),
+  column: Nullable(ColumnName),
+};
+
 export const LatestQuery = Type.Object(
-  { pipeline_name: StoredPipelineName, metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true })) },
+  { ...Subject, metric_type: Type.Optional(Type.Array(MetricType, { minItems: 1, maxItems: 20, uniqueItems: true })) },
   { additionalProperties: false },
 );
 export type LatestQuery = Static<typeof LatestQuery>;
 
 export const LatestResponse = Type.Object(
-  { pipeline_name: StoredPipelineName, data: Type.Array(MetricResponse, { description: 'The newest metric of each type, by type.' }) },
+  { ...SubjectEcho, data: Type.Array(MetricResponse, { description: 'The newest metric of each type, by type.' }) },
   { additionalProperties: false },
 );
 export type LatestResponse = Static<typeof LatestResponse>;
@@ -23,7 +44,7 @@ export type Aggregate = (typeof AGGREGATES)[number];
 
 export const SeriesQuery = Type.Object(
   {
-    pipeline_name: StoredPipelineName,
+    ...Subject,
     metric_type: MetricType,
     from: Type.Optional({ ...Timestamp, description: 'Start (inclusive), rounded down to a bucket boundary; default `to` minus 30 days.' }),
     to: Type.Optional({ ...Timestamp, description: 'End (exclusive); default now.' }),
@@ -45,7 +66,7 @@ const Point = Type.Object(
 
 export const SeriesResponse = Type.Object(
   {
-    pipeline_name: StoredPipelineName,
+    ...SubjectEcho,
     metric_type: MetricType,
     bucket: StringEnum(BUCKETS),
     agg: StringEnum(AGGREGATES),
@@ -59,7 +80,7 @@ export type SeriesResponse = Static<typeof SeriesResponse>;
 
 export const AnomaliesQuery = Type.Object(
   {
-    pipeline_name: StoredPipelineName,
+    ...Subject,
     metric_type: MetricType,
     training: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '14d', description: 'The history, just before the detection window, that points are compared with.' })),
     detection: Type.Optional(Type.String({ pattern: WINDOW_PATTERN, default: '2d', description: 'The recent points to score: the last `detection`.' })),
@@ -83,7 +104,7 @@ const ScoredPoint = Type.Object(
 
 export const AnomaliesResponse = Type.Object(
   {
-    pipeline_name: StoredPipelineName,
+    ...SubjectEcho,
     metric_type: MetricType,
     training: Type.String(),
     detection: Type.String(),

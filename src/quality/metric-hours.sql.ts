@@ -72,12 +72,17 @@ const ADD = (source: string) => `
     max = greatest(h.max, excluded.max),${KEEP_NEWEST('h')};`;
 
 /**
- * `source`'s metrics taken out: hours by delta (which locks them), hours left empty deleted, min, max and
- * the newest value of the others recomputed from the metrics in a later statement that sees whatever the
- * writers it waited for committed; then the series likewise, their first and newest points taken from their
- * first and last hours, and series left without points deleted.
+ * `source`'s metrics taken out. Rows are locked in the order ADD locks them, series before hours, so that a
+ * delete and concurrent inserts into the same series wait for each other instead of deadlocking: the series'
+ * counts by delta first, then the hours' (hours left empty deleted), then min, max and the newest value of the
+ * hours left recomputed from the metrics, in a later statement that sees whatever the writers it waited for
+ * committed; last, series left without points deleted, and the others' first and newest points taken from
+ * their first and last hours.
  */
 const SUBTRACT = (source: string) => `
+  update metric_series s set point_count = s.point_count - r.count
+    from (select ${IDENTITY_OF('m')}, count(*) as count from ${source} m group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5) r
+   where ${SAME_SERIES('s', 'r')};
   update data_quality_metric_hours h set count = h.count - r.count, sum = h.sum - r.sum
     from (select s.series_id, ${HOUR_OF('m.recorded_at')} as hour, count(*) as count, sum(m.metric_value) as sum
           from ${source} m join metric_series s on ${SAME_SERIES('s', 'm')} group by 1, 2) r
@@ -87,9 +92,6 @@ const SUBTRACT = (source: string) => `
   update data_quality_metric_hours h set min = a.min, max = a.max, last_recorded_at = a.last_recorded_at, last_metric_id = a.last_metric_id, last_value = a.last_value
     from (${hourAggregate('data_quality_metrics', `join (${touchedHours(source)}) t on t.series_id = s.series_id and m.recorded_at >= t.hour and m.recorded_at < t.hour + interval '1 hour'`)}) a
    where h.series_id = a.series_id and h.hour = a.hour;
-  update metric_series s set point_count = s.point_count - r.count
-    from (select ${IDENTITY_OF('m')}, count(*) as count from ${source} m group by 1, 2, 3, 4, 5) r
-   where ${SAME_SERIES('s', 'r')};
   delete from metric_series s where s.point_count <= 0;
   update metric_series s set last_recorded_at = l.last_recorded_at, last_metric_id = l.last_metric_id, last_value = l.last_value,
          first_recorded_at = (select min(m.recorded_at) from data_quality_metrics m

@@ -57,7 +57,7 @@ export function planApply(current: readonly MonitorResponse[], desired: readonly
 }
 
 const describe = (m: Shape) =>
-  `${m.name === null ? '' : `${JSON.stringify(m.name)} `}${m.kind} on ${m.dataset_name === null ? JSON.stringify(m.pipeline_name) : describeTarget(m)} ${JSON.stringify(m.params)} ${m.severity}`;
+  `${m.name === null ? '' : `${JSON.stringify(m.name)} `}${m.kind} on ${m.dataset_name ? describeTarget(m) : JSON.stringify(m.pipeline_name)} ${JSON.stringify(m.params)} ${m.severity}`;
 
 /** The change as `apply` prints it: + created, ~ updated (which fields), - disabled. */
 export function describeChange(change: PlannedChange): string {

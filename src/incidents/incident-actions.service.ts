@@ -11,7 +11,7 @@ import { incidentObject, type IncidentRow } from './incident-columns.js';
 import { incidentOutbox } from './incident-outbox.js';
 import { manualCell, type IncidentStatus, type ManualAction } from './incident-transitions.js';
 import { IllegalIncidentTransitionError, IncidentAlreadyOpenError, IncidentNotFoundError } from './incidents.errors.js';
-import { insertTimelineEntry, selectIncident, selectTimeline } from './incidents.sql.js';
+import { episodeEvidence, insertTimelineEntry, selectIncident, selectTimeline } from './incidents.sql.js';
 
 /** The longest snooze (docs/security.md, Limits): a forgotten snooze must not hide a problem for good. */
 export const MAX_SNOOZE_MS = 30 * 86_400_000;
@@ -38,6 +38,12 @@ export class IncidentActionsService {
     if (!found) throw new IncidentNotFoundError(id);
     const timeline = await runQuery(em, selectTimeline(id, TIMELINE_LIMIT));
     return { ...found.row, timeline };
+  }
+
+  /** The evidence that opened (or reopened) the incident's current episode; its own evidence if none is recorded. */
+  async episodeEvidence(tx: EntityManager, incident: IncidentRow): Promise<Record<string, unknown>> {
+    const [row] = await runQuery(tx, episodeEvidence(incident.incident_id));
+    return row?.evidence ?? incident.evidence;
   }
 
   /** The snooze's end from `until` or `for`; 400 naming the field, before anything is read or written. */

@@ -20,13 +20,17 @@ export class BaselineService {
     return this.actions.act(incidentId, 'resolve', actor, undefined, (tx, incident) => this.rebaseline(tx, incident));
   }
 
+  /**
+   * The training starts at the first anomalous point of the incident's current episode (the evidence that
+   * opened or reopened it), so the whole new level counts, not only the points after the newest re-fire.
+   */
   private async rebaseline(tx: EntityManager, incident: IncidentRow): Promise<Record<string, unknown>> {
-    const seriesId = incident.evidence.series_id;
-    const from = incident.evidence.recorded_at;
-    if (incident.kind !== 'metric_anomaly' || incident.monitor_id === null || typeof seriesId !== 'string' || typeof from !== 'string') {
-      throw new NotAnomalyIncidentError(incident.incident_id, incident.kind);
-    }
+    if (incident.kind !== 'metric_anomaly' || incident.monitor_id === null) throw new NotAnomalyIncidentError(incident.incident_id, incident.kind);
+    const first = await this.actions.episodeEvidence(tx, incident);
+    const seriesId = first.series_id;
+    const from = first.recorded_at;
+    if (typeof seriesId !== 'string' || typeof from !== 'string') throw new NotAnomalyIncidentError(incident.incident_id, incident.kind);
     await runQuery(tx, acceptBaseline(incident.monitor_id, seriesId, from));
-    return { accept_baseline: { series_id: seriesId, baseline_from: from, metric_id: incident.evidence.metric_id ?? null } };
+    return { accept_baseline: { series_id: seriesId, baseline_from: from, metric_id: first.metric_id ?? null } };
   }
 }

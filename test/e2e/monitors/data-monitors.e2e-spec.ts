@@ -69,8 +69,9 @@ describe('monitors on data: metric_threshold, metric_anomaly, test_failed', () =
     expect(byThreshold).toMatchObject({ status: 'open', kind: 'metric_threshold', pipeline_name: pipeline, dataset_name: 'shop.orders', column: null });
     expect(byThreshold.evidence).toMatchObject({ value: 1_000_000, broken: ['max_change_pct'], max_change_pct: 100, metric_type: 'row_count' });
     const [byAnomaly] = await incidentsOf(anomaly.id);
+    // 28 days of training before the point (P28D): days 2 to 29.
     expect(byAnomaly).toMatchObject({ status: 'open', kind: 'metric_anomaly', dataset_name: 'shop.orders' });
-    expect(byAnomaly.evidence).toMatchObject({ verdict: 'anomaly', value: 1_000_000, training_points: 30, bucket: expect.any(String) });
+    expect(byAnomaly.evidence).toMatchObject({ verdict: 'anomaly', value: 1_000_000, training_points: 28, bucket: expect.any(String) });
     expect(byAnomaly.evidence.expected).toMatchObject({ median: expect.any(Number) });
     expect((await incidentsOf(wide.id)).map((i) => i.dataset_name).sort()).toEqual(['shop.orders', 'shop.refunds']);
   });
@@ -114,7 +115,7 @@ describe('monitors on data: metric_threshold, metric_anomaly, test_failed', () =
         pipeline_name: pipeline,
         dataset_name: 'shop.new_table',
         metric_type: 'row_count',
-        judged_recorded_at: dayAt(2),
+        judged_recorded_at: dayAt(2).replace('Z', '000Z'),
         verdict: expect.objectContaining({ verdict: 'insufficient_history', value: 10_000, reason: expect.any(String) }),
       }),
     ]);
@@ -143,7 +144,7 @@ describe('monitors on data: metric_threshold, metric_anomaly, test_failed', () =
     }
     expect(await incidentsOf(watch.id)).toEqual([expect.objectContaining({ incident_id: shifted.incident_id, status: 'resolved', reopen_count: 0 })]);
     const verdict = (await http(f.t.app).get(`/v1/monitors/${watch.id}`).expect(200)).body.series[0];
-    expect(verdict).toMatchObject({ baseline_from: dayAt(20), verdict: { verdict: 'normal' } });
+    expect(verdict).toMatchObject({ baseline_from: dayAt(20).replace('Z', '000Z'), verdict: { verdict: 'normal' } });
 
     const limits = await monitor({ pipeline_name: pipeline, kind: 'metric_threshold', params: { metric_type: 'row_count', max: 100 } });
     await report([point(pipeline, 'shop.events', 5000, dayAt(30))]);

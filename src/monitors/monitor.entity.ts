@@ -30,6 +30,8 @@ import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 @Check({ name: 'monitors_disabled_at_iff_disabled', expression: '(disabled_at is null) = enabled' })
 @Unique({ name: 'monitors_name_enabled_key', properties: ['name'], where: 'enabled and name is not null' })
 @Index({ name: 'monitors_pipeline_enabled_idx', properties: ['pipelineName'], where: 'enabled' })
+// GET /v1/monitors?dataset_namespace=…&dataset_name=…: the data monitors of one dataset.
+@Index({ name: 'monitors_dataset_enabled_idx', properties: ['datasetNamespace', 'datasetName'], where: 'enabled and dataset_name is not null' })
 @Index({ name: 'monitors_kind_deadline_idx', properties: ['kind', 'nextDeadlineAt'], where: 'enabled' })
 // Cron freshness monitors the tick has not positioned yet (new, or whose schedule changed): nearly always empty.
 @Index({

@@ -40,7 +40,9 @@ export interface MonitorFilters {
 export const listMonitors = (f: MonitorFilters, fetch: number) => {
   let q = queries.selectFrom('monitors').select(monitorColumns).where('monitors.enabled', '=', f.enabled);
   if (f.pipelineName !== undefined) q = q.where('monitors.pipeline_name', '=', f.pipelineName);
-  if (f.dataset !== undefined) q = q.where('monitors.dataset_namespace', '=', f.dataset.namespace).where('monitors.dataset_name', '=', f.dataset.name);
+  if (f.dataset !== undefined) {
+    q = q.where('monitors.dataset_namespace', '=', f.dataset.namespace).where('monitors.dataset_name', '=', f.dataset.name).where('monitors.dataset_name', 'is not', null);
+  }
   if (f.kind !== undefined) q = q.where('monitors.kind', '=', f.kind);
   if (f.afterId !== undefined) q = q.where('monitors.id', '>', uuid(f.afterId));
   return q.orderBy('monitors.id').limit(fetch);

@@ -4,15 +4,16 @@ import { Migration } from '@mikro-orm/migrations';
 // as long as a scan or an index build takes. Outside a transaction, each step commits before the next;
 // every step but an ADD … USING INDEX can run again after a failed run.
 
-export class Migration20261204192406_add_data_monitors_online extends Migration {
+export class Migration20261204192637_add_data_monitors_online extends Migration {
 
-  override name = 'Migration20261204192406_add_data_monitors_online';
+  override name = 'Migration20261204192637_add_data_monitors_online';
 
   override isTransactional(): boolean {
     return false; // each step commits before the next; CREATE INDEX CONCURRENTLY cannot run in a transaction
   }
 
   override up(): void | Promise<void> {
+    this.addSql(`create index concurrently if not exists "monitors_dataset_enabled_idx" on "monitors" ("dataset_namespace", "dataset_name") where enabled and dataset_name is not null;`);
     this.addSql(`alter table "incidents" validate constraint "incidents_kind_known";`);
     this.addSql(`alter table "monitors" validate constraint "monitors_column_needs_dataset";`);
     this.addSql(`alter table "monitors" validate constraint "monitors_dataset_pair";`);
@@ -34,6 +35,7 @@ export class Migration20261204192406_add_data_monitors_online extends Migration 
     this.addSql(`alter table "monitors" add constraint "monitors_column_needs_dataset" check (column_name is null or dataset_name is not null) not valid;`);
     this.addSql(`alter table "incidents" drop constraint "incidents_kind_known";`);
     this.addSql(`alter table "incidents" add constraint "incidents_kind_known" check (kind in ('run_failed', 'freshness', 'duration', 'stalled', 'metric_threshold', 'test_failed', 'metric_anomaly')) not valid;`);
+    this.addSql(`drop index concurrently if exists "monitors_dataset_enabled_idx";`);
   }
 
 }

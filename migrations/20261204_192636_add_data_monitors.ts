@@ -2,11 +2,11 @@ import { Migration } from '@mikro-orm/migrations';
 
 // Generated in the safe form (see docs/migrations.md). This part runs in the run's transaction and holds no
 // long lock on a table that has rows; the index builds and validations follow outside it, in
-// 20261204_192406_add_data_monitors_online.
+// 20261204_192637_add_data_monitors_online.
 
-export class Migration20261204192405_add_data_monitors extends Migration {
+export class Migration20261204192636_add_data_monitors extends Migration {
 
-  override name = 'Migration20261204192405_add_data_monitors';
+  override name = 'Migration20261204192636_add_data_monitors';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "monitor_series_state" ("monitor_id" uuid not null, "series_id" uuid not null, "judged_recorded_at" timestamptz not null, "judged_metric_id" uuid not null, "judged_at" timestamptz not null, "verdict" jsonb not null, "baseline_from" timestamptz null, "excluded_metric_ids" uuid[] not null default '{}', primary key ("monitor_id", "series_id"));`);

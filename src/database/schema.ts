@@ -77,15 +77,33 @@ export interface DataQualityMetricsTable {
   metric_type: string;
   metric_value: number;
   recorded_at: Timestamp;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   execution_id: string | null;
   created_at: DefaultedTimestamp;
 }
 
+/** Written only by the catalog's triggers (src/quality/metric-hours.sql.ts): read-only here. */
+export interface MetricSeriesTable {
+  series_id: string;
+  pipeline_name: string;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
+  metric_type: string;
+  first_recorded_at: Timestamp;
+  last_recorded_at: Timestamp;
+  last_metric_id: string;
+  last_value: number;
+  /** bigint: pg returns it as text. */
+  point_count: ColumnType<string, never, never>;
+}
+
 /** Written only by the rollup's triggers (src/quality/metric-hours.sql.ts): read-only here. */
 export interface DataQualityMetricHoursTable {
-  pipeline_name: string;
-  metric_type: string;
+  series_id: string;
   hour: Timestamp;
   /** bigint: pg returns it as text. */
   count: ColumnType<string, never, never>;
@@ -162,6 +180,9 @@ export interface IncidentsTable {
   dedupe_key: string;
   monitor_id: string | null;
   pipeline_name: string;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
   kind: MonitorKind;
   severity: Severity;
   status: IncidentStatus;
@@ -223,6 +244,7 @@ export interface Database {
   pipeline_executions: PipelineExecutionsTable;
   pipeline_execution_events: PipelineExecutionEventsTable;
   data_quality_metrics: DataQualityMetricsTable;
+  metric_series: MetricSeriesTable;
   data_quality_metric_hours: DataQualityMetricHoursTable;
   lineage_events: LineageEventsTable;
   job_ticks: JobTicksTable;
@@ -244,10 +266,14 @@ export const TABLE_COLUMNS = {
     'error_details', 'attempt', 'parent_execution_id', 'max_attempts', 'nominal_time', 'created_at', 'updated_at',
   ],
   pipeline_execution_events: ['event_id', 'execution_id', 'type', 'occurred_at', 'payload'],
-  data_quality_metrics: ['metric_id', 'pipeline_name', 'metric_type', 'metric_value', 'recorded_at', 'metadata', 'execution_id', 'created_at'],
-  data_quality_metric_hours: [
-    'pipeline_name', 'metric_type', 'hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value',
+  data_quality_metrics: [
+    'metric_id', 'pipeline_name', 'metric_type', 'metric_value', 'recorded_at', 'dataset_namespace', 'dataset_name', 'column_name', 'metadata', 'execution_id', 'created_at',
   ],
+  metric_series: [
+    'series_id', 'pipeline_name', 'dataset_namespace', 'dataset_name', 'column_name', 'metric_type',
+    'first_recorded_at', 'last_recorded_at', 'last_metric_id', 'last_value', 'point_count',
+  ],
+  data_quality_metric_hours: ['series_id', 'hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value'],
   lineage_events: [
     'id', 'event_hash', 'received_at', 'event_time', 'kind', 'event_type', 'run_id', 'job_namespace', 'job_name', 'producer', 'payload',
   ],
@@ -261,7 +287,7 @@ export const TABLE_COLUMNS = {
   ],
   monitor_defaults: ['scope', 'name', 'run_failed_enabled', 'updated_at', 'updated_by_key'],
   incidents: [
-    'incident_id', 'dedupe_key', 'monitor_id', 'pipeline_name', 'kind', 'severity', 'status', 'flapping', 'snoozed_until',
+    'incident_id', 'dedupe_key', 'monitor_id', 'pipeline_name', 'dataset_namespace', 'dataset_name', 'column_name', 'kind', 'severity', 'status', 'flapping', 'snoozed_until',
     'first_seen_at', 'last_seen_at', 'occurrences', 'healthy_streak', 'resolve_after', 'reopen_count', 'resolved_at',
     'acknowledged_by', 'acknowledged_at', 'evidence',
   ],

@@ -23,6 +23,10 @@ import type { IncidentStatus } from './incident-transitions.js';
 @Index({ name: 'incidents_status_list_idx', properties: ['status', 'id'] })
 @Index({ name: 'incidents_pipeline_status_idx', properties: ['pipelineName', 'status', 'id'] })
 @Index({ name: 'incidents_snoozed_until_idx', properties: ['snoozedUntil'], where: `status = 'snoozed'` })
+// The open incidents of a dataset (the datasets listing); the dataset fields are set by data monitors only.
+@Index({ name: 'incidents_dataset_open_idx', properties: ['datasetNamespace', 'datasetName'], where: `status <> 'resolved' and dataset_name is not null` })
+@Check({ name: 'incidents_dataset_whole', expression: '(dataset_namespace is null) = (dataset_name is null)' })
+@Check({ name: 'incidents_column_needs_dataset', expression: 'column_name is null or dataset_name is not null' })
 @Index({ name: 'incidents_resolved_dedupe_idx', properties: ['dedupeKey', 'resolvedAt'], where: `status = 'resolved'` })
 export class Incident {
   @PrimaryKey({ type: 'uuid', fieldName: 'incident_id' })
@@ -37,6 +41,16 @@ export class Incident {
 
   @Property({ type: 'text' })
   pipelineName!: string;
+
+  /** The dataset (and column) a data monitor's incident is about; null for run incidents. */
+  @Property({ type: 'text', nullable: true })
+  datasetNamespace: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  datasetName: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  columnName: string | null = null;
 
   @Property({ type: 'text' })
   kind!: MonitorKind;

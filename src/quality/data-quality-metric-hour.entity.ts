@@ -1,17 +1,15 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { MetricSeries } from './metric-series.entity.js';
 
 /**
- * The metrics of one pipeline and type in one hour (UTC, epoch-aligned), summed up: what hourly and daily
- * series read instead of every metric. Written only by the triggers on data_quality_metrics
- * (metric-hours.sql.ts), never by the service itself.
+ * The metrics of one series in one hour (UTC, epoch-aligned), summed up: what hourly and daily series read
+ * instead of every metric. Written only by the triggers on data_quality_metrics (metric-hours.sql.ts),
+ * never by the service itself.
  */
 @Entity({ tableName: 'data_quality_metric_hours' })
 export class DataQualityMetricHour {
-  @PrimaryKey({ type: 'text' })
-  pipelineName!: string;
-
-  @PrimaryKey({ type: 'text' })
-  metricType!: string;
+  @ManyToOne({ entity: () => MetricSeries, fieldName: 'series_id', primary: true, deleteRule: 'cascade' })
+  series!: MetricSeries;
 
   @PrimaryKey({ type: 'datetime', columnType: 'timestamptz' })
   hour!: Date;

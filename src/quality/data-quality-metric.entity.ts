@@ -13,13 +13,22 @@ import { METRIC_HOURS_TRIGGERS } from './metric-hours.sql.js';
 @Check({ name: 'data_quality_metrics_pipeline_name_not_blank', expression: `btrim(pipeline_name) <> ''` })
 @Check({ name: 'data_quality_metrics_metric_type_not_blank', expression: `btrim(metric_type) <> ''` })
 @Check({ name: 'data_quality_metrics_metadata_is_object', expression: `jsonb_typeof(metadata) = 'object'` })
-// Latest values, time series and anomaly windows of one metric of one pipeline, newest first;
-// metric_id breaks ties so keyset pages over one metric type are served by it too. metric_value rides
-// along so that series and anomaly aggregates are index-only scans (no heap page per metric).
+// A dataset is named by both its namespace and its name, and a column only within a dataset.
+@Check({ name: 'data_quality_metrics_dataset_whole', expression: '(dataset_namespace is null) = (dataset_name is null)' })
+@Check({ name: 'data_quality_metrics_column_needs_dataset', expression: 'column_name is null or dataset_name is not null' })
+// Latest values, time series and anomaly windows of one metric of one pipeline (its own series, naming no
+// dataset), newest first; metric_id breaks ties so keyset pages over one metric type are served by it too.
+// metric_value rides along so that series and anomaly aggregates are index-only scans (no heap page per metric).
 @Index({
-  name: 'data_quality_metrics_series_idx',
-  columns: [{ name: 'pipeline_name' }, { name: 'metric_type' }, { name: 'recorded_at', sort: 'DESC' }, { name: 'metric_id', sort: 'DESC' }],
-  include: ['metricValue'],
+  name: 'data_quality_metrics_pipeline_series_idx',
+  expression:
+    'create index "data_quality_metrics_pipeline_series_idx" on "data_quality_metrics" ("pipeline_name", "metric_type", "recorded_at" desc, "metric_id" desc) include ("metric_value") where dataset_name is null',
+})
+// The same for a dataset's (or one column's) series, whichever pipeline reported them.
+@Index({
+  name: 'data_quality_metrics_dataset_series_idx',
+  expression:
+    'create index "data_quality_metrics_dataset_series_idx" on "data_quality_metrics" ("dataset_namespace", "dataset_name", "column_name", "metric_type", "recorded_at" desc, "metric_id" desc) include ("metric_value") where dataset_name is not null',
 })
 // Listing a pipeline's metrics of every type in time order.
 @Index({ name: 'data_quality_metrics_pipeline_recorded_idx', properties: ['pipelineName', 'recordedAt', 'id'] })
@@ -27,7 +36,7 @@ import { METRIC_HOURS_TRIGGERS } from './metric-hours.sql.js';
 @Index({ name: 'data_quality_metrics_type_recorded_idx', properties: ['metricType', 'recordedAt', 'id'] })
 // Listing all metrics, or a time range, in time order.
 @Index({ name: 'data_quality_metrics_recorded_idx', properties: ['recordedAt', 'id'] })
-// The hourly rollup (data_quality_metric_hours) follows every insert, delete and update. (And truncate:
+// The series catalog (metric_series) and the hourly rollup (data_quality_metric_hours) follow every insert, delete and update. (And truncate:
 // that trigger is created by the migration only, because MikroORM reads triggers from
 // information_schema.triggers, which does not list TRUNCATE ones; declared here, it would be "missing" forever.)
 @Trigger({ ...METRIC_HOURS_TRIGGERS.add, timing: 'after', events: ['insert'], forEach: 'statement' })
@@ -48,6 +57,17 @@ export class DataQualityMetric {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   recordedAt: Date = new Date();
+
+  /** The dataset measured (OpenLineage naming, normalised by datasetIdentity); null: the pipeline's own series. */
+  @Property({ type: 'text', nullable: true })
+  datasetNamespace: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  datasetName: string | null = null;
+
+  /** The column of the dataset measured, if one (the API calls it `column`). */
+  @Property({ type: 'text', nullable: true })
+  columnName: string | null = null;
 
   @Property({ type: 'json', columnType: 'jsonb', defaultRaw: `'{}'` })
   metadata: Record<string, unknown> = {};

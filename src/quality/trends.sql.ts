@@ -137,12 +137,14 @@ function rawBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: Series
 function rollupBuckets(agg: Aggregate, { pipeline, type, from, to, bucket }: SeriesRange) {
   const edge = bucketOf(sql.lit('1 hour'), timestamptz(to));
   const hours = queries
-    .selectFrom('data_quality_metric_hours')
-    .select(['hour', 'count', 'sum', 'min', 'max', 'last_recorded_at', 'last_metric_id', 'last_value'])
-    .where('pipeline_name', '=', pipeline)
-    .where('metric_type', '=', type)
-    .where('hour', '>=', timestamptz(from))
-    .where('hour', '<', edge);
+    .selectFrom('data_quality_metric_hours as hh')
+    .innerJoin('metric_series as s', 's.series_id', 'hh.series_id')
+    .select(['hh.hour', 'hh.count', 'hh.sum', 'hh.min', 'hh.max', 'hh.last_recorded_at', 'hh.last_metric_id', 'hh.last_value'])
+    .where('s.pipeline_name', '=', pipeline)
+    .where('s.dataset_name', 'is', null)
+    .where('s.metric_type', '=', type)
+    .where('hh.hour', '>=', timestamptz(from))
+    .where('hh.hour', '<', edge);
   const partHour = queries
     .selectFrom('data_quality_metrics')
     .select((eb) => [

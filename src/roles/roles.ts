@@ -28,6 +28,8 @@ export const NARROWED_TABLES: Readonly<Record<string, string>> = {
   // The hourly rollup, written by the metrics' triggers as the role that writes metrics: an insert adds to
   // its hours (an upsert). Deleting or changing metrics, which recounts hours, is the owner's alone.
   data_quality_metric_hours: 'SELECT, INSERT, UPDATE',
+  // The series catalog, likewise: an insert creates or moves its series.
+  metric_series: 'SELECT, INSERT, UPDATE',
   // The raw OpenLineage events everything else is derived from; only `lineage replay` (the owner) deletes.
   lineage_events: 'SELECT, INSERT',
   // An incident's timeline is append-only; incidents themselves change state but are never deleted.

@@ -84,16 +84,16 @@ export interface PreviousPointRow {
   previous_recorded_at: string | null;
 }
 
-/** The point before the newest of each series (metric_threshold's max_change_pct): one index probe each. */
+/** The point before the newest of each series (metric_threshold's max_change_pct): a primary key and one index probe each. */
 export const PREVIOUS_POINTS = prepared((_db, p: { seriesIds: string[] }) =>
   rawStatement(sql<PreviousPointRow>`
     select s.series_id, prev.metric_value as previous_value, prev.recorded_at as previous_recorded_at
-    from metric_series s
+    from unnest(${p.seriesIds}::uuid[]) as ids(series_id)
+    join metric_series s on s.series_id = ids.series_id
     left join lateral (
       select x.metric_value, x.recorded_at from (${seriesMetrics(BEFORE_NEWEST, sql`m.metric_value, m.recorded_at, m.metric_id`, 1)}) x
       order by x.recorded_at desc, x.metric_id desc limit 1
-    ) prev on true
-    where s.series_id = any(${p.seriesIds}::uuid[])`),
+    ) prev on true`),
 );
 
 export interface TrainingRow {

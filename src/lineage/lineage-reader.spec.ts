@@ -78,14 +78,15 @@ describe('row counts and quality metrics of a run event', () => {
     expect(rowCountsOf(inputs, outputs)).toEqual({ 'input:pg://db/public.orders': 120, 'output:s3://lake/orders/': 118 });
   });
 
-  it('makes one metric per measure, column and quantile, and one per assertion (1 or 0), naming the dataset in metadata', () => {
+  it('makes one metric per measure, column and quantile, one per assertion (1 or 0), and one per statistic the metrics facet did not give, each of its dataset and column', () => {
     const metrics = qualityMetrics(inputs, outputs, 'ev-1');
-    expect(metrics.map((m) => [m.metric_type, m.metric_value])).toEqual([
-      ['row_count', 120],
-      ['column.null_count', 0],
-      ['column.quantile', 7],
-      ['assertion', 0],
-      ['bytes', 9],
+    expect(metrics.map((m) => [m.metric_type, m.metric_value, m.dataset_namespace, m.dataset_name, m.column_name])).toEqual([
+      ['row_count', 120, 'pg://db', 'public.orders', null],
+      ['column.null_count', 0, 'pg://db', 'public.orders', 'id'],
+      ['column.quantile', 7, 'pg://db', 'public.orders', 'id'],
+      ['assertion', 0, 'pg://db', 'public.unknown', 'id'],
+      ['bytes', 9, 's3://lake', 'orders/', null],
+      ['row_count', 118, 's3://lake', 'orders/', null],
     ]);
     expect(metrics[2].metadata).toEqual({
       source: 'openlineage', lineage_event_id: 'ev-1', facet: 'dataQualityMetrics', role: 'input',
@@ -93,10 +94,11 @@ describe('row counts and quality metrics of a run event', () => {
     });
     expect(metrics[3].metadata).toMatchObject({ facet: 'dataQualityAssertions', column: 'id', assertion: { assertion: 'not_null', success: false, column: 'id' } });
     expect(metrics[4].metadata).toMatchObject({ role: 'output', dataset: { namespace: 's3://lake', name: 'orders/' } });
+    expect(metrics[5].metadata).toMatchObject({ facet: 'outputStatistics', role: 'output' });
   });
 
   it('counts exactly the metrics it would make, and the reader carries that count for the caps', () => {
     expect(qualityMetricCount(inputs, outputs)).toBe(qualityMetrics(inputs, outputs, 'ev-1').length);
-    expect(read(event({ inputs, outputs })).run?.metricCount).toBe(5);
+    expect(read(event({ inputs, outputs })).run?.metricCount).toBe(6);
   });
 });

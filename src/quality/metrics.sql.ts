@@ -13,6 +13,9 @@ export const metricColumns = (eb: ExpressionBuilder<Database, 'data_quality_metr
   'metric_value' as const,
   isoText(eb.ref('recorded_at')).as('recorded_at'),
   'execution_id' as const,
+  'dataset_namespace' as const,
+  'dataset_name' as const,
+  eb.ref('column_name').as('column'),
   'metadata' as const,
   isoText(eb.ref('created_at')).as('created_at'),
 ];
@@ -25,6 +28,9 @@ const RECORD_TYPES = {
   metric_value: 'float8',
   recorded_at: 'timestamptz',
   execution_id: 'uuid',
+  dataset_namespace: 'text',
+  dataset_name: 'text',
+  column_name: 'text',
   metadata: 'jsonb',
 } as const satisfies { [C in keyof MetricRow & keyof DataQualityMetricsTable]: string };
 const RECORD_COLUMNS = Object.keys(RECORD_TYPES) as (keyof typeof RECORD_TYPES)[];
@@ -48,6 +54,9 @@ const insertMetrics = (db: Db, p: { rows: string }) =>
           'x.metric_value',
           'x.recorded_at',
           'x.execution_id',
+          'x.dataset_namespace',
+          'x.dataset_name',
+          'x.column_name',
           eb.fn.coalesce('x.metadata', sql<MetricRow['metadata']>`'{}'`).as('metadata'),
         ]),
     );

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PipelineName, Timestamp, Uuid } from '../../http/schemas.js';
+import { PipelineName, Text, Timestamp, Uuid } from '../../http/schemas.js';
+import { ColumnName, DatasetName, DatasetNamespace } from './dataset-fields.js';
 
 export const MetricType = Type.String({
   pattern: '^[a-z0-9_.]+$',
@@ -7,6 +8,20 @@ export const MetricType = Type.String({
   maxLength: 100,
   description: 'Lower-case letters, digits, _ and .; at most 100 characters, e.g. row_count or null_rate.order_id',
 });
+
+/** The metric type of a data test's result (an assertion): 1 passed, 0 failed. */
+export const ASSERTION_METRIC = 'assertion';
+
+export const AssertionResult = Type.Object(
+  {
+    name: Text({ maxLength: 512, notBlank: true, description: 'The test, e.g. not_null_orders_order_id: with the dataset and column, what identifies it.' }),
+    failing_rows: Type.Optional(Type.Integer({ minimum: 0, description: 'How many rows failed it, when known.' })),
+  },
+  {
+    additionalProperties: false,
+    description: `A data test's result: metric_type must then be "${ASSERTION_METRIC}" and metric_value 1 (passed) or 0 (failed).`,
+  },
+);
 
 /** One measurement. JSON has no NaN or Infinity; the bounds also refuse numbers too large to be finite (1e400). */
 export const RecordMetricDto = Type.Object(
@@ -17,6 +32,10 @@ export const RecordMetricDto = Type.Object(
     recorded_at: Type.Optional({ ...Timestamp, description: 'When it was measured; default now. At most METRICS_MAX_FUTURE_SKEW_MS ahead.' }),
     execution_id: Type.Optional({ ...Uuid, description: 'The run it belongs to; must exist.' }),
     metadata: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Any JSON object, at most METRICS_METADATA_MAX_BYTES (16 KB) serialized.' })),
+    dataset_namespace: Type.Optional(DatasetNamespace),
+    dataset_name: Type.Optional(DatasetName),
+    column: Type.Optional(ColumnName),
+    assertion: Type.Optional(AssertionResult),
   },
   { additionalProperties: false, title: 'RecordMetric' },
 );

@@ -69,7 +69,7 @@ describe('OpenLineage events of one run: order, duplicates, late events, concurr
       const arrival = [...new Set(sequence)] as Step[];
       const expected = arrival.map((s, i) => (arrival.indexOf('C') < i ? `late:${TYPE[s].split(':')[1]}` : TYPE[s]));
       expect({ sequence, history: await historyOf(f.db.url, runId) }).toEqual({ sequence, history: expected });
-      expect({ sequence, metrics: await metricCount(runId) }).toEqual({ sequence, metrics: 2 });
+      expect({ sequence, metrics: await metricCount(runId) }).toEqual({ sequence, metrics: 3 });
     }
   }, 120_000);
 
@@ -152,7 +152,7 @@ describe('OpenLineage events of one run: order, duplicates, late events, concurr
     for (const runId of runs) {
       expect(await executionRow(f.db.url, runId)).toMatchObject({ status: 'succeeded', started_at: '2026-11-20T10:00:00.000001Z' });
       expect((await historyOf(f.db.url, runId)).length).toBe(runId === runs[0] ? 4 : 3);
-      expect(await metricCount(runId)).toBe(runId === runs[0] ? 4 : 2);
+      expect(await metricCount(runId)).toBe(runId === runs[0] ? 5 : 3);
     }
   });
 });

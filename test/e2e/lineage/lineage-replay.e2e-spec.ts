@@ -21,7 +21,7 @@ async function derivedRows(url: string) {
     executions: await sql(url, `select execution_id, pipeline_name, status, started_at, completed_at, input_file, row_counts, error_details, attempt, parent_execution_id
                                 from pipeline_executions order by execution_id`),
     history: await sql(url, `select * from pipeline_execution_events order by event_id`),
-    metrics: await sql(url, `select pipeline_name, metric_type, metric_value, recorded_at, execution_id, metadata from data_quality_metrics
+    metrics: await sql(url, `select pipeline_name, dataset_namespace, dataset_name, column_name, metric_type, metric_value, recorded_at, execution_id, metadata from data_quality_metrics
                              order by execution_id, metadata->>'lineage_event_id', metric_type, metadata::text, metric_value`),
     raw: await sql(url, `select * from lineage_events order by id`),
   };
@@ -57,7 +57,7 @@ describe('lineage replay', () => {
   it('rebuilds executions, history and metrics equal to the live ones, and leaves runs the REST API wrote alone', async () => {
     const live = await derivedRows(f.db.url);
     expect(live.executions.length).toBe(9);
-    expect(live.metrics.length).toBe(28); // 4 per START of the six runs, 4 of event_full
+    expect(live.metrics.length).toBe(37); // every quality and statistics facet of the events sent, each metric of its dataset
     const before = await sql(f.db.url, `select * from pipeline_executions where execution_id in ('${restRun}', '${mixedRun}') order by execution_id`);
     // Wipe what replay rebuilds, so that equality cannot come from rows it never touched.
     await sql(f.db.url, `delete from data_quality_metrics where metadata->>'source' = 'openlineage' and execution_id <> '${mixedRun}'`);

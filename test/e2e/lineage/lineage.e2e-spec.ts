@@ -71,6 +71,9 @@ describe('POST /api/v1/lineage: the OpenLineage and Marquez corpus', () => {
       { metric_type: 'bytes', metric_value: 1048576, column: null },
       { metric_type: 'assertion', metric_value: 1, column: null },
       { metric_type: 'assertion', metric_value: 1, column: 'id' },
+      // The output's outputStatistics: rows and bytes written.
+      { metric_type: 'row_count', metric_value: 2000, column: null },
+      { metric_type: 'bytes', metric_value: 2097152, column: null },
     ]);
     // The 220 KB event, the namespace-naming one and the proxy's full event report the same run after it ended.
     for (const file of ['events/marquez/event_large.json', 'events/marquez/event_namespace_naming.json', 'events/openlineage-proxy/event_full.json']) {

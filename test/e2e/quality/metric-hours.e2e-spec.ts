@@ -13,17 +13,35 @@ import type { Aggregate } from '../../../src/quality/dto/trends.query.js';
 const ROLLUP_MIGRATION = '20261122_155418_add_metric_hours_rollup';
 const AGGREGATES: Aggregate[] = ['avg', 'min', 'max', 'sum', 'count', 'last'];
 
-/** Hours where the rollup and the metrics disagree (or that only one of them has): none when it is right. */
+/** A series' identity as one comparable key (the dataset fields are null for a pipeline's own series). */
+const KEY = (t: string) => `(${t}.pipeline_name, coalesce(${t}.dataset_namespace, ''), coalesce(${t}.dataset_name, ''), coalesce(${t}.column_name, ''), ${t}.metric_type)`;
+
+/**
+ * Series and hours where the catalog or the rollup and the metrics disagree (or that only one of them
+ * has): none when they are right.
+ */
 const MISMATCHES = `
-  with fresh as (
-    select pipeline_name, metric_type, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour,
+  with series as (
+    select ${KEY('m')} as key, count(*) as point_count, min(recorded_at) as first_recorded_at, max(recorded_at) as last_recorded_at,
+           (array_agg(metric_id order by recorded_at desc, metric_id desc))[1] as last_metric_id,
+           (array_agg(metric_value order by recorded_at desc, metric_id desc))[1] as last_value
+    from data_quality_metrics m group by 1),
+  catalog as (select ${KEY('s')} as key, s.* from metric_series s),
+  fresh as (
+    select c.series_id, date_bin('1 hour', recorded_at, timestamptz '1970-01-01 00:00:00+00') as hour,
            count(*) as count, sum(metric_value) as sum, min(metric_value) as min, max(metric_value) as max,
            max(recorded_at) as last_recorded_at,
            (array_agg(metric_id order by recorded_at desc, metric_id desc))[1] as last_metric_id,
            (array_agg(metric_value order by recorded_at desc, metric_id desc))[1] as last_value
-    from data_quality_metrics group by 1, 2, 3)
-  select f.pipeline_name, f.metric_type, f.hour, h.pipeline_name as rollup_pipeline, h.hour as rollup_hour
-  from fresh f full join data_quality_metric_hours h using (pipeline_name, metric_type, hour)
+    from data_quality_metrics m join catalog c on c.key = ${KEY('m')} group by 1, 2)
+  select 'series' as what, f.key::text as metrics, c.key::text as catalog
+  from series f full join catalog c using (key)
+  where f.point_count is distinct from c.point_count or f.first_recorded_at is distinct from c.first_recorded_at
+     or f.last_recorded_at is distinct from c.last_recorded_at or f.last_metric_id is distinct from c.last_metric_id
+     or f.last_value is distinct from c.last_value
+  union all
+  select 'hour', f.series_id || ' ' || f.hour, h.series_id || ' ' || h.hour
+  from fresh f full join data_quality_metric_hours h using (series_id, hour)
   where f.count is distinct from h.count or f.min is distinct from h.min or f.max is distinct from h.max
      or f.last_value is distinct from h.last_value or f.last_metric_id is distinct from h.last_metric_id
      or f.last_recorded_at is distinct from h.last_recorded_at
@@ -65,6 +83,9 @@ describe('the hourly rollup of metrics (data_quality_metric_hours)', () => {
     await sql(f.db.url, `update data_quality_metrics set metric_value = metric_value * 3 where pipeline_name = 'hours_2' and metric_value between 100 and 400`);
     await sql(f.db.url, `update data_quality_metrics set recorded_at = recorded_at + interval '90 minutes' where pipeline_name = 'hours_0' and metric_value > 1000`);
     await sql(f.db.url, `update data_quality_metrics set pipeline_name = 'hours_moved' where pipeline_name = 'hours_2' and metric_type = 'null_rate' and metric_value > 900`);
+    // Moved into a dataset's and a column's series, and some of them back out: series appear and empty ones go.
+    await sql(f.db.url, `update data_quality_metrics set dataset_namespace = 'postgres://db:5432', dataset_name = 'public.t', column_name = case when metric_value > 800 then 'c' end where pipeline_name = 'hours_1' and metric_value > 500`);
+    await sql(f.db.url, `update data_quality_metrics set dataset_namespace = null, dataset_name = null, column_name = null where pipeline_name = 'hours_1' and column_name = 'c' and metric_value > 900`);
     // An update that changes nothing the rollup counts (as deleting an execution does to its metrics).
     await sql(f.db.url, `update data_quality_metrics set metadata = '{"touched": true}' where pipeline_name = 'hours_1'`);
     expect(await sql(f.db.url, MISMATCHES)).toEqual([]);
@@ -128,7 +149,7 @@ describe('the hourly rollup of metrics (data_quality_metric_hours)', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, k) => http(f.t.app).post('/v1/metrics/batch').send({ metrics: batch(k) })));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
     expect(await sql(f.db.url, MISMATCHES)).toEqual([]);
-    expect(await sql(f.db.url, `select sum(count)::int as n from data_quality_metric_hours where pipeline_name like 'busy_%'`)).toEqual([{ n: 3200 }]);
+    expect(await sql(f.db.url, `select sum(h.count)::int as n from data_quality_metric_hours h join metric_series s using (series_id) where s.pipeline_name like 'busy_%'`)).toEqual([{ n: 3200 }]);
   });
 
   it('is emptied with the metrics by truncate', async () => {

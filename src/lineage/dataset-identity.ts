@@ -1,0 +1,21 @@
+// How a dataset is named, once for everything that names one: metrics, monitors, incidents and (later)
+// the lineage graph, so that they meet without a mapping (docs/datasets.md). OpenLineage names a dataset by
+// a namespace (where it lives: `postgres://db.example.com:5432`, `s3://bucket`, `bigquery`) and a name
+// within it (`analytics.public.orders`). Producers differ in small ways only: surrounding spaces, a
+// trailing slash, the case of the scheme and host (which URLs ignore). The name is kept as given, trimmed:
+// identifiers may be case-sensitive.
+
+const SCHEME_AND_AUTHORITY = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s;
+
+export interface DatasetIdentity {
+  namespace: string;
+  name: string;
+}
+
+/** The namespace and name as stored and compared: trimmed; the namespace's scheme and authority lower-case, no trailing slash. */
+export function datasetIdentity(namespace: string, name: string): DatasetIdentity {
+  let ns = namespace.trim().replace(/\/+$/, '');
+  const url = SCHEME_AND_AUTHORITY.exec(ns);
+  if (url) ns = `${url[1]!.toLowerCase()}${url[2]!.toLowerCase()}${url[3]}`;
+  return { namespace: ns, name: name.trim() };
+}

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { isDataKind, type MonitorKind } from '../incidents/incident-signal.js';
+import { datasetIdentity } from '../lineage/dataset-identity.js';
 import { invalid } from './param-rules.js';
 
 /** What a monitor watches: a pipeline (run kinds always), or for the data kinds a pipeline, a dataset or a column. */
@@ -20,9 +21,9 @@ export interface TargetInput {
 /**
  * The target of a monitor as given, checked for its kind (400 naming the field): run kinds need pipeline_name
  * and take no dataset; data kinds need pipeline_name or a dataset (dataset_namespace and dataset_name
- * together); a column needs its dataset. The dataset is normalised as the metrics store it.
+ * together); a column needs its dataset. The dataset is normalised as the metrics store it (datasetIdentity).
  */
-export function normaliseTarget(kind: MonitorKind, body: TargetInput, base = '', identity: DatasetIdentity = trimmed): MonitorTarget {
+export function normaliseTarget(kind: MonitorKind, body: TargetInput, base = ''): MonitorTarget {
   const at = { base };
   const hasDataset = body.dataset_namespace !== undefined || body.dataset_name !== undefined;
   if (!isDataKind(kind)) {
@@ -36,7 +37,7 @@ export function normaliseTarget(kind: MonitorKind, body: TargetInput, base = '',
   if (hasDataset && body.dataset_name === undefined) invalid(at, '/dataset_name', 'is required with dataset_namespace');
   if (body.column !== undefined && !hasDataset) invalid(at, '/dataset_name', 'is required with column: a column belongs to a dataset');
   if (!hasDataset && body.pipeline_name === undefined) invalid(at, '/pipeline_name', 'is required unless a dataset is given (dataset_namespace and dataset_name)');
-  const dataset = hasDataset ? identity(body.dataset_namespace as string, body.dataset_name as string) : null;
+  const dataset = hasDataset ? datasetIdentity(body.dataset_namespace as string, body.dataset_name as string) : null;
   return {
     pipeline_name: body.pipeline_name ?? null,
     dataset_namespace: dataset?.namespace ?? null,
@@ -45,15 +46,13 @@ export function normaliseTarget(kind: MonitorKind, body: TargetInput, base = '',
   };
 }
 
-export type DatasetIdentity = (namespace: string, name: string) => { namespace: string; name: string };
-const trimmed: DatasetIdentity = (namespace, name) => ({ namespace: namespace.trim(), name: name.trim() });
 
 /** The dataset filter of GET /v1/monitors: both fields or neither (400 naming the missing one). */
 export function datasetFilter(query: { dataset_namespace?: string; dataset_name?: string }): { namespace: string; name: string } | undefined {
   if (query.dataset_namespace === undefined && query.dataset_name === undefined) return undefined;
   const missing = query.dataset_namespace === undefined ? 'dataset_namespace' : query.dataset_name === undefined ? 'dataset_name' : null;
   if (missing) throw new InvalidRequestError({ in: 'query', pointer: `/${missing}`, detail: 'dataset_namespace and dataset_name go together' });
-  return trimmed(query.dataset_namespace as string, query.dataset_name as string);
+  return datasetIdentity(query.dataset_namespace as string, query.dataset_name as string);
 }
 
 /** A target as a person reads it: `pipeline "p"`, `dataset ns/name`, `column ns/name.col`. */

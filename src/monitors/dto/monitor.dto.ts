@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MONITOR_KINDS, SEVERITIES } from '../../incidents/incident-signal.js';
 import { Cursor, Limit, Nullable, StoredPipelineName, StringEnum, Text, Uuid } from '../../http/schemas.js';
+import { ColumnName, DatasetName, DatasetNamespace } from '../../quality/dto/dataset-fields.js';
 
 const Name = Text({ maxLength: 200, notBlank: true, description: 'A stable name, unique among enabled monitors (how `monitors apply` recognises it).' });
 const Params = Type.Unsafe<Record<string, unknown>>({
@@ -9,11 +10,10 @@ const Params = Type.Unsafe<Record<string, unknown>>({
   description:
     'The kind\'s settings (docs/monitors.md): run_failed {}; freshness {max_age} | {cron, timezone, grace?} | {auto: true}; duration {max_duration} | {factor, runs?}; stalled {stall_after}; metric_threshold {metric_type, min?, max?, max_change_pct?}; test_failed {}; metric_anomaly {metric_type, seasonality?, direction?, training?, sensitivity?, min_abs_change?, min_rel_change?}. Durations in ISO 8601 (PT26H).',
 });
-const DatasetField = (description: string) => Text({ maxLength: 1000, notBlank: true, description });
 const Target = {
-  dataset_namespace: Type.Optional(DatasetField('Data kinds: the dataset\'s namespace (with dataset_name), as OpenLineage names it; normalised as docs/datasets.md says.')),
-  dataset_name: Type.Optional(DatasetField('Data kinds: the dataset (table) watched; with dataset_namespace.')),
-  column: Type.Optional(DatasetField('Data kinds: one column of the dataset (needs dataset_name).')),
+  dataset_namespace: Type.Optional({ ...DatasetNamespace, description: 'Data kinds: the dataset\'s namespace (with dataset_name), as OpenLineage names it; normalised as docs/datasets.md says.' }),
+  dataset_name: Type.Optional({ ...DatasetName, description: 'Data kinds: the dataset (table) watched; with dataset_namespace.' }),
+  column: Type.Optional({ ...ColumnName, description: 'Data kinds: one column of the dataset (needs dataset_name).' }),
 };
 const ResolveAfter = Type.Integer({ minimum: 1, maximum: 100, description: 'Consecutive healthy observations that resolve an incident (default 1).' });
 
@@ -49,8 +49,8 @@ export type MonitorIdParams = Static<typeof MonitorIdParams>;
 export const ListMonitorsQuery = Type.Object(
   {
     pipeline_name: Type.Optional(StoredPipelineName),
-    dataset_namespace: Type.Optional(DatasetField('With dataset_name: the monitors targeting this dataset (or one of its columns).')),
-    dataset_name: Type.Optional(DatasetField('With dataset_namespace.')),
+    dataset_namespace: Type.Optional({ ...DatasetNamespace, description: 'With dataset_name: the monitors targeting this dataset (or one of its columns).' }),
+    dataset_name: Type.Optional({ ...DatasetName, description: 'With dataset_namespace.' }),
     kind: Type.Optional(StringEnum(MONITOR_KINDS)),
     enabled: Type.Optional(Type.Boolean({ default: true, description: 'false: only disabled (deleted) monitors.' })),
     limit: Type.Optional(Limit(500, 100)),

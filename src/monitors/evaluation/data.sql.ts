@@ -139,8 +139,8 @@ export interface TestResultRow {
 
 /**
  * The latest result of each test (assertion name) of each (monitor, series) among the points newer than the
- * one judged last (all of them at first sight). The name is `metadata.assertion.name` (REST) or
- * `metadata.assertion.assertion` (OpenLineage); value 1 is a pass, 0 a failure.
+ * one judged last (all of them at first sight). The name is `metadata.assertion.name` when an OpenLineage
+ * producer gave one, else `metadata.assertion.assertion` (REST stores its name there); value 1 is a pass, 0 a failure.
  */
 export const TEST_RESULTS = prepared((_db, p: { pairs: string }) =>
   rawStatement(sql<TestResultRow>`

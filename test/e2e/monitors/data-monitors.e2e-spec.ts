@@ -181,6 +181,30 @@ describe('monitors on data: metric_threshold, metric_anomaly, test_failed', () =
     expect(await incidentsOf(tests.id)).toEqual([expect.objectContaining({ incident_id: failed.incident_id, status: 'resolved' })]);
   });
 
+  it('test_failed on REST test results: one incident per test of a column, with its failing rows; a pass resolves only its own', async () => {
+    const pipeline = `tests_${randomUUID().slice(0, 8)}`;
+    const result = (name: string, success: boolean, at: string, failing_rows?: number) => ({
+      ...point(pipeline, 'shop.orders', success ? 1 : 0, at, 'assertion'),
+      column: 'order_id',
+      assertion: { name, ...(failing_rows === undefined ? {} : { failing_rows }) },
+    });
+    await report([result('unique', true, dayAt(0)), result('not_null', true, dayAt(0))]);
+    const tests = await monitor({ pipeline_name: pipeline, kind: 'test_failed' });
+    await report([result('unique', false, dayAt(1), 3), result('not_null', false, dayAt(1), 7)]);
+    await tick();
+    const failed = await incidentsOf(tests.id);
+    expect(failed.map((i) => [i.evidence.test, i.evidence.failing_rows, i.column, i.status]).sort()).toEqual([
+      ['not_null', 7, 'order_id', 'open'],
+      ['unique', 3, 'order_id', 'open'],
+    ]);
+    await report([result('unique', true, dayAt(2))]);
+    await tick();
+    expect((await incidentsOf(tests.id)).map((i) => [i.evidence.test, i.status]).sort()).toEqual([
+      ['not_null', 'open'],
+      ['unique', 'resolved'],
+    ]);
+  });
+
   it('bad input: 400 naming the field, nothing written', async () => {
     const pipeline = `bad_${randomUUID().slice(0, 8)}`;
     await history(pipeline, 'shop.orders', 1, () => 1);

@@ -26,7 +26,7 @@ export class Migration20261204192637_add_data_monitors_online extends Migration 
     this.addSql(`alter table "monitors" drop constraint "monitors_kind_known";`);
     this.addSql(`alter table "monitors" add constraint "monitors_kind_known" check (kind in ('run_failed', 'freshness', 'duration', 'stalled', 'metric_threshold', 'test_failed', 'metric_anomaly')) not valid;`);
     this.addSql(`alter table "monitors" drop constraint "monitors_run_kind_target";`);
-    this.addSql(`alter table "monitors" add constraint "monitors_run_kind_target" check (kind not in ('run_failed', 'freshness', 'duration', 'stalled') or (pipeline_name is not null and dataset_name is null)) not valid;`);
+    this.addSql(`alter table "monitors" add constraint "monitors_run_kind_target" check (kind in ('metric_threshold', 'test_failed', 'metric_anomaly') or (pipeline_name is not null and dataset_name is null)) not valid;`);
     this.addSql(`alter table "monitors" drop constraint "monitors_has_target";`);
     this.addSql(`alter table "monitors" add constraint "monitors_has_target" check (pipeline_name is not null or dataset_name is not null) not valid;`);
     this.addSql(`alter table "monitors" drop constraint "monitors_dataset_pair";`);

@@ -19,7 +19,7 @@ import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 // Run kinds watch one pipeline's runs; data kinds watch a pipeline's reports, a dataset's or a column's.
 @Check({
   name: 'monitors_run_kind_target',
-  expression: `kind not in ('run_failed', 'freshness', 'duration', 'stalled') or (pipeline_name is not null and dataset_name is null)`,
+  expression: `kind in ('metric_threshold', 'test_failed', 'metric_anomaly') or (pipeline_name is not null and dataset_name is null)`,
 })
 @Check({ name: 'monitors_has_target', expression: 'pipeline_name is not null or dataset_name is not null' })
 @Check({ name: 'monitors_dataset_pair', expression: '(dataset_namespace is null) = (dataset_name is null)' })

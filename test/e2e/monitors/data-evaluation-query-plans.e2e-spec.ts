@@ -1,18 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { CompiledQuery } from 'kysely';
-import { runCompiled } from '../../../src/database/typed-sql.js';
 import { DATA_CANDIDATES, PREVIOUS_POINTS, TEST_RESULTS, TRAINING_POINTS } from '../../../src/monitors/evaluation/data.sql.js';
 import { seriesVerdicts, targetReportsMetric } from '../../../src/monitors/monitors.sql.js';
 import { useOrmDatabase } from '../../support/orm.js';
+import { scansOf } from '../../support/query-plan.js';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
 
 /**
  * The data monitors' statements over 6,000 series (2,000 pipeline-level, 2,000 dataset-level, 2,000 column
@@ -24,14 +15,7 @@ describe('query plans of the data monitors', () => {
   const t = useOrmDatabase();
   let pairs: { monitor_id: string; series_id: string }[] = [];
 
-  async function plan(text: string, params: readonly unknown[]): Promise<{ seq: string[]; indexes: string[] }> {
-    const [row] = await runCompiled(t.orm.em, CompiledQuery.raw(`explain (format json) ${text}`, [...params]) as CompiledQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>);
-    const nodes = walk(row['QUERY PLAN'][0].Plan);
-    return {
-      seq: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?'),
-      indexes: [...new Set(nodes.map((n) => n['Index Name']).filter((n): n is string => !!n))],
-    };
-  }
+  const plan = (text: string, params: readonly unknown[]) => scansOf(t.orm.em, text, params);
 
   beforeAll(async () => {
     const conn = t.orm.em.getConnection();

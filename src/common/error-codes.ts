@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   'INCIDENTS.NOT_FOUND': { status: HttpStatus.NOT_FOUND, exit: EXIT.failed },
   'INCIDENTS.ILLEGAL_TRANSITION': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'INCIDENTS.ALREADY_OPEN': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
+  'INCIDENTS.NOT_ANOMALY': { status: HttpStatus.CONFLICT, exit: EXIT.failed },
   'AUTH.MISSING_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
   'AUTH.INVALID_KEY': { status: HttpStatus.UNAUTHORIZED, exit: EXIT.failed },
   'AUTH.INSUFFICIENT_SCOPE': { status: HttpStatus.FORBIDDEN, exit: EXIT.failed },

@@ -10,9 +10,10 @@ import { LineageEvent } from '../lineage/lineage-event.entity.js';
 import { JobTick } from '../jobs/job-tick.entity.js';
 import { Monitor } from '../monitors/monitor.entity.js';
 import { MonitorDefault } from '../monitors/monitor-default.entity.js';
+import { MonitorSeriesState } from '../monitors/monitor-series-state.entity.js';
 import { Incident } from '../incidents/incident.entity.js';
 import { IncidentEvent } from '../incidents/incident-event.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 
 /** Every entity the ORM knows; each is owned (and only registered for injection) by its feature's module. */
-export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, MetricSeries, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, MonitorDefault, Incident, IncidentEvent, OutboxEvent, Pipeline];
+export const ENTITIES = [PipelineExecution, PipelineExecutionEvent, DataQualityMetric, MetricSeries, DataQualityMetricHour, IdempotencyKey, ApiKey, LineageEvent, JobTick, Monitor, MonitorDefault, MonitorSeriesState, Incident, IncidentEvent, OutboxEvent, Pipeline];

@@ -139,7 +139,10 @@ export interface JobTicksTable {
 export interface MonitorsTable {
   id: string;
   name: string | null;
-  pipeline_name: string;
+  pipeline_name: string | null;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
   kind: MonitorKind;
   severity: Severity;
   params: Json<Record<string, unknown>>;
@@ -151,6 +154,17 @@ export interface MonitorsTable {
   created_by_key: string | null;
   deadline_occurrence: NullableTimestamp;
   next_deadline_at: NullableTimestamp;
+}
+
+export interface MonitorSeriesStateTable {
+  monitor_id: string;
+  series_id: string;
+  judged_recorded_at: Timestamp;
+  judged_metric_id: string;
+  judged_at: Timestamp;
+  verdict: Json<Record<string, unknown>>;
+  baseline_from: NullableTimestamp;
+  excluded_metric_ids: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface MonitorDefaultsTable {
@@ -236,6 +250,7 @@ export interface Database {
   job_ticks: JobTicksTable;
   monitors: MonitorsTable;
   monitor_defaults: MonitorDefaultsTable;
+  monitor_series_state: MonitorSeriesStateTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   outbox_events: OutboxEventsTable;
@@ -264,8 +279,11 @@ export const TABLE_COLUMNS = {
   ],
   job_ticks: ['task', 'slot', 'started_at', 'completed_at'],
   monitors: [
-    'id', 'name', 'pipeline_name', 'kind', 'severity', 'params', 'resolve_after', 'enabled', 'created_at', 'updated_at',
-    'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
+    'id', 'name', 'pipeline_name', 'dataset_namespace', 'dataset_name', 'column_name', 'kind', 'severity', 'params', 'resolve_after',
+    'enabled', 'created_at', 'updated_at', 'disabled_at', 'created_by_key', 'deadline_occurrence', 'next_deadline_at',
+  ],
+  monitor_series_state: [
+    'monitor_id', 'series_id', 'judged_recorded_at', 'judged_metric_id', 'judged_at', 'verdict', 'baseline_from', 'excluded_metric_ids',
   ],
   monitor_defaults: ['scope', 'name', 'run_failed_enabled', 'updated_at', 'updated_by_key'],
   incidents: [

@@ -11,12 +11,18 @@ import { incidentObject, type IncidentRow } from './incident-columns.js';
 import { incidentOutbox } from './incident-outbox.js';
 import { manualCell, type IncidentStatus, type ManualAction } from './incident-transitions.js';
 import { IllegalIncidentTransitionError, IncidentAlreadyOpenError, IncidentNotFoundError } from './incidents.errors.js';
-import { insertTimelineEntry, selectIncident, selectTimeline } from './incidents.sql.js';
+import { episodeEvidence, insertTimelineEntry, selectIncident, selectTimeline } from './incidents.sql.js';
 
 /** The longest snooze (docs/security.md, Limits): a forgotten snooze must not hide a problem for good. */
 export const MAX_SNOOZE_MS = 30 * 86_400_000;
 /** The timeline entries GET /v1/incidents/{id} shows, oldest first (re-fires write none, so few are needed). */
 export const TIMELINE_LIMIT = 1000;
+
+/**
+ * Work another module does in a manual action's transaction, after the incident is locked and before the
+ * transition: it may refuse (throw) and returns details for the timeline entry (accept-baseline).
+ */
+export type WithinAction = (tx: EntityManager, incident: IncidentRow) => Promise<Record<string, unknown>>;
 
 /** The manual actions of the API, one transaction each, by the transition table. */
 @Injectable()
@@ -34,6 +40,12 @@ export class IncidentActionsService {
     return { ...found.row, timeline };
   }
 
+  /** The evidence that opened (or reopened) the incident's current episode; its own evidence if none is recorded. */
+  async episodeEvidence(tx: EntityManager, incident: IncidentRow): Promise<Record<string, unknown>> {
+    const [row] = await runQuery(tx, episodeEvidence(incident.incident_id));
+    return row?.evidence ?? incident.evidence;
+  }
+
   /** The snooze's end from `until` or `for`; 400 naming the field, before anything is read or written. */
   snoozeUntil(body: SnoozeDto): Date {
     const now = this.clock.now().getTime();
@@ -48,18 +60,19 @@ export class IncidentActionsService {
   }
 
   /** Applies a manual action for the API key `actor`; answers the incident with its timeline. */
-  act(id: string, action: ManualAction, actor: string, until?: Date): Promise<IncidentDetailResponse> {
+  act(id: string, action: ManualAction, actor: string, until?: Date, within?: WithinAction): Promise<IncidentDetailResponse> {
     return this.em.fork().transactional(async (tx) => {
       const [found] = await runQuery(tx, selectIncident(id, true));
       if (!found) throw new IncidentNotFoundError(id);
       const before = found.row;
+      const extra = within ? await within(tx, before) : {};
       const cell = manualCell(before.status, action);
       if (cell.kind === 'refused' || cell.kind === 'none') throw new IllegalIncidentTransitionError(action, before.status);
       if (cell.kind === 'noop') return this.get(id, tx);
       const now = this.clock.now();
       const after = await this.update(tx, id, action, before.status, actor, now, until);
       if (cell.record) {
-        const details = { from: before.status, ...(until ? { until: until.toISOString() } : {}) };
+        const details = { from: before.status, ...(until ? { until: until.toISOString() } : {}), ...extra };
         await runQuery(tx, insertTimelineEntry({ incidentId: id, at: now.toISOString(), type: cell.record, actorApiKeyId: actor, details }));
       }
       if (cell.notify) await this.outbox.append(tx, [incidentOutbox(cell.notify, after, now, actor)]);

@@ -8,6 +8,9 @@ export interface IncidentRow {
   dedupe_key: string;
   monitor_id: string | null;
   pipeline_name: string;
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column: string | null;
   kind: MonitorKind;
   severity: Severity;
   status: IncidentStatus;
@@ -33,7 +36,9 @@ function expressions(alias: string): [string, string][] {
   const plain = (...names: string[]) => names.map((name): [string, string] => [name, a(name)]);
   const time = (name: string): [string, string] => [name, iso(a(name))];
   return [
-    ...plain('incident_id', 'dedupe_key', 'monitor_id', 'pipeline_name', 'kind', 'severity', 'status', 'flapping'),
+    ...plain('incident_id', 'dedupe_key', 'monitor_id', 'pipeline_name', 'dataset_namespace', 'dataset_name'),
+    ['column', a('column_name')],
+    ...plain('kind', 'severity', 'status', 'flapping'),
     time('snoozed_until'),
     time('first_seen_at'),
     time('last_seen_at'),

@@ -10,7 +10,10 @@ import type { IncidentStatus } from './incident-transitions.js';
 @Entity({ tableName: 'incidents' })
 @Check({ name: 'incidents_status_known', expression: `status in ('open', 'acknowledged', 'snoozed', 'resolved')` })
 @Check({ name: 'incidents_severity_known', expression: `severity in ('warning', 'critical')` })
-@Check({ name: 'incidents_kind_known', expression: `kind in ('run_failed', 'freshness', 'duration', 'stalled')` })
+@Check({
+  name: 'incidents_kind_known',
+  expression: `kind in ('run_failed', 'freshness', 'duration', 'stalled', 'metric_threshold', 'test_failed', 'metric_anomaly')`,
+})
 @Check({ name: 'incidents_evidence_is_object', expression: `jsonb_typeof(evidence) = 'object'` })
 @Check({ name: 'incidents_snoozed_until_iff_snoozed', expression: `(snoozed_until is not null) = (status = 'snoozed')` })
 @Check({ name: 'incidents_resolved_at_iff_resolved', expression: `(resolved_at is not null) = (status = 'resolved')` })

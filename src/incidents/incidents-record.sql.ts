@@ -28,6 +28,10 @@ export interface SignalRecord {
   dedupe_key: string;
   monitor_id: string | null;
   pipeline_name: string;
+  /** Data kinds: the dataset (and column) of the series; null for the run kinds. */
+  dataset_namespace: string | null;
+  dataset_name: string | null;
+  column_name: string | null;
   kind: string;
   severity: string;
   evidence: Record<string, unknown>;
@@ -105,11 +109,14 @@ export const UPSERT_FIRING = prepared((_db, p: Now & Signals) =>
   rawStatement(sql<IncidentRow>`
     with s as (
       select * from jsonb_to_recordset(${p.signals}::jsonb)
-        as s(incident_id uuid, dedupe_key text, monitor_id uuid, pipeline_name text, kind text, severity text, evidence jsonb, resolve_after int)
+        as s(incident_id uuid, dedupe_key text, monitor_id uuid, pipeline_name text, dataset_namespace text, dataset_name text, column_name text,
+             kind text, severity text, evidence jsonb, resolve_after int)
     ),
     up as (
-      insert into incidents (incident_id, dedupe_key, monitor_id, pipeline_name, kind, severity, status, first_seen_at, last_seen_at, evidence, resolve_after)
-      select incident_id, dedupe_key, monitor_id, pipeline_name, kind, severity, 'open', ${p.now}::timestamptz, ${p.now}::timestamptz, evidence, resolve_after from s
+      insert into incidents (incident_id, dedupe_key, monitor_id, pipeline_name, dataset_namespace, dataset_name, column_name, kind, severity, status,
+                             first_seen_at, last_seen_at, evidence, resolve_after)
+      select incident_id, dedupe_key, monitor_id, pipeline_name, dataset_namespace, dataset_name, column_name, kind, severity, 'open',
+             ${p.now}::timestamptz, ${p.now}::timestamptz, evidence, resolve_after from s
       on conflict (dedupe_key) where status <> 'resolved' do update set
         occurrences = incidents.occurrences + 1, last_seen_at = excluded.last_seen_at, healthy_streak = 0,
         evidence = excluded.evidence, resolve_after = excluded.resolve_after

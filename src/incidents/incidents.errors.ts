@@ -25,3 +25,12 @@ export class IncidentAlreadyOpenError extends DomainError {
     super(`incident ${id} cannot reopen: a newer incident of the same problem is unresolved`);
   }
 }
+
+/** accept-baseline on an incident that is not a metric_anomaly's (or has no series to re-baseline). */
+export class NotAnomalyIncidentError extends DomainError {
+  readonly code = 'INCIDENTS.NOT_ANOMALY';
+  override readonly expose = true;
+  constructor(id: string, kind: string) {
+    super(`incident ${id} is a ${kind} incident: accept-baseline is for metric_anomaly incidents only`);
+  }
+}

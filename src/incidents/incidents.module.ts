@@ -16,6 +16,6 @@ import { IncidentsService } from './incidents.service.js';
   imports: [MikroOrmModule.forFeature([Incident, IncidentEvent]), OutboxModule],
   controllers: [IncidentsController],
   providers: [IncidentsService, IncidentsListService, IncidentActionsService],
-  exports: [IncidentsService],
+  exports: [IncidentsService, IncidentActionsService],
 })
 export class IncidentsModule {}

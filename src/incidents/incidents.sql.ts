@@ -95,3 +95,19 @@ export function unresolvedTimeDriven() {
     .where('monitor_id', 'is not', null)
     .where('kind', 'in', ['freshness', 'duration', 'stalled']);
 }
+
+/**
+ * The evidence of an incident's current episode: that of its newest `opened` or `reopened` timeline entry (the
+ * first firing signal since it was last resolved; the incident's own evidence is the newest re-fire's).
+ * One backward probe of incident_events_timeline_idx.
+ */
+export function episodeEvidence(id: string) {
+  return queries
+    .selectFrom('incident_events as e')
+    .select(sql<Record<string, unknown> | null>`e.details->'evidence'`.as('evidence'))
+    .where('e.incident_id', '=', id)
+    .where('e.type', 'in', ['opened', 'reopened'])
+    .orderBy('e.at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(1);
+}

@@ -1,8 +1,8 @@
 import { formatIsoDuration, requireIsoDuration } from '../common/iso-duration.js';
-import { InvalidRequestError } from '../common/invalid-request.error.js';
-import type { InvalidParam } from '../common/problem.js';
 import { parseCronSchedule, type CronSchedule } from '../common/schedule.js';
 import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
+import { metricAnomaly, metricThreshold, testFailed, type MetricAnomalyParams, type MetricThresholdParams, type TestFailedParams } from './data-monitor-params.js';
+import { duration, invalid, onlyKeys, type At } from './param-rules.js';
 
 /**
  * Each kind's params as stored (canonical: durations re-formatted by formatIsoDuration, defaults filled in,
@@ -26,10 +26,21 @@ export type MonitorParamsOf = {
   freshness: FreshnessParams;
   duration: DurationParams;
   stalled: StalledParams;
+  metric_threshold: MetricThresholdParams;
+  test_failed: TestFailedParams;
+  metric_anomaly: MetricAnomalyParams;
 };
 export type MonitorParams = MonitorParamsOf[MonitorKind];
 
-export const DEFAULT_SEVERITY: Record<MonitorKind, Severity> = { run_failed: 'critical', freshness: 'critical', duration: 'warning', stalled: 'warning' };
+export const DEFAULT_SEVERITY: Record<MonitorKind, Severity> = {
+  run_failed: 'critical',
+  freshness: 'critical',
+  duration: 'warning',
+  stalled: 'warning',
+  metric_threshold: 'critical',
+  test_failed: 'critical',
+  metric_anomaly: 'warning',
+};
 export const DURATION_RUNS = { min: 3, max: 1000, default: 20 } as const;
 
 export const isCronFreshness = (kind: MonitorKind, params: unknown): params is FreshnessCronParams =>
@@ -41,23 +52,6 @@ export const scheduleOf = (params: FreshnessCronParams): CronSchedule =>
 
 /** The grace of stored cron freshness params, in milliseconds (PT0S: none). */
 export const graceMs = (params: FreshnessCronParams): number => (params.grace === 'PT0S' ? 0 : requireIsoDuration(params.grace, '/params/grace'));
-
-/** Where the errors point: '' for the API body, `/monitors/3` for an item of a monitors file. */
-interface At {
-  base: string;
-}
-
-function invalid(at: At, pointer: string, detail: string): never {
-  throw new InvalidRequestError({ in: 'body', pointer: `${at.base}${pointer}`, detail } satisfies InvalidParam);
-}
-
-function onlyKeys(params: Record<string, unknown>, allowed: readonly string[], at: At, hint: string): void {
-  for (const key of Object.keys(params)) {
-    if (!allowed.includes(key)) invalid(at, `/params/${key}`, `is not a parameter of this monitor (${hint})`);
-  }
-}
-
-const duration = (value: unknown, at: At, field: string) => formatIsoDuration(requireIsoDuration(value, `${at.base}/params/${field}`));
 
 function freshness(p: Record<string, unknown>, at: At): FreshnessParams {
   const forms = ['max_age', 'cron', 'auto'].filter((k) => k in p);
@@ -121,6 +115,12 @@ export function normaliseParams(kind: MonitorKind, raw: unknown, base = ''): Mon
       onlyKeys(p, ['stall_after'], at, 'stalled takes {stall_after}');
       if (!('stall_after' in p)) invalid(at, '/params/stall_after', 'is required: how long a running run may go without an event');
       return { stall_after: duration(p.stall_after, at, 'stall_after') };
+    case 'metric_threshold':
+      return metricThreshold(p, at);
+    case 'test_failed':
+      return testFailed(p, at);
+    case 'metric_anomaly':
+      return metricAnomaly(p, at);
   }
 }
 

@@ -2,7 +2,8 @@ import { Check, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/d
 import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
 
 /**
- * A check on a pipeline's runs (docs/monitors.md): run_failed, freshness, duration or stalled. `params`
+ * A check on a pipeline's runs (docs/monitors.md): run_failed, freshness, duration or stalled; or on reported
+ * data: metric_threshold, test_failed, metric_anomaly, which target a pipeline, a dataset or a column. `params`
  * holds the kind's settings as validated and normalised by the API (durations in their canonical ISO 8601
  * form). Deleting a monitor disables it: its incidents keep pointing at it.
  *
@@ -11,13 +12,26 @@ import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
  * tick only looks at monitors whose deadline has passed.
  */
 @Entity({ tableName: 'monitors' })
-@Check({ name: 'monitors_kind_known', expression: `kind in ('run_failed', 'freshness', 'duration', 'stalled')` })
+@Check({
+  name: 'monitors_kind_known',
+  expression: `kind in ('run_failed', 'freshness', 'duration', 'stalled', 'metric_threshold', 'test_failed', 'metric_anomaly')`,
+})
+// Run kinds watch one pipeline's runs; data kinds watch a pipeline's reports, a dataset's or a column's.
+@Check({
+  name: 'monitors_run_kind_target',
+  expression: `kind in ('metric_threshold', 'test_failed', 'metric_anomaly') or (pipeline_name is not null and dataset_name is null)`,
+})
+@Check({ name: 'monitors_has_target', expression: 'pipeline_name is not null or dataset_name is not null' })
+@Check({ name: 'monitors_dataset_pair', expression: '(dataset_namespace is null) = (dataset_name is null)' })
+@Check({ name: 'monitors_column_needs_dataset', expression: 'column_name is null or dataset_name is not null' })
 @Check({ name: 'monitors_severity_known', expression: `severity in ('warning', 'critical')` })
 @Check({ name: 'monitors_params_is_object', expression: `jsonb_typeof(params) = 'object'` })
 @Check({ name: 'monitors_resolve_after_positive', expression: 'resolve_after >= 1 and resolve_after <= 100' })
 @Check({ name: 'monitors_disabled_at_iff_disabled', expression: '(disabled_at is null) = enabled' })
 @Unique({ name: 'monitors_name_enabled_key', properties: ['name'], where: 'enabled and name is not null' })
 @Index({ name: 'monitors_pipeline_enabled_idx', properties: ['pipelineName'], where: 'enabled' })
+// GET /v1/monitors?dataset_namespace=…&dataset_name=…: the data monitors of one dataset.
+@Index({ name: 'monitors_dataset_enabled_idx', properties: ['datasetNamespace', 'datasetName'], where: 'enabled and dataset_name is not null' })
 @Index({ name: 'monitors_kind_deadline_idx', properties: ['kind', 'nextDeadlineAt'], where: 'enabled' })
 // Cron freshness monitors the tick has not positioned yet (new, or whose schedule changed): nearly always empty.
 @Index({
@@ -32,8 +46,19 @@ export class Monitor {
   @Property({ type: 'text', nullable: true })
   name: string | null = null;
 
-  @Property({ type: 'text' })
-  pipelineName!: string;
+  /** Required for the run kinds; for a data monitor on a dataset, null means every pipeline reporting it. */
+  @Property({ type: 'text', nullable: true })
+  pipelineName: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  datasetNamespace: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  datasetName: string | null = null;
+
+  /** The API calls it `column`. */
+  @Property({ type: 'text', nullable: true })
+  columnName: string | null = null;
 
   @Property({ type: 'text' })
   kind!: MonitorKind;

@@ -89,7 +89,11 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
       const owned = new Set(current.filter((m) => m.created_by_key === null).map((m) => m.id));
       const plan = planApply(current.map(({ created_by_key: _, ...m }) => m), desired, owned);
       const changes = changesOf(plan);
-      for (const change of changes) if (watchesAnew(change)) await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
+      for (const change of changes) {
+        if (!watchesAnew(change)) continue;
+        await monitors.checkStalledAllowed(change.spec, `/monitors/${change.index}`, tx);
+        await monitors.checkMetricReported(change.spec, `/monitors/${change.index}`, tx);
+      }
       plan.forEach((change) => print(describeChange(change)));
       if (args.dryRun) {
         print(changes.length === 0 ? 'no changes' : `${changes.length} change(s); nothing written (--dry-run)`);
@@ -106,7 +110,7 @@ export async function runMonitorsApply(args: ApplyArgs, monitors: MonitorsServic
   }
 }
 
-/** A change after which a monitor watches anew (created, or its params changed): stalled is checked again. */
+/** A change after which a monitor watches anew (created, or its params changed): stalled and the metric type are checked again. */
 const watchesAnew = (change: PlannedChange): change is PlannedChange & { op: 'create' | 'update' } =>
   change.op === 'create' || (change.op === 'update' && change.fields.includes('params'));
 

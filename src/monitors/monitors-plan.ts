@@ -1,6 +1,7 @@
 import { sameJson } from '../common/json.js';
 import type { MonitorResponse } from './dto/monitor.dto.js';
 import type { MonitorSpec } from './monitors.service.js';
+import { describeTarget } from './monitor-target.js';
 
 /** One change `monitors apply` makes to bring the service's monitors to a file's. */
 export type PlannedChange =
@@ -14,9 +15,11 @@ export type PlannedChange =
 export const changesOf = (plan: readonly PlannedChange[]) => plan.filter((c): c is Exclude<PlannedChange, { op: 'keep' }> => c.op !== 'keep');
 
 /** What a monitor is, for matching, comparing and printing: the API's response and a file's item alike. */
-type Shape = Pick<MonitorSpec, 'name' | 'pipeline_name' | 'kind' | 'severity' | 'resolve_after'> & { params: object };
+type Shape = Pick<MonitorSpec, 'name' | 'pipeline_name' | 'dataset_namespace' | 'dataset_name' | 'column' | 'kind' | 'severity' | 'resolve_after'> & { params: object };
 
-const sameIdentity = (a: Shape, b: Shape) => a.pipeline_name === b.pipeline_name && a.kind === b.kind && sameJson(a.params, b.params);
+const sameTarget = (a: Shape, b: Shape) =>
+  a.pipeline_name === b.pipeline_name && a.dataset_namespace === b.dataset_namespace && a.dataset_name === b.dataset_name && a.column === b.column;
+const sameIdentity = (a: Shape, b: Shape) => sameTarget(a, b) && a.kind === b.kind && sameJson(a.params, b.params);
 const CHANGEABLE = ['severity', 'resolve_after', 'params', 'name'] as const;
 
 /**
@@ -35,7 +38,7 @@ export function planApply(current: readonly MonitorResponse[], desired: readonly
       ? [...unmatched.values()].find((m) => m.name === spec.name)
       : [...unmatched.values()].find((m) => m.name === null && sameIdentity(m, spec));
     if (match) unmatched.delete(match.id);
-    if (match && (match.pipeline_name !== spec.pipeline_name || match.kind !== spec.kind)) {
+    if (match && (!sameTarget(match, spec) || match.kind !== spec.kind)) {
       changes.push({ op: 'disable', monitor: match }, { op: 'create', spec, index });
       return;
     }
@@ -54,7 +57,7 @@ export function planApply(current: readonly MonitorResponse[], desired: readonly
 }
 
 const describe = (m: Shape) =>
-  `${m.name === null ? '' : `${JSON.stringify(m.name)} `}${m.kind} on ${JSON.stringify(m.pipeline_name)} ${JSON.stringify(m.params)} ${m.severity}`;
+  `${m.name === null ? '' : `${JSON.stringify(m.name)} `}${m.kind} on ${m.dataset_name ? describeTarget(m) : JSON.stringify(m.pipeline_name)} ${JSON.stringify(m.params)} ${m.severity}`;
 
 /** The change as `apply` prints it: + created, ~ updated (which fields), - disabled. */
 export function describeChange(change: PlannedChange): string {

@@ -5,13 +5,17 @@ import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { runQuery, uuid } from '../database/typed-sql.js';
 import { sameJson } from '../common/json.js';
 import { uuidV7 } from '../database/uuid-v7.js';
-import type { MonitorKind, Severity } from '../incidents/incident-signal.js';
+import { isDataKind, type MonitorKind, type Severity } from '../incidents/incident-signal.js';
 import { CLOCK, type Clock } from '../jobs/clock.js';
 import type { CreateMonitorDto, ListMonitorsQuery, MonitorResponse, UpdateMonitorDto } from './dto/monitor.dto.js';
 import { checkSeverity, DEFAULT_SEVERITY, isCronFreshness, nextDeadline, normaliseParams, type MonitorParams } from './monitor-params.js';
 import { MonitorNameTakenError, MonitorNotFoundError } from './monitors.errors.js';
-import { listMonitors, monitorColumns, pipelineReportsProgress, selectMonitor } from './monitors.sql.js';
+import { datasetFilter, describeTarget, normaliseTarget, type MonitorTarget } from './monitor-target.js';
+import { listMonitors, monitorColumns, pipelineReportsProgress, selectMonitor, seriesVerdicts, targetReportsMetric } from './monitors.sql.js';
 import { queries } from '../database/typed-sql.js';
+
+/** The series verdicts GET /v1/monitors/{id} shows of a data monitor, newest judged first. */
+const SERIES_SHOWN = 100;
 
 export interface MonitorPage {
   data: MonitorResponse[];
@@ -19,9 +23,8 @@ export interface MonitorPage {
 }
 
 /** A monitor as validated and normalised, before it is written (the API and `monitors apply` share it). */
-export interface MonitorSpec {
+export interface MonitorSpec extends MonitorTarget {
   name: string | null;
-  pipeline_name: string;
   kind: MonitorKind;
   severity: Severity;
   params: MonitorParams;
@@ -33,10 +36,11 @@ export interface MonitorSpec {
  * a file: `/monitors/3`). Throws InvalidRequestError naming the field.
  */
 export function normaliseMonitor(body: CreateMonitorDto, base = ''): MonitorSpec {
+  const target = normaliseTarget(body.kind, body, base);
   const params = normaliseParams(body.kind, body.params, base);
   const severity = body.severity ?? ('auto' in params ? 'warning' : DEFAULT_SEVERITY[body.kind]);
   checkSeverity(body.kind, params, severity, base);
-  return { name: body.name ?? null, pipeline_name: body.pipeline_name, kind: body.kind, severity, params, resolve_after: body.resolve_after ?? 1 };
+  return { name: body.name ?? null, ...target, kind: body.kind, severity, params, resolve_after: body.resolve_after ?? 1 };
 }
 
 /** Runs `work` in the caller's transaction (monitors apply) or, for a request, in one of its own. */
@@ -59,13 +63,16 @@ export class MonitorsService {
   /** Writes a validated monitor; `em` is the caller's transaction (monitors apply) or the request's. */
   async insert(spec: MonitorSpec, createdByKey: string | null, base = '', em: EntityManager = this.em): Promise<MonitorResponse> {
     await this.checkStalledAllowed(spec, base, em);
+    await this.checkMetricReported(spec, base, em);
     const now = this.clock.now();
     const deadline = this.deadlineOf(spec.kind, spec.params, now);
+    const { column, ...columns } = spec;
     const insert = queries
       .insertInto('monitors')
       .values({
         id: uuidV7(),
-        ...spec,
+        ...columns,
+        column_name: column,
         params: JSON.stringify(spec.params),
         enabled: true,
         created_at: now,
@@ -81,16 +88,18 @@ export class MonitorsService {
   async list(query: ListMonitorsQuery): Promise<MonitorPage> {
     const limit = query.limit ?? 100;
     const afterId = query.cursor ? decodeCursor(query.cursor, { i: isUuid }).i : undefined;
-    const filters = { pipelineName: query.pipeline_name, kind: query.kind, enabled: query.enabled ?? true, afterId };
+    const filters = { pipelineName: query.pipeline_name, dataset: datasetFilter(query), kind: query.kind, enabled: query.enabled ?? true, afterId };
     const rows = await runQuery(this.em, listMonitors(filters, limit + 1));
     const data = rows.slice(0, limit);
     return { data, next_cursor: rows.length > limit ? encodeCursor({ i: data[data.length - 1].id }) : null };
   }
 
+  /** One monitor; a data monitor with the newest verdict of each series it watches (insufficient history shows here). */
   async get(id: string): Promise<MonitorResponse> {
     const [row] = await runQuery(this.em, selectMonitor(id));
     if (!row) throw new MonitorNotFoundError(id);
-    return row;
+    if (!isDataKind(row.kind)) return row;
+    return { ...row, series: await runQuery(this.em, seriesVerdicts(id, SERIES_SHOWN)) };
   }
 
   /**
@@ -115,7 +124,10 @@ export class MonitorsService {
     const now = this.clock.now();
     const paramsChanged = !sameJson(params, current.params);
     // The same rule as on create: a stalled monitor that starts watching again, or watches differently.
-    if (enabled && (paramsChanged || !current.enabled)) await this.checkStalledAllowed(current, '', em);
+    if (enabled && (paramsChanged || !current.enabled)) {
+      await this.checkStalledAllowed(current, '', em);
+      await this.checkMetricReported({ ...current, params }, '', em);
+    }
     const rescheduled = paramsChanged || (enabled && !current.enabled);
     const update = queries
       .updateTable('monitors')
@@ -156,13 +168,31 @@ export class MonitorsService {
    * and on a change that re-enables a stalled monitor or changes its params (PATCH, monitors apply).
    */
   async checkStalledAllowed(spec: Pick<MonitorSpec, 'kind' | 'pipeline_name'>, base: string, em: EntityManager = this.em): Promise<void> {
-    if (spec.kind !== 'stalled') return;
+    if (spec.kind !== 'stalled' || spec.pipeline_name === null) return;
     const [{ reports }] = await runQuery(em, pipelineReportsProgress(spec.pipeline_name));
     if (!reports) {
       throw new InvalidRequestError({
         in: 'body',
         pointer: `${base}/kind`,
         detail: `stalled needs a pipeline that reports progress (REST progress events or OpenLineage RUNNING); none of the latest 100 runs of ${JSON.stringify(spec.pipeline_name)} did`,
+      });
+    }
+  }
+
+  /**
+   * metric_threshold and metric_anomaly watch a metric type that the target has reported: a type never seen
+   * for it (metric_series) is most likely a typo, refused naming /params/metric_type. Checked where the
+   * stalled rule is checked (create, and a change that re-enables or changes params).
+   */
+  async checkMetricReported(spec: MonitorTarget & { kind: MonitorKind; params: MonitorParams }, base: string, em: EntityManager = this.em): Promise<void> {
+    if (spec.kind !== 'metric_threshold' && spec.kind !== 'metric_anomaly') return;
+    const metricType = (spec.params as { metric_type: string }).metric_type;
+    const [{ reported }] = await runQuery(em, targetReportsMetric(spec, metricType));
+    if (!reported) {
+      throw new InvalidRequestError({
+        in: 'body',
+        pointer: `${base}/params/metric_type`,
+        detail: `no metric of type ${JSON.stringify(metricType)} has been reported for this target (${describeTarget(spec)}); a monitor watches a metric type its target reports`,
       });
     }
   }

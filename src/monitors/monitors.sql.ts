@@ -2,12 +2,16 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../database/schema.js';
 import { isoText, queries, uuid } from '../database/typed-sql.js';
 import type { MonitorKind } from '../incidents/incident-signal.js';
+import type { MonitorTarget } from './monitor-target.js';
 
 /** A monitor as the API shows it: timestamps as RFC 3339 text in UTC. */
 export const monitorColumns = (eb: ExpressionBuilder<Database, 'monitors'>) => [
   'monitors.id' as const,
   'monitors.name' as const,
   'monitors.pipeline_name' as const,
+  'monitors.dataset_namespace' as const,
+  'monitors.dataset_name' as const,
+  'monitors.column_name as column' as const,
   'monitors.kind' as const,
   'monitors.severity' as const,
   'monitors.params' as const,
@@ -22,6 +26,7 @@ export const monitorColumns = (eb: ExpressionBuilder<Database, 'monitors'>) => [
 
 export interface MonitorFilters {
   pipelineName?: string;
+  dataset?: { namespace: string; name: string };
   kind?: MonitorKind;
   enabled: boolean;
   /** The id of the last monitor of the previous page (ids are UUIDv7: creation order). */
@@ -35,6 +40,9 @@ export interface MonitorFilters {
 export const listMonitors = (f: MonitorFilters, fetch: number) => {
   let q = queries.selectFrom('monitors').select(monitorColumns).where('monitors.enabled', '=', f.enabled);
   if (f.pipelineName !== undefined) q = q.where('monitors.pipeline_name', '=', f.pipelineName);
+  if (f.dataset !== undefined) {
+    q = q.where('monitors.dataset_namespace', '=', f.dataset.namespace).where('monitors.dataset_name', '=', f.dataset.name).where('monitors.dataset_name', 'is not', null);
+  }
   if (f.kind !== undefined) q = q.where('monitors.kind', '=', f.kind);
   if (f.afterId !== undefined) q = q.where('monitors.id', '>', uuid(f.afterId));
   return q.orderBy('monitors.id').limit(fetch);
@@ -70,6 +78,19 @@ export const pipelineReportsProgress = (pipelineName: string) =>
         .as('reports'),
     );
 
+/**
+ * Whether a data monitor's target has reported `metricType` (metric_series: the pipeline's series by its
+ * identity prefix, a dataset's by metric_series_dataset_idx). Bounded: one index probe.
+ */
+export const targetReportsMetric = (t: MonitorTarget, metricType: string) =>
+  queries.selectNoFrom((eb) => {
+    let q = eb.selectFrom('metric_series as s').select(sql.lit(1).as('one')).where('s.metric_type', '=', metricType);
+    if (t.pipeline_name !== null) q = q.where('s.pipeline_name', '=', t.pipeline_name);
+    if (t.dataset_name !== null) q = q.where('s.dataset_namespace', '=', t.dataset_namespace).where('s.dataset_name', '=', t.dataset_name);
+    if (t.column !== null) q = q.where('s.column_name', '=', t.column);
+    return eb.exists(q).as('reported');
+  });
+
 /** Every enabled monitor, with whether apply owns it (created without an API key), for `monitors apply`. */
 export const enabledMonitorsWithOwner = () =>
   queries
@@ -87,3 +108,27 @@ export const enabledMonitorsWithOwner = () =>
 export const MONITORS_APPLY_LOCK = 0x706c5f6d6f6e;
 
 export const lockMonitorsApply = () => queries.selectNoFrom(sql<void>`pg_advisory_xact_lock(${sql.lit(MONITORS_APPLY_LOCK)})`.as('locked'));
+
+/**
+ * A data monitor's newest verdict per series it judged (GET /v1/monitors/{id}), newest judged first, at most
+ * `limit`: the state's primary key prefix, each series by its primary key.
+ */
+export const seriesVerdicts = (monitorId: string, limit: number) =>
+  queries
+    .selectFrom('monitor_series_state as st')
+    .innerJoin('metric_series as s', 's.series_id', 'st.series_id')
+    .select((eb) => [
+      'st.series_id',
+      's.pipeline_name',
+      's.dataset_namespace',
+      's.dataset_name',
+      's.column_name as column',
+      's.metric_type',
+      isoText(eb.ref('st.judged_at')).as('judged_at'),
+      isoText(eb.ref('st.judged_recorded_at')).as('judged_recorded_at'),
+      'st.verdict',
+      isoText<null>(eb.ref('st.baseline_from')).as('baseline_from'),
+    ])
+    .where('st.monitor_id', '=', uuid(monitorId))
+    .orderBy('st.judged_recorded_at', 'desc')
+    .limit(limit);

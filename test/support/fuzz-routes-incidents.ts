@@ -47,6 +47,7 @@ export function incidentRoutes(): RouteSpec[] {
     action('acknowledge'),
     action('resolve'),
     action('reopen'),
+    action('accept-baseline'),
     {
       ...action('snooze'),
       body: { schema: SnoozeDto, valid: snoozeBody, candidates: { for: durationNearMiss, until: timestampNearMiss } },

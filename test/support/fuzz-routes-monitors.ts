@@ -31,6 +31,11 @@ const badParams = fc.oneof(
     { kind: 'duration', params: { factor: 1 } },
     { kind: 'duration', params: { factor: 2, runs: 2 } },
     { kind: 'stalled', params: { stall_after: 'PT10M' } }, // no pipeline here reports progress
+    { kind: 'metric_threshold', params: { metric_type: 'row_count', min: 5, max: 1 } },
+    { kind: 'metric_threshold', params: { metric_type: 'row_count', max: 1 } }, // no metric reported here
+    { kind: 'metric_anomaly', params: { metric_type: 'row_count', seasonality: 'monthly' } },
+    { kind: 'metric_anomaly', params: { metric_type: 'row_count', seasonality: 'day_of_week', training: 'P7D' } },
+    { kind: 'test_failed', params: {}, column: 'id' }, // a column without its dataset
   ),
   fc.tuple(kind, anyJson).map(([k, params]) => ({ kind: k, params: { [k === 'run_failed' ? 'x' : 'unknown_key']: params } })),
 );

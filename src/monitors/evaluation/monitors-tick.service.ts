@@ -2,13 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IncidentSignal } from '../../incidents/incident-signal.js';
 import { archivedSignals } from './archived-signals.js';
+import { dataSignals } from './data-signals.js';
 import type { CronCandidateRow } from './freshness.sql.js';
 import { autoSignals, cronSignals, maxAgeSignals } from './freshness-signals.js';
 import { durationSignals, recoveredRuns, stalledSignals } from './run-signals.js';
 import type { OpenSubject } from './signal-sink.js';
 
 /**
- * The time-driven evaluation of every enabled freshness, duration and stalled monitor at `now`: a few
+ * The time-driven evaluation of every enabled freshness, duration and stalled monitor at `now`, and of the
+ * data monitors (metric_threshold, test_failed, metric_anomaly) on the series that moved since: a few
  * set-based statements per kind over all monitors (never one per monitor), returning signals for the
  * incidents module (docs/monitors-evaluation.md). Healthy signals go where they can resolve something:
  * freshness monitors report every subject they checked; duration and stalled report healthy for the
@@ -32,7 +34,8 @@ export class MonitorsTick {
     const runs = [...(await durationSignals(em, now)), ...(await stalledSignals(em, now))];
     // Open incidents of archived pipelines first: they resolve as archived, not as a run that recovered.
     const archived = await archivedSignals(em, openSubjects, [...freshness, ...runs]);
-    return [...freshness, ...runs, ...archived, ...(await recoveredRuns(em, openSubjects, [...runs, ...archived]))];
+    const data = await dataSignals(em, now);
+    return [...freshness, ...runs, ...archived, ...(await recoveredRuns(em, openSubjects, [...runs, ...archived])), ...data];
   }
 
   /** A stored schedule this runtime cannot read (a time zone its tz database no longer knows) checks nothing. */

@@ -1,20 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { CompiledQuery } from 'kysely';
-import { runCompiled } from '../../../src/database/typed-sql.js';
 import { AUTO_FRESHNESS } from '../../../src/monitors/evaluation/auto-freshness.sql.js';
 import { COVERAGE_OF, CRON_FRESHNESS_CANDIDATES, MAX_AGE_FRESHNESS } from '../../../src/monitors/evaluation/freshness.sql.js';
 import { DURATION_OVER, RUN_STATES, STALLED } from '../../../src/monitors/evaluation/runs.sql.js';
 import { monitorLoadSql } from '../../support/monitor-load.js';
+import { scansOf } from '../../support/query-plan.js';
 import { useOrmDatabase } from '../../support/orm.js';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
 /** Either index finds the running runs by status; the planner picks by its statistics. */
 const RUNNING = ['pipeline_executions_active_status_started_idx', 'pipeline_executions_status_started_idx'];
 /** Either index finds a pipeline by its name (the pattern index serves equality too). */
@@ -29,14 +20,7 @@ const NOW = new Date('2026-12-04T12:00:00Z');
 describe('query plans of the monitors tick', () => {
   const t = useOrmDatabase();
 
-  async function plan(sql: string, params: readonly unknown[]): Promise<{ seq: string[]; indexes: string[] }> {
-    const [row] = await runCompiled(t.orm.em, CompiledQuery.raw(`explain (format json) ${sql}`, [...params]) as CompiledQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>);
-    const nodes = walk(row['QUERY PLAN'][0].Plan);
-    return {
-      seq: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?'),
-      indexes: [...new Set(nodes.map((n) => n['Index Name']).filter((n): n is string => !!n))],
-    };
-  }
+  const plan = (sql: string, params: readonly unknown[]) => scansOf(t.orm.em, sql, params);
 
   beforeAll(async () => {
     for (const statement of monitorLoadSql(NOW.toISOString(), 2_000, 100)) await t.orm.em.getConnection().execute(statement);

@@ -45,6 +45,11 @@ describe('query plans of the monitors API', () => {
     await conn.execute(`
       insert into monitor_defaults (scope, name, run_failed_enabled)
       select case when i % 2 = 0 then 'pipeline' else 'namespace' end, 'pipe_' || i, i % 3 = 0 from generate_series(1, 2000) i`);
+    // 5,000 data monitors on 1,000 datasets.
+    await conn.execute(`
+      insert into monitors (id, pipeline_name, dataset_namespace, dataset_name, kind, severity, params, enabled)
+      select gen_random_uuid(), null, 'postgres://db', 'public.t' || (i % 1000), 'metric_threshold', 'warning', '{"metric_type": "row_count", "max": 1}', true
+      from generate_series(1, 5000) i`);
     await conn.execute('analyze monitors, pipeline_executions, pipeline_execution_events, monitor_defaults');
     someId = (await conn.execute<{ id: string }[]>('select id from monitors order by id offset 20000 limit 1'))[0].id;
   }, 120_000);
@@ -55,6 +60,7 @@ describe('query plans of the monitors API', () => {
     ['by pipeline', { enabled: true, pipelineName: 'pipe_42' }],
     ['by kind', { enabled: true, kind: 'stalled' }],
     ['by pipeline and kind', { enabled: true, pipelineName: 'pipe_42', kind: 'duration' }],
+    ['by dataset', { enabled: true, dataset: { namespace: 'postgres://db', name: 'public.t42' } }],
   ];
 
   it.each(LISTINGS)('listing %s: no sequential scan, first page and a cursor page', async (_, filters) => {

@@ -70,7 +70,7 @@ describe('booting src/main.ts', () => {
       expect(await server.waitReady()).toBe(200);
       expect(await publicTables(db.url)).toEqual([
         'api_keys', 'data_quality_metric_hours', 'data_quality_metrics', 'idempotency_keys', 'incident_events', 'incidents', 'job_ticks', 'lineage_events', 'metric_series',
-        'migration_checksums', 'mikro_orm_migrations', 'monitor_defaults', 'monitors', 'outbox_events', 'pipeline_execution_events', 'pipeline_executions',
+        'migration_checksums', 'mikro_orm_migrations', 'monitor_defaults', 'monitor_series_state', 'monitors', 'outbox_events', 'pipeline_execution_events', 'pipeline_executions',
         'pipelines',
       ]);
     } finally {

@@ -8,7 +8,7 @@ const ALL = COMMITTED_MIGRATIONS;
 const [INITIAL] = ALL;
 const APP_TABLES = [
   'api_keys', 'data_quality_metric_hours', 'data_quality_metrics', 'idempotency_keys', 'incident_events', 'incidents', 'job_ticks', 'lineage_events', 'metric_series',
-  'migration_checksums', MIGRATIONS_TABLE, 'monitor_defaults', 'monitors', 'outbox_events', 'pipeline_execution_events', 'pipeline_executions', 'pipelines',
+  'migration_checksums', MIGRATIONS_TABLE, 'monitor_defaults', 'monitor_series_state', 'monitors', 'outbox_events', 'pipeline_execution_events', 'pipeline_executions', 'pipelines',
 ];
 const BOOKKEEPING = ['migration_checksums', MIGRATIONS_TABLE];
 

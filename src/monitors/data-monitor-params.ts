@@ -1,4 +1,5 @@
 import { requireIsoDuration } from '../common/iso-duration.js';
+import { DIRECTIONS, SEASONALITIES, type Direction, type Seasonality } from '../quality/anomaly.js';
 import { duration, finite, invalid, onlyKeys, type At } from './param-rules.js';
 
 /**
@@ -7,10 +8,6 @@ import { duration, finite, invalid, onlyKeys, type At } from './param-rules.js';
  */
 export type MetricThresholdParams = { metric_type: string; min?: number; max?: number; max_change_pct?: number };
 export type TestFailedParams = Record<string, never>;
-export const SEASONALITIES = ['none', 'day_of_week', 'hour_of_day', 'hour_of_week'] as const;
-export type Seasonality = (typeof SEASONALITIES)[number];
-export const DIRECTIONS = ['spike', 'drop', 'both'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
 export type MetricAnomalyParams = {
   metric_type: string;
   seasonality: Seasonality;

@@ -17,7 +17,7 @@ describe('node dist/cli.js migrate lint', () => {
     const run = await lint([]);
     expect(run.code).toBe(0);
     // One comment per statement that predates the lint: 2 + 6 + 2 + 1.
-    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 error(s)');
+    expect(run.output).toContain('lint: 0 finding(s), 12 silenced with a reason, 0 error(s)');
     expect(run.output).toContain('migrations/20261121_141842_add_metric_type_listing_index.ts:9: create-index-not-concurrently silenced: shipped in 0.1.0');
   });
 
@@ -149,7 +149,7 @@ describe('node dist/cli.js migrate lint, the built CLI, with a migration written
     const run = built([]);
     expect(run.output).toContain(`lint: read ${COMMITTED_MIGRATIONS.length + 1} migration(s) in migrations (TypeScript sources)`);
     expect(run.output).toContain(`migrations/${NEW_MIGRATION}.ts:5: create-index-not-concurrently`);
-    expect(run.output).toContain('lint: 1 finding(s), 11 silenced with a reason, 0 error(s)');
+    expect(run.output).toContain('lint: 1 finding(s), 12 silenced with a reason, 0 error(s)');
     expect(run.code).toBe(5);
   });
 
@@ -178,7 +178,7 @@ describe('node dist/cli.js migrate lint, the built CLI, with a migration written
     rmSync(join(checkout, 'migrations'), { recursive: true });
     const run = built([]);
     expect(run.output).toContain(`lint: read ${COMMITTED_MIGRATIONS.length} migration(s) in dist/migrations (the build)`);
-    expect(run.output).toContain('lint: 0 finding(s), 11 silenced with a reason, 0 error(s)');
+    expect(run.output).toContain('lint: 0 finding(s), 12 silenced with a reason, 0 error(s)');
     expect(run.code).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { ExecutionStatus } from '../src/audit/execution-status.js';
 import { deterministicUuidV7, DEMO_PIPELINES, type DemoExecution } from './demo-data.js';
+import { DEMO_DATASET_PIPELINE } from './demo-datasets.js';
 
 const HOUR = 3_600_000;
 
@@ -19,7 +20,7 @@ export const DEMO_PROBLEMS = [
 ] as const;
 
 /** Every pipeline the demo seeder owns (re-seeding replaces their rows). */
-export const DEMO_PIPELINE_NAMES: string[] = [...DEMO_PIPELINES.map((p) => p.name), ...DEMO_PROBLEMS.map((p) => p.name)];
+export const DEMO_PIPELINE_NAMES: string[] = [...DEMO_PIPELINES.map((p) => p.name), ...DEMO_PROBLEMS.map((p) => p.name), DEMO_DATASET_PIPELINE.name];
 
 function run(name: string, index: number, startedAt: Date, status: ExecutionStatus, minutes: number | null, error: string | null = null): DemoExecution {
   const completedAt = minutes === null ? null : new Date(startedAt.getTime() + minutes * 60_000);

@@ -6,7 +6,7 @@ import { Pipeline } from '../src/audit/pipeline.entity.js';
 import { Monitor } from '../src/monitors/monitor.entity.js';
 import { buildDemoData, demoAnchor, deterministicUuidV7 } from './demo-data.js';
 import { buildProblemRuns, DEMO_PIPELINE_NAMES, DEMO_PROBLEMS } from './demo-problems.js';
-import { buildDatasetMetrics, buildDatasetRuns, datasetMonitorRows, DEMO_DATASET_PIPELINE, DEMO_NAMESPACE, DEMO_ORDERS } from './demo-datasets.js';
+import { buildDatasetMetrics, buildDatasetRuns, datasetMonitorRows, seededMonitor, DEMO_DATASET_PIPELINE, DEMO_NAMESPACE, DEMO_ORDERS } from './demo-datasets.js';
 
 /**
  * Realistic demo data: five pipelines, executions in every status and metrics over the last 30 days, and
@@ -67,14 +67,7 @@ function monitorRows(anchor: Date): RequiredEntityData<Monitor>[] {
           kind: p.monitor.kind,
           severity: p.monitor.severity,
           params: { ...p.monitor.params },
-          resolveAfter: 1,
-          enabled: true,
-          disabledAt: null,
-          createdByKey: null,
-          deadlineOccurrence: null,
-          nextDeadlineAt: null,
-          createdAt: anchor,
-          updatedAt: anchor,
+          ...seededMonitor(anchor),
         }],
   );
 }

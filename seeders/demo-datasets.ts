@@ -77,18 +77,21 @@ export function buildDatasetMetrics(anchor: Date): MetricRow[] {
   return rows;
 }
 
+/** What every demo monitor has in common: enabled, created by the seeder (no key) at the anchor. */
+export const seededMonitor = (anchor: Date) => ({
+  resolveAfter: 1,
+  enabled: true,
+  disabledAt: null,
+  createdByKey: null,
+  deadlineOccurrence: null,
+  nextDeadlineAt: null,
+  createdAt: anchor,
+  updatedAt: anchor,
+});
+
 /** The two data monitors that notice it. */
 export function datasetMonitorRows(anchor: Date): RequiredEntityData<Monitor>[] {
-  const common = {
-    resolveAfter: 1,
-    enabled: true,
-    disabledAt: null,
-    createdByKey: null,
-    deadlineOccurrence: null,
-    nextDeadlineAt: null,
-    createdAt: anchor,
-    updatedAt: anchor,
-  };
+  const common = seededMonitor(anchor);
   return [
     {
       ...common,

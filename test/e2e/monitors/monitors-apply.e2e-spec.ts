@@ -138,6 +138,48 @@ monitors:
     expect(await counts()).toEqual(before);
   });
 
+  it('the data kinds, on a dataset, a column and a pipeline: created canonical with their targets, unchanged on a second apply; an unreported metric type refused', async () => {
+    await sql(db.url, `insert into data_quality_metrics (metric_id, pipeline_name, metric_type, metric_value, recorded_at, dataset_namespace, dataset_name, column_name)
+      values (gen_random_uuid(), 'dbt_apply', 'row_count', 1000, now(), 'postgres://db:5432', 'public.orders', null),
+             (gen_random_uuid(), 'dbt_apply', 'null_rate', 0.01, now(), 'postgres://db:5432', 'public.orders', 'amount')`);
+    const data = `
+monitors:
+  - name: orders rows
+    dataset_namespace: Postgres://DB:5432/
+    dataset_name: public.orders
+    kind: metric_anomaly
+    params: { metric_type: row_count, seasonality: day_of_week, direction: drop }
+  - name: orders amount nulls
+    dataset_namespace: postgres://db:5432
+    dataset_name: public.orders
+    column: amount
+    kind: metric_threshold
+    params: { metric_type: null_rate, max: 0.05 }
+  - name: dbt tests
+    pipeline_name: dbt_apply
+    kind: test_failed
+`;
+    expect((await apply(data)).code).toBe(0);
+    const made = await sql(
+      db.url,
+      `select name, pipeline_name, dataset_namespace, dataset_name, column_name, kind, params from monitors where enabled and name in ('orders rows', 'orders amount nulls', 'dbt tests') order by name`,
+    );
+    expect(made).toEqual([
+      { name: 'dbt tests', pipeline_name: 'dbt_apply', dataset_namespace: null, dataset_name: null, column_name: null, kind: 'test_failed', params: {} },
+      { name: 'orders amount nulls', pipeline_name: null, dataset_namespace: 'postgres://db:5432', dataset_name: 'public.orders', column_name: 'amount', kind: 'metric_threshold', params: { metric_type: 'null_rate', max: 0.05 } },
+      {
+        name: 'orders rows', pipeline_name: null, dataset_namespace: 'postgres://db:5432', dataset_name: 'public.orders', column_name: null, kind: 'metric_anomaly',
+        params: { metric_type: 'row_count', seasonality: 'day_of_week', direction: 'drop', training: 'P28D', sensitivity: 3.5, min_abs_change: 0, min_rel_change: 0.1 },
+      },
+    ]);
+    expect((await apply(data, '--dry-run')).code).toBe(0);
+    const before = await counts();
+    const typo = await apply(data.replace('metric_type: null_rate', 'metric_type: nul_rate'));
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/monitors\[1\]\.params\.metric_type/);
+    expect(await counts()).toEqual(before);
+  });
+
   it('two applies at once run one after the other (the advisory lock): the unnamed monitors are created once', async () => {
     const file = join(dir, 'race.yaml');
     writeFileSync(file, 'monitors:\n  - { pipeline_name: race_apply, kind: run_failed }\n  - { pipeline_name: race_apply, kind: duration, params: { factor: 3 } }\n');

@@ -12,10 +12,14 @@ export interface DatasetIdentity {
   name: string;
 }
 
-/** The namespace and name as stored and compared: trimmed; the namespace's scheme and authority lower-case, no trailing slash. */
-export function datasetIdentity(namespace: string, name: string): DatasetIdentity {
-  let ns = namespace.trim().replace(/\/+$/, '');
+/** A namespace as stored and compared: trimmed, its scheme and authority lower-case, no trailing slash. */
+export function datasetNamespace(namespace: string): string {
+  const ns = namespace.trim().replace(/\/+$/, '');
   const url = SCHEME_AND_AUTHORITY.exec(ns);
-  if (url) ns = `${url[1]!.toLowerCase()}${url[2]!.toLowerCase()}${url[3]}`;
-  return { namespace: ns, name: name.trim() };
+  return url ? `${url[1]!.toLowerCase()}${url[2]!.toLowerCase()}${url[3]}` : ns;
+}
+
+/** The namespace and name as stored and compared: the namespace as datasetNamespace makes it, the name trimmed. */
+export function datasetIdentity(namespace: string, name: string): DatasetIdentity {
+  return { namespace: datasetNamespace(namespace), name: name.trim() };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
-import { datasetIdentity } from '../lineage/dataset-identity.js';
+import { datasetIdentity, datasetNamespace } from '../lineage/dataset-identity.js';
 import { datasetListing, type DatasetListShape, type DatasetListValues, type DatasetRow } from './datasets.sql.js';
 import type { DatasetEntry, DatasetResponse, ListDatasetsQuery, LatestPoint } from './dto/datasets.query.js';
 import { DatasetNotFoundError } from './quality.errors.js';
@@ -49,7 +49,7 @@ export class DatasetsService {
     const limit = query.limit ?? 50;
     const after = query.cursor ? decodeCursor(query.cursor, { s: cursorText, n: cursorText }) : undefined;
     // A namespace filter is normalised as the metrics' namespaces are (the name is a prefix: left as given).
-    const namespace = query.namespace === undefined ? '' : datasetIdentity(query.namespace, 'x').namespace;
+    const namespace = query.namespace === undefined ? '' : datasetNamespace(query.namespace);
     const shape: DatasetListShape = { one: false, namespace: query.namespace !== undefined, q: query.q !== undefined, pipeline: query.pipeline_name !== undefined, after: after !== undefined };
     const values = { ...NONE, namespace, pattern: prefixPattern(query.q ?? ''), pipeline: query.pipeline_name ?? '', afterNamespace: after?.s ?? '', afterName: after?.n ?? '', fetch: limit + 1 };
     const rows = await datasetListing(shape).run(this.em, values);
